@@ -1,0 +1,136 @@
+"""Cases: one member's issue, carried through the loop until the member is satisfied.
+
+The state machine itself (the one door, `transition()`) lives in cases/state.py when it is built; these
+tables are shaped for it now: a case holds its current state and the due times the scheduler wakes, and
+its timeline is an append-only list of CaseEvents.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from careloop.community.models import Member, Post, Source, Thread
+
+
+class CaseState(models.TextChoices):
+    NEW = "new", "New"
+    REACHING_OUT = "reaching_out", "Reaching out"
+    ACTING = "acting", "Acting"
+    FOLLOWING_UP = "following_up", "Following up"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+    MODERATED = "moderated", "Moderated"
+
+
+OPEN_STATES = (CaseState.NEW, CaseState.REACHING_OUT, CaseState.ACTING, CaseState.FOLLOWING_UP)
+
+
+class Case(models.Model):
+    """One member's issue, from the public post that raised it to a satisfied member."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="cases")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="cases")
+    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", help_text="The post that raised it."
+    )
+    state = models.CharField(max_length=20, choices=CaseState.choices, default=CaseState.NEW)
+    topic = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    reasons = models.JSONField(default=list, blank=True, help_text="Why this is a case, in words.")
+    risk = models.FloatField(null=True, blank=True, help_text="Escalation risk, 0..1.")
+    language = models.CharField(max_length=16, blank=True)
+    channel = models.CharField(max_length=20, blank=True, help_text="How we reach out: dm, email, call.")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    team = models.CharField(max_length=100, blank=True)
+    loop_count = models.PositiveIntegerField(default=0, help_text="How often follow-up sent it back to acting.")
+    opened_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The member's rating, 1..5.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "-risk"], name="case_queue"),
+            models.Index(fields=["member", "state"], name="case_member"),
+            models.Index(
+                fields=["follow_up_due_at"], name="case_due", condition=Q(follow_up_due_at__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class AffectedMember(models.Model):
+    """A member the case is about: the complainer, and everyone who said "me too"."""
+
+    class Role(models.TextChoices):
+        COMPLAINER = "complainer"
+        AFFECTED = "affected"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="affected")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="affected_by")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.AFFECTED)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "member"], name="affected_once")]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """A case's timeline is history: rows are added, never changed or removed in bulk."""
+
+    def update(self, **kwargs):  # noqa: ARG002 - the signature is Django's
+        raise TypeError("CaseEvent rows are append-only: add a new event instead of changing one")
+
+    def delete(self):
+        raise TypeError("CaseEvent rows are append-only: they go only when their case is deleted")
+
+
+class CaseEvent(models.Model):
+    """One step on a case's timeline: opened, a state change, a message out or in, a note, an assignment."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened"
+        TRANSITION = "transition"
+        MESSAGE_OUT = "message_out"
+        MESSAGE_IN = "message_in"
+        NOTE = "note"
+        ASSIGNED = "assigned"
+        ACTION = "action"
+        MEMBER_ADDED = "member_added"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=100, blank=True, help_text="Who acted when it was not a user.")
+    from_state = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_timeline")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("CaseEvent rows are append-only: add a new event instead of changing one")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("CaseEvent rows are append-only: they go only when their case is deleted")

@@ -1,0 +1,409 @@
+"""The `careloop` command: run the app, import posts, manage users.
+
+Each command is a thin shell around a plain function in the apps (ingest, demo, health): the web app, the
+API and the worker call the same functions.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+import click
+
+EXIT_SOME_LINES_FAILED = 1
+EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3
+ERRORS_SHOWN = 100
+
+
+def setup(home: str | Path | None = None) -> None:
+    """Point careloop at its data folder and start Django. Must run before any model is imported."""
+    if home is not None:
+        os.environ["CARELOOP_HOME"] = str(Path(home).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careloop.settings")
+    import django
+
+    django.setup()
+
+
+def prepare_database(*, migrate: bool | None = None, verbose: bool = False) -> None:
+    """Bring the schema up to date. On the embedded SQLite this happens by itself; on PostgreSQL only when asked
+    (several processes migrating one shared database at once would race), otherwise a clear error."""
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.utils import OperationalError
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except OperationalError as exc:
+        raise click.ClickException(f"cannot reach the database ({describe_database()}): {exc}") from exc
+    if not plan:
+        return
+    if migrate is None:
+        migrate = connection.vendor == "sqlite"
+    if not migrate:
+        raise click.ClickException(
+            f"the database ({describe_database()}) needs {len(plan)} migration(s); run `careloop migrate` first"
+        )
+    if verbose:
+        click.echo(f"Preparing the database ({describe_database()})…", err=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def describe_database() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.settings_dict['NAME']}"
+    s = connection.settings_dict
+    return f"PostgreSQL {s.get('USER') or ''}@{s.get('HOST') or 'localhost'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+class Cli(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order they are defined: the order a newcomer needs them
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="careloop", prog_name="careloop")
+def main() -> None:
+    """careloop turns a public complaint into a private conversation, a fix, and a member who is glad they
+    spoke up: listen, reach out, act, follow up.
+
+    \b
+    Start here:
+      careloop demo                   a demo community in the web UI (data in ./careloop-demo)
+      careloop import posts.jsonl     bring in posts (JSON lines or CSV; see docs/import-format.md)
+      careloop createuser anna        a login for a teammate
+      careloop serve                  the web app and the background worker, in one command
+
+    \b
+    Where data lives (environment):
+      CARELOOP_HOME   the data folder (default ./careloop-data): embedded SQLite database, task queue, key
+      DATABASE_URL    postgres://user:password@host:5432/name to use PostgreSQL instead of SQLite
+      REDIS_URL       redis://host:6379/0 to run background tasks over Redis (several workers)
+    """
+
+
+# ------------------------------------------------------------------------------------------------- import
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False, exists=True))
+@click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "csv"]), default="auto", show_default=True,
+              help="File format; auto decides by the file name (.csv, .jsonl, .gz) or the first character.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also write every failed line as JSON lines (file, line, field, message) to this file.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-line errors; only the summary.")
+@click.option("--batch-size", default=2000, show_default=True, hidden=True)
+def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, quiet: bool, batch_size: int) -> None:
+    """Import posts from FILES (JSON lines or CSV; `-` reads standard input).
+
+    Importing is idempotent: the same file twice adds nothing. A post whose id is known but whose text is
+    newer is updated and its old text kept in its history. A reply that arrives before the post it answers
+    is linked when that post arrives.
+
+    Every line that cannot be imported is named with its file, line number and field; all good lines are
+    imported anyway. The last line printed is the summary:
+
+    \b
+      imported N, updated U, unchanged K, failed F
+
+    \b
+    Exit status: 0 every line imported, 1 some lines failed (the rest imported), 2 usage error,
+    3 the database could not be reached.
+    """
+    if files.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    setup()
+    prepare_database(verbose=not quiet)
+    from django.db.utils import DatabaseError
+
+    from careloop.community.ingest import import_files
+
+    sizes = [os.path.getsize(f) for f in files if f != "-" and not f.endswith(".gz")]
+    show_bar = not quiet and sys.stderr.isatty() and len(sizes) == len(files) and sum(sizes) > 256 * 1024
+    started = time.monotonic()
+    try:
+        if show_bar:
+            with click.progressbar(length=sum(sizes), label="Importing", file=sys.stderr, show_eta=True,
+                                   show_percent=True) as bar:
+                result = import_files(files, fmt=fmt, progress=bar.update, batch_size=batch_size)
+        else:
+            result = import_files(files, fmt=fmt, batch_size=batch_size)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted. Posts of completed batches are stored; run the same import again to finish "
+                   "(it skips what is already there).", err=True)
+        sys.exit(130)
+    except DatabaseError as exc:
+        click.echo(f"careloop: the database failed ({describe_database()}): {exc}", err=True)
+        sys.exit(EXIT_ENVIRONMENT)
+    elapsed = time.monotonic() - started
+
+    if result.errors and not quiet:
+        for error in result.errors[:ERRORS_SHOWN]:
+            click.echo(str(error), err=True)
+        if result.failed > ERRORS_SHOWN:
+            hint = "" if errors_path else " (use --errors FILE to save them all)"
+            click.echo(f"… and {result.failed - ERRORS_SHOWN} more failed lines{hint}", err=True)
+    if errors_path:
+        import orjson
+
+        with open(errors_path, "wb") as out:
+            for error in result.errors:
+                out.write(orjson.dumps(error.__dict__) + b"\n")
+    if not quiet and result.lines:
+        click.echo(f"{result.lines} lines in {elapsed:.1f} s ({result.lines / max(elapsed, 1e-9):,.0f} lines/s)",
+                   err=True)
+    click.echo(result.summary())
+    sys.exit(EXIT_SOME_LINES_FAILED if result.failed else 0)
+
+
+# ------------------------------------------------------------------------------------------------- running
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, help="Request threads of the web server.")
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Also run the background worker (turn off when workers run elsewhere).")
+@click.option("--migrate/--no-migrate", default=True, show_default=True,
+              help="Apply database migrations before starting.")
+def serve(host: str, port: int, threads: int, worker: bool, migrate: bool) -> None:
+    """Run the web app (waitress, a production WSGI server) and the background worker.
+
+    Stops cleanly on Ctrl-C or SIGTERM: the worker finishes its task in hand first.
+    """
+    setup()
+    prepare_database(migrate=migrate or None, verbose=True)
+    run_server(host, port, threads=threads, with_worker=worker)
+
+
+@main.command()
+@click.option("--workers", default=2, show_default=True, help="Tasks run at the same time (threads).")
+def worker(workers: int) -> None:
+    """Run the background worker alone (scoring, sends, follow-ups, polling).
+
+    With REDIS_URL set, start as many workers as you like, on as many machines; on the embedded default the
+    queue lives in the data folder and one worker is enough. SIGINT finishes the tasks in hand and stops.
+    """
+    setup()
+    prepare_database()
+    from django.utils.module_loading import autodiscover_modules
+    from huey.contrib.djhuey import HUEY
+
+    autodiscover_modules("tasks")  # every app's tasks.py registers its tasks with the queue
+    consumer = HUEY.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+    click.echo(f"careloop worker: {workers} thread(s) on {type(HUEY.storage).__name__.replace('Storage', '')} "
+               f"queue '{HUEY.name}'", err=True)
+    consumer.run()
+
+
+def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = True,
+               announce: str | None = None) -> None:
+    """Serve the web app until SIGINT/SIGTERM; keep a worker process running beside it when asked."""
+    from waitress.server import create_server
+
+    from careloop.wsgi import application
+
+    try:
+        server = create_server(application, host=host, port=port, threads=threads, ident="careloop",
+                               clear_untrusted_proxy_headers=True)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
+                                   "is another careloop running? Pick another port with --port") from exc
+    supervisor = WorkerSupervisor() if with_worker else None
+    if supervisor:
+        supervisor.start()
+
+    def stop(signum: int, frame: object) -> None:  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(announce or f"careloop is serving on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("careloop: stopping…", err=True)
+        server.close()
+        if supervisor:
+            supervisor.stop()
+
+
+class WorkerSupervisor:
+    """Keeps one `careloop worker` child process alive beside the web server, restarting it if it dies."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self._thread.start()
+
+    def _spawn(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "careloop", "worker"], stdin=subprocess.DEVNULL)
+
+    def _watch(self) -> None:
+        backoff = 1.0
+        while not self._stopping.wait(1.0):
+            if self.process and self.process.poll() is not None and not self._stopping.is_set():
+                click.echo(f"careloop: the worker exited ({self.process.returncode}); restarting in {backoff:.0f} s",
+                           err=True)
+                if self._stopping.wait(backoff):
+                    return
+                backoff = min(backoff * 2, 60)
+                self._spawn()
+
+    def stop(self, timeout: float = 20.0) -> None:
+        self._stopping.set()
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # huey: finish the tasks in hand, then exit
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# ------------------------------------------------------------------------------------------------- demo
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True,
+              help="Open the web UI in a browser once it runs.")
+@click.option("--home", type=click.Path(file_okay=False),
+              help="Data folder for the demo [default: $CARELOOP_HOME, else ./careloop-demo].")
+@click.option("--reset", is_flag=True, help="Throw away the demo folder's data and generate it anew.")
+def demo(port: int, open_browser: bool, home: str | None, reset: bool) -> None:
+    """Start careloop on a demo community: about 3,000 posts over 60 days, in English and German, with real
+    complaints, "me too" pile-ons, a clique of friends and two trolls.
+
+    The first start generates the community (a fixed seed: everyone sees the same one) and a login; later
+    starts reuse it. Serves on 127.0.0.1 until Ctrl-C.
+    """
+    folder = Path(home or os.environ.get("CARELOOP_HOME") or "careloop-demo").expanduser().resolve()
+    if reset and folder.exists():
+        from careloop.demo.seed import reset_folder
+
+        reset_folder(folder)
+    setup(folder)
+    prepare_database(migrate=True)
+    from careloop.demo.seed import NotADemoFolder, seed_demo
+
+    try:
+        login = seed_demo(folder, echo=lambda msg: click.echo(msg, err=True))
+    except NotADemoFolder as exc:
+        raise click.ClickException(str(exc)) from exc
+    url = f"http://127.0.0.1:{port}/"
+    banner = (
+        f"\n  careloop demo is running: {url}\n"
+        f"  log in as  {login.username}  with password  {login.password}\n"
+        f"  data folder: {folder}\n  Ctrl-C stops it.\n"
+    )
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    run_server("127.0.0.1", port, announce=banner)
+
+
+# ------------------------------------------------------------------------------------------------- people
+@main.command()
+@click.argument("username")
+@click.option("--email", default="", help="E-mail address of the user.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The password (asked for when not given; at least 8 characters).")
+@click.option("--admin", is_flag=True, help="May do everything, including the admin pages.")
+def createuser(username: str, email: str, password: str, admin: bool) -> None:
+    """Create a login for a teammate."""
+    setup()
+    prepare_database()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise click.ClickException(f"a user named {username!r} exists already")
+    candidate = user_model(username=username, email=email)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from exc
+    if admin:
+        user_model.objects.create_superuser(username, email, password)
+    else:
+        user_model.objects.create_user(username, email, password)
+    click.echo(f"Created {'admin ' if admin else ''}user {username}.")
+
+
+# ------------------------------------------------------------------------------------------------- operating
+@main.command()
+def migrate() -> None:
+    """Create or update the database tables (needed once per release on PostgreSQL; SQLite does it itself)."""
+    setup()
+    prepare_database(migrate=True, verbose=True)
+    click.echo(f"The database is up to date ({describe_database()}).")
+
+
+@main.command()
+@click.option("--check-queue", is_flag=True,
+              help="Also send a task through the queue and wait (up to 15 s) for a worker to run it.")
+def status(check_queue: bool) -> None:
+    """Where the data lives, what is in it, and whether a worker is alive.
+
+    Exit status 0, or 1 when --check-queue found no worker taking tasks.
+    """
+    setup()
+    prepare_database()
+    from django.conf import settings
+    from django.utils import timezone
+    from huey.contrib.djhuey import HUEY
+
+    from careloop.cases.models import Case
+    from careloop.community.models import Member, Post, Source, Thread
+    from careloop.health.models import latest_heartbeat
+
+    beat = latest_heartbeat()
+    click.echo(f"data folder   {settings.HOME}")
+    click.echo(f"database      {describe_database()}")
+    click.echo(f"task queue    {type(HUEY.storage).__name__} ({HUEY.pending_count()} waiting)")
+    if beat:
+        ago = int((timezone.now() - beat.seen_at).total_seconds())
+        click.echo(f"worker        {'alive' if beat.alive else 'not seen recently'} ({beat.worker}, {ago} s ago)")
+    else:
+        click.echo("worker        never seen: run `careloop worker` or `careloop serve`")
+    for label, model in (("sources", Source), ("members", Member), ("threads", Thread), ("posts", Post),
+                         ("cases", Case)):
+        click.echo(f"{label:<13} {model.objects.count():,}")
+    if check_queue:
+        from careloop.health.queue import check_queue_round_trip
+
+        done = check_queue_round_trip()
+        if done is None:
+            click.echo("queue check   FAILED: no worker ran the check task within 15 s", err=True)
+            sys.exit(1)
+        took = (done.done_at - done.enqueued_at).total_seconds()
+        click.echo(f"queue check   ok: {done.worker} ran it after {took:.2f} s")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (e.g. `careloop manage dbshell`, `careloop manage dumpdata`)."""
+    setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["careloop manage", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,467 @@
+"""Ingest: validated post records into the database, idempotently, in batches.
+
+The one way posts enter careloop — the import command, and later webhooks and connectors, all feed an
+Importer. Its promises:
+
+- Idempotent: the same post twice adds nothing and changes nothing ("unchanged").
+- An edit (same id, newer text) updates the post and keeps the old text as a PostRevision. A line that is
+  older than what is stored (its edited_at is earlier, or it has none while the stored post was edited)
+  changes nothing.
+- A reply may arrive before its parent: it keeps the parent's platform id and is linked when the parent
+  arrives, in this import or a later one. A reply whose parent is still missing at the end of an import is
+  kept but reported, because its place in the conversation is unknown.
+- Each batch is one transaction: a crash loses at most the batch in hand, and running the import again
+  finishes the job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.utils import timezone
+
+from careloop.community.models import Interaction, Member, Post, PostRevision, Source, Thread
+from careloop.community.records import FieldError, LineError, Parsed, PostRecord, validate
+
+MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,62}[A-Za-z0-9_]|[A-Za-z0-9_])")
+MAX_ERRORS_KEPT = 10_000
+THREAD_DETAILS = ("title", "url", "channel")
+SCORE_FIELDS = {"complaint": None, "sentiment": "", "toxicity": None, "scores": None, "model_version": "",
+                "scored_at": None}
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    new_post_ids: list[int] = field(default_factory=list)
+    changed_post_ids: list[int] = field(default_factory=list)
+
+    @property
+    def lines(self) -> int:
+        return self.imported + self.updated + self.unchanged + self.failed
+
+    def summary(self) -> str:
+        return f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, failed {self.failed}"
+
+
+@dataclass
+class _Pending:
+    """A reply stored without its parent, and where its line was, in case the parent never comes."""
+
+    file: str
+    line: int
+    parent_id: str
+    outcome: str  # the counter it was added to: imported or updated
+
+
+class Importer:
+    """Feed it parsed lines; call finish() once for the result.
+
+    Usage:
+        importer = Importer()
+        importer.feed(read_file("posts.jsonl"))
+        result = importer.finish()
+    """
+
+    def __init__(self, *, batch_size: int = 2000, max_text_chars: int | None = None,
+                 on_error: Callable[[LineError], None] | None = None,
+                 source_defaults: dict[str, dict] | None = None) -> None:
+        self.batch_size = batch_size
+        self.max_text_chars = max_text_chars or settings.CARELOOP_MAX_POST_CHARS
+        self.on_error = on_error
+        self.source_defaults = source_defaults or {}
+        self.result = ImportResult()
+        self._batch: list[PostRecord] = []
+        self._batch_keys: set[tuple[str, str]] = set()
+        self._sources: dict[str, int] = {}
+        self._members: dict[tuple[int, str], tuple[int, str, str]] = {}  # key -> (id, handle, name)
+        self._threads: dict[tuple[int, str], tuple[int, frozenset[str]]] = {}  # key -> (id, details it has)
+        self._pending: dict[tuple[int, str], _Pending] = {}
+        self._touched_sources: set[int] = set()
+        self._handle_index: dict[int, dict[str, int]] = {}
+
+    # ------------------------------------------------------------------------------------------- feeding
+    def feed(self, lines: Iterable[Parsed]) -> None:
+        for item in lines:
+            if isinstance(item, LineError):
+                self._fail(item)
+                continue
+            file, line, obj = item
+            try:
+                record = validate(obj, file, line, self.max_text_chars)
+            except FieldError as exc:
+                self._fail(LineError(file, line, exc.field, exc.message))
+                continue
+            self.add(record)
+
+    def add(self, record: PostRecord) -> None:
+        if record.key in self._batch_keys:  # the same post twice in one batch: apply the first, then the second
+            self._flush()
+        self._batch.append(record)
+        self._batch_keys.add(record.key)
+        if len(self._batch) >= self.batch_size:
+            self._flush()
+
+    def finish(self) -> ImportResult:
+        self._flush()
+        with transaction.atomic():
+            self._link_waiting_replies()
+        for (_, _), pending in sorted(self._pending.items(), key=lambda kv: (kv[1].file, kv[1].line)):
+            setattr(self.result, pending.outcome, getattr(self.result, pending.outcome) - 1)
+            self._fail(LineError(
+                pending.file, pending.line, "parent_id",
+                f"expected the id of a post in the same source; {pending.parent_id!r} never arrived "
+                "(the reply is kept and will be linked if its parent is imported later)",
+            ))
+        self._pending.clear()
+        files = list(dict.fromkeys(e.file for e in self.result.errors))
+        self.result.errors.sort(key=lambda e: (files.index(e.file), e.line))
+        return self.result
+
+    def _fail(self, error: LineError) -> None:
+        self.result.failed += 1
+        if len(self.result.errors) < MAX_ERRORS_KEPT:
+            self.result.errors.append(error)
+        if self.on_error:
+            self.on_error(error)
+
+    # ------------------------------------------------------------------------------------------- batches
+    def _flush(self) -> None:
+        batch, self._batch, self._batch_keys = self._batch, [], set()
+        if not batch:
+            return
+        with transaction.atomic():
+            self._write_batch(batch)
+
+    def _write_batch(self, batch: list[PostRecord]) -> None:
+        now = timezone.now()
+        source_ids = self._source_ids({r.source for r in batch})
+        members = self._member_ids(batch, source_ids)
+        threads = self._thread_ids(batch, source_ids)
+
+        existing: dict[tuple[int, str], dict] = {}
+        for sid, ext_ids in _group(batch, lambda r: source_ids[r.source], lambda r: r.id).items():
+            for row in Post.objects.filter(source_id=sid, external_id__in=ext_ids).values(
+                "id", "external_id", "text", "edited_at", "deleted", "thread_id", "parent_external_id",
+                "reactions", "extra", "url", "language", "author_id", "created_at", "parent_id",
+            ):
+                existing[(sid, row["external_id"])] = row
+
+        new_records = [r for r in batch if (source_ids[r.source], r.id) not in existing]
+        new_ids = dict(zip(((source_ids[r.source], r.id) for r in new_records), _allocate_ids(len(new_records)),
+                           strict=True))
+        parents = self._parent_rows(batch, source_ids, new_ids, members)
+
+        new_posts: list[Post] = []
+        updates: list[Post] = []
+        revisions: list[PostRevision] = []
+        interactions: list[Interaction] = []
+        touched_threads: set[int] = set()
+        touched_members: set[int] = set()
+        for r in batch:
+            sid = source_ids[r.source]
+            key = (sid, r.id)
+            author_id = members[(sid, r.author_id)]
+            thread_id = threads[(sid, r.thread_id)]
+            parent = parents.get((sid, r.parent_id)) if r.parent_id else None
+            old = existing.get(key)
+            if old is None:
+                post = Post(
+                    id=new_ids[key], source_id=sid, external_id=r.id, thread_id=thread_id,
+                    parent_id=parent[0] if parent else None, parent_external_id=r.parent_id, author_id=author_id,
+                    created_at=r.created_at, edited_at=r.edited_at, deleted=r.deleted, text=r.text, url=r.url,
+                    language=r.language, reactions=_reactions_value(r), extra=r.extra, imported_at=now,
+                    updated_at=now,
+                )
+                new_posts.append(post)
+                self.result.imported += 1
+                self.result.new_post_ids.append(post.id)
+                outcome = "imported"
+            else:
+                change = self._change(r, old, thread_id)
+                if change is None:
+                    self.result.unchanged += 1
+                    if old["parent_id"] is None and old["parent_external_id"]:
+                        self._pending[key] = _Pending(r.file, r.line, old["parent_external_id"], "unchanged")
+                    continue
+                post = Post(id=old["id"], **change, updated_at=now)
+                if "text" in change:
+                    revisions.append(PostRevision(post_id=old["id"], text=old["text"], edited_at=old["edited_at"]))
+                updates.append(post)
+                self.result.updated += 1
+                self.result.changed_post_ids.append(post.id)
+                touched_threads.add(old["thread_id"])
+                outcome = "updated"
+            touched_threads.add(thread_id)
+            touched_members.add(author_id)
+            if r.parent_id and parent is None:
+                self._pending[key] = _Pending(r.file, r.line, r.parent_id, outcome)
+            elif parent is not None and parent[1] != author_id:
+                interactions.append(Interaction(
+                    source_id=sid, kind=Interaction.Kind.REPLY, actor_id=author_id, target_id=parent[1],
+                    post_id=post.id, created_at=r.created_at,
+                ))
+            interactions.extend(self._mentions_and_reactions(r, sid, post.id, author_id, members))
+
+        Post.objects.bulk_create(new_posts, batch_size=500)
+        if updates:
+            fields = sorted({f for u in updates for f in _changed_fields(u)} | {"updated_at"})
+            Post.objects.bulk_update(updates, fields, batch_size=500)
+        PostRevision.objects.bulk_create(revisions, batch_size=500)
+        Interaction.objects.bulk_create(interactions, batch_size=500, ignore_conflicts=True)
+        self._touched_sources.update(source_ids.values())
+        _refresh_threads(touched_threads)
+        _refresh_members(touched_members)
+
+    def _change(self, r: PostRecord, old: dict, thread_id: int) -> dict | None:
+        """What an incoming line changes in a stored post, or None when it is the same or older."""
+        if old["edited_at"] is not None and (r.edited_at is None or r.edited_at < old["edited_at"]):
+            return None
+        change: dict = {}
+        text = old["text"] if (r.deleted and not r.text) else r.text
+        if text != old["text"]:
+            change.update(text=text, **SCORE_FIELDS)
+        wanted = {
+            "deleted": r.deleted, "thread_id": thread_id, "parent_external_id": r.parent_id, "url": r.url,
+            "language": r.language, "reactions": _reactions_value(r), "extra": r.extra, "edited_at": r.edited_at,
+        }
+        for name, value in wanted.items():
+            if value != old[name]:
+                change[name] = value
+        if "parent_external_id" in change:
+            change["parent_id"] = None  # re-linked below or by the end-of-import pass
+        if change.keys() <= {"edited_at"}:
+            return None  # a newer edit time with nothing else different is not a change worth a revision
+        return change
+
+    # ------------------------------------------------------------------------------------------- lookups
+    def _source_ids(self, names: set[str]) -> dict[str, int]:
+        for name in names - self._sources.keys():
+            defaults = {"kind": Source.Kind.FILES, "display_name": name, **self.source_defaults.get(name, {})}
+            source, _ = Source.objects.get_or_create(name=name, defaults=defaults)
+            self._sources[name] = source.id
+        return {name: self._sources[name] for name in names}
+
+    def _member_ids(self, batch: list[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], int]:
+        wanted: dict[tuple[int, str], tuple[str, str]] = {}
+        for r in batch:
+            sid = source_ids[r.source]
+            wanted[(sid, r.author_id)] = (r.author_handle, r.author_name)
+            for reaction in r.reactions:
+                wanted.setdefault((sid, reaction.by_id), ("", reaction.by_name))
+        missing = [k for k in wanted if k not in self._members]
+        for sid, ext_ids in _group(missing, lambda k: k[0], lambda k: k[1]).items():
+            for mid, ext, handle, name in Member.objects.filter(source_id=sid, external_id__in=ext_ids).values_list(
+                "id", "external_id", "handle", "display_name"
+            ):
+                self._members[(sid, ext)] = (mid, handle, name)
+        to_create = [
+            Member(source_id=k[0], external_id=k[1], handle=wanted[k][0] or wanted[k][1] or k[1],
+                   display_name=wanted[k][1] or wanted[k][0] or k[1])
+            for k in wanted if k not in self._members
+        ]
+        for m in Member.objects.bulk_create(to_create, batch_size=500):
+            self._members[(m.source_id, m.external_id)] = (m.id, m.handle, m.display_name)
+            self._remember_handle(m.source_id, m.handle, m.id)
+        renamed = []
+        for k, (handle, name) in wanted.items():
+            mid, old_handle, old_name = self._members[k]
+            if (handle and handle != old_handle) or (name and name != old_name):
+                renamed.append(Member(id=mid, handle=handle or old_handle, display_name=name or old_name))
+                self._members[k] = (mid, handle or old_handle, name or old_name)
+                self._remember_handle(k[0], handle, mid)
+        if renamed:
+            Member.objects.bulk_update(renamed, ["handle", "display_name"], batch_size=500)
+        return {k: self._members[k][0] for k in wanted}
+
+    def _thread_ids(self, batch: list[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], int]:
+        """Thread ids for the batch; a thread first seen through a reply gets its title, url and channel later."""
+        info: dict[tuple[int, str], dict[str, str]] = {}
+        for r in batch:
+            details = info.setdefault((source_ids[r.source], r.thread_id), {})
+            for name, value in (("title", r.title), ("channel", r.channel), ("url", "" if r.parent_id else r.url)):
+                if value and name not in details:
+                    details[name] = value
+        missing = [k for k in info if k not in self._threads]
+        for sid, ext_ids in _group(missing, lambda k: k[0], lambda k: k[1]).items():
+            for tid, ext, *values in Thread.objects.filter(source_id=sid, external_id__in=ext_ids).values_list(
+                "id", "external_id", *THREAD_DETAILS
+            ):
+                self._threads[(sid, ext)] = (tid, frozenset(n for n, v in zip(THREAD_DETAILS, values, strict=True) if v))
+        created = Thread.objects.bulk_create(
+            [Thread(source_id=k[0], external_id=k[1], **info[k]) for k in info if k not in self._threads],
+            batch_size=500,
+        )
+        for t in created:
+            self._threads[(t.source_id, t.external_id)] = (t.id, frozenset(n for n in THREAD_DETAILS if getattr(t, n)))
+        for k, details in info.items():
+            tid, known = self._threads[k]
+            fill = {n: v for n, v in details.items() if n not in known}
+            if fill:
+                Thread.objects.filter(id=tid).update(**fill)
+                self._threads[k] = (tid, known | fill.keys())
+        return {k: self._threads[k][0] for k in info}
+
+    def _parent_rows(self, batch: list[PostRecord], source_ids: dict[str, int], new_ids: dict[tuple[int, str], int],
+                     members: dict[tuple[int, str], int]) -> dict[tuple[int, str], tuple[int, int]]:
+        """(source, parent external id) -> (post id, author id), from this batch or the database."""
+        found: dict[tuple[int, str], tuple[int, int]] = {}
+        for r in batch:
+            key = (source_ids[r.source], r.id)
+            if key in new_ids:
+                found[key] = (new_ids[key], members[(key[0], r.author_id)])
+        wanted = {(source_ids[r.source], r.parent_id) for r in batch if r.parent_id}
+        missing = [k for k in wanted if k not in found]
+        for sid, ext_ids in _group(missing, lambda k: k[0], lambda k: k[1]).items():
+            for pid, ext, author in Post.objects.filter(source_id=sid, external_id__in=ext_ids).values_list(
+                "id", "external_id", "author_id"
+            ):
+                found[(sid, ext)] = (pid, author)
+        return found
+
+    def _mentions_and_reactions(self, r: PostRecord, sid: int, post_id: int, author_id: int,
+                                members: dict[tuple[int, str], int]) -> list[Interaction]:
+        out = []
+        for reaction in r.reactions:
+            actor = members[(sid, reaction.by_id)]
+            if actor != author_id:
+                out.append(Interaction(source_id=sid, kind=Interaction.Kind.REACTION, actor_id=actor,
+                                       target_id=author_id, post_id=post_id, detail=reaction.kind[:100],
+                                       created_at=r.created_at))
+        if "@" in r.text:
+            known = self._handles(sid)
+            targets = {known.get(m.rstrip(".-").lower()) for m in MENTION_RE.findall(r.text)} - {None, author_id}
+            out.extend(
+                Interaction(source_id=sid, kind=Interaction.Kind.MENTION, actor_id=author_id, target_id=target,
+                            post_id=post_id, created_at=r.created_at)
+                for target in sorted(targets)  # type: ignore[type-var]
+            )
+        return out
+
+    def _handles(self, sid: int) -> dict[str, int]:
+        """Lower-cased handle -> member id for one source, loaded once per import and kept current."""
+        if sid not in self._handle_index:
+            self._handle_index[sid] = {
+                handle.lower(): mid
+                for mid, handle in Member.objects.filter(source_id=sid).exclude(handle="").values_list("id", "handle")
+            }
+        return self._handle_index[sid]
+
+    def _remember_handle(self, sid: int, handle: str, member_id: int) -> None:
+        if sid in self._handle_index and handle:
+            self._handle_index[sid].setdefault(handle.lower(), member_id)
+
+    # ------------------------------------------------------------------------------------------- linking
+    def _link_waiting_replies(self) -> None:
+        """Link every reply in the touched sources whose parent has arrived, and record who answered whom."""
+        if not self._touched_sources:
+            return
+        waiting = list(
+            Post.objects.filter(source_id__in=self._touched_sources, parent__isnull=True)
+            .exclude(parent_external_id="")
+            .values_list("id", "source_id", "external_id", "parent_external_id", "author_id", "created_at")
+        )
+        for start in range(0, len(waiting), 2000):
+            chunk = waiting[start:start + 2000]
+            parents: dict[tuple[int, str], tuple[int, int]] = {}
+            for sid, ext_ids in _group(chunk, lambda w: w[1], lambda w: w[3]).items():
+                for pid, ext, author in Post.objects.filter(source_id=sid, external_id__in=ext_ids).values_list(
+                    "id", "external_id", "author_id"
+                ):
+                    parents[(sid, ext)] = (pid, author)
+            links, interactions = [], []
+            for post_id, sid, ext, parent_ext, author, created in chunk:
+                parent = parents.get((sid, parent_ext))
+                if parent is None:
+                    continue
+                links.append(Post(id=post_id, parent_id=parent[0]))
+                self._pending.pop((sid, ext), None)
+                if parent[1] != author:
+                    interactions.append(Interaction(source_id=sid, kind=Interaction.Kind.REPLY, actor_id=author,
+                                                    target_id=parent[1], post_id=post_id, created_at=created))
+            Post.objects.bulk_update(links, ["parent"], batch_size=500)
+            Interaction.objects.bulk_create(interactions, batch_size=500, ignore_conflicts=True)
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+def _group(items: Iterable, key: Callable, value: Callable) -> dict:
+    groups: dict = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(value(item))
+    return groups
+
+
+def _reactions_value(r: PostRecord):
+    return r.reactions_raw if r.reactions_raw is not None else []
+
+
+def _changed_fields(post: Post) -> list[str]:
+    return [name for name in post.__dict__ if not name.startswith("_") and name not in ("id", "updated_at")]
+
+
+def _allocate_ids(count: int) -> list[int]:
+    """Reserve `count` post ids so replies can point at parents in the same batch before anything is written.
+
+    PostgreSQL hands them out from the id sequence. SQLite has one writer at a time (the batch holds the
+    write lock from BEGIN IMMEDIATE), so the next ids after the largest ever used are ours.
+    """
+    if count == 0:
+        return []
+    table = Post._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f'SELECT MAX(id) FROM "{table}"')  # noqa: S608 - the table name is ours
+        top = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        top = max(top, row[0] if row else 0)
+    return list(range(top + 1, top + 1 + count))
+
+
+def _refresh_threads(thread_ids: set[int]) -> None:
+    """Recount the touched threads from their posts (derived numbers, so a crash can never leave them wrong)."""
+    ids = sorted(thread_ids)
+    posts = Post.objects.filter(thread=OuterRef("pk")).order_by().values("thread")
+    for start in range(0, len(ids), 500):
+        Thread.objects.filter(id__in=ids[start:start + 500]).update(
+            post_count=Subquery(posts.annotate(n=Count("id")).values("n")),
+            started_at=Subquery(posts.annotate(t=Min("created_at")).values("t")),
+            last_post_at=Subquery(posts.annotate(t=Max("created_at")).values("t")),
+        )
+
+
+def _refresh_members(member_ids: set[int]) -> None:
+    ids = sorted(member_ids)
+    posts = Post.objects.filter(author=OuterRef("pk")).order_by().values("author")
+    for start in range(0, len(ids), 500):
+        Member.objects.filter(id__in=ids[start:start + 500]).update(
+            first_seen_at=Subquery(posts.annotate(t=Min("created_at")).values("t")),
+            last_seen_at=Subquery(posts.annotate(t=Max("created_at")).values("t")),
+        )
+
+
+def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Callable[[int], None] | None = None,
+                 on_error: Callable[[LineError], None] | None = None, batch_size: int = 2000,
+                 source_defaults: dict[str, dict] | None = None) -> ImportResult:
+    """Import every line of the given files (`-` is standard input); the business operation behind `careloop import`."""
+    from careloop.community.records import read_file
+
+    importer = Importer(batch_size=batch_size, on_error=on_error, source_defaults=source_defaults)
+    for path in paths:
+        importer.feed(read_file(path, fmt, progress))
+    return importer.finish()
+

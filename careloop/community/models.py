@@ -1,0 +1,175 @@
+"""The community as careloop sees it: connected places (sources), the people in them, threads and posts.
+
+Every row belongs to one source, and external ids are unique per source: the same id in two places names
+two different things. Posts keep the platform's ids (external_id, parent_external_id) beside the database
+links so that a reply can arrive before its parent and be linked when the parent comes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Source(models.Model):
+    """A connected place: a forum, a chat server, a mailbox, a webhook, or files imported by hand."""
+
+    class Kind(models.TextChoices):
+        FILES = "files", "Files (import)"
+        WEBHOOK = "webhook", "Generic webhook"
+        MATRIX = "matrix", "Matrix"
+        DISCOURSE = "discourse", "Discourse"
+        EMAIL = "email", "E-mail"
+
+    name = models.SlugField(max_length=100, unique=True, help_text="The id used in imports (`source` field).")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FILES)
+    display_name = models.CharField(max_length=200, blank=True)
+    settings = models.JSONField(default=dict, blank=True, help_text="Connector settings for this place.")
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.name
+
+
+class Member(models.Model):
+    """A person as one source knows them."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="members")
+    external_id = models.CharField(max_length=255)
+    handle = models.CharField(max_length=255, blank=True)
+    display_name = models.CharField(max_length=255, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    first_seen_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="member_unique_per_source"),
+        ]
+        indexes = [models.Index(fields=["source", "handle"], name="member_handle")]
+
+    def __str__(self) -> str:
+        return self.display_name or self.handle or self.external_id
+
+
+class Thread(models.Model):
+    """A conversation: a forum topic, a chat room's thread, an e-mail thread."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="threads")
+    external_id = models.CharField(max_length=255)
+    title = models.TextField(blank=True)
+    url = models.CharField(max_length=2000, blank=True)
+    channel = models.CharField(max_length=200, blank=True, help_text="Forum category or chat room.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    last_post_at = models.DateTimeField(null=True, blank=True)
+    post_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="thread_unique_per_source"),
+        ]
+        indexes = [models.Index(fields=["-last_post_at"], name="thread_recent")]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.source.name}:{self.external_id}"
+
+
+class Post(models.Model):
+    """One message. Its text is hostile input: it is shown escaped, never trusted."""
+
+    class Sentiment(models.TextChoices):
+        NEGATIVE = "negative"
+        NEUTRAL = "neutral"
+        POSITIVE = "positive"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="posts")
+    external_id = models.CharField(max_length=255)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    parent_external_id = models.CharField(
+        max_length=255, blank=True, help_text="The platform id of the post this answers; kept until it is linked."
+    )
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="posts")
+    created_at = models.DateTimeField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    url = models.CharField(max_length=2000, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    reactions = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(default=dict, blank=True, help_text="Fields the import did not know; kept as given.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Scores: written by listen (scoring); empty until scored, reset when the text changes.
+    complaint = models.FloatField(null=True, blank=True)
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
+    toxicity = models.FloatField(null=True, blank=True)
+    scores = models.JSONField(null=True, blank=True, help_text="Every score with its details.")
+    model_version = models.CharField(max_length=100, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="post_unique_per_source"),
+        ]
+        indexes = [
+            models.Index(fields=["thread", "created_at"], name="post_thread_time"),
+            models.Index(fields=["author", "created_at"], name="post_author_time"),
+            models.Index(fields=["created_at"], name="post_time"),
+            models.Index(
+                fields=["source", "parent_external_id"],
+                name="post_awaiting_parent",
+                condition=Q(parent__isnull=True) & ~Q(parent_external_id=""),
+            ),
+            models.Index(fields=["scored_at"], name="post_unscored", condition=Q(scored_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.name}:{self.external_id}"
+
+
+class PostRevision(models.Model):
+    """An earlier text of an edited post: nothing a member once wrote is lost."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField(blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, help_text="When this text was written or last edited.")
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["replaced_at", "id"]
+
+
+class Interaction(models.Model):
+    """Who replied to, mentioned or reacted to whom: the edges of the community graph."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply"
+        MENTION = "mention"
+        REACTION = "reaction"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="interactions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_made")
+    target = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_received")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="interactions")
+    detail = models.CharField(max_length=100, blank=True, help_text="The reaction, e.g. +1.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "post", "actor", "target", "detail"], name="interaction_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["source", "created_at"], name="interaction_time"),
+            models.Index(fields=["actor", "created_at"], name="interaction_actor"),
+            models.Index(fields=["target", "created_at"], name="interaction_target"),
+        ]

@@ -1,0 +1,81 @@
+"""Fill a data folder with the demo community and a login, once; later starts reuse it."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+MARKER = "demo.json"
+TRUTH = "demo-truth.json"
+DEMO_SEED = 7
+DEMO_USER = "demo"
+SOURCES = {
+    "lumen-forum": {"display_name": "Lumen Community Forum"},
+    "lumen-chat": {"display_name": "Lumen Chat"},
+}
+
+
+class NotADemoFolder(Exception):
+    pass
+
+
+@dataclass
+class Login:
+    username: str
+    password: str
+
+
+def reset_folder(folder: Path) -> None:
+    """Delete a demo folder's contents; refuses a folder that careloop's demo did not create."""
+    if not (folder / MARKER).exists():
+        raise NotADemoFolder(f"{folder} was not made by `careloop demo`; not deleting it")
+    shutil.rmtree(folder)
+
+
+def seed_demo(folder: Path, echo: Callable[[str], None] = print) -> Login:
+    """Generate and import the demo community into the (migrated) database of `folder`, unless it is there."""
+    from django.contrib.auth import get_user_model
+
+    from careloop.community.models import Post
+
+    marker = folder / MARKER
+    if marker.exists():
+        data = json.loads(marker.read_text())
+        return Login(data["username"], data["password"])
+    if Post.objects.exists():
+        raise NotADemoFolder(
+            f"{folder} already holds a community that is not the demo; "
+            "start the demo elsewhere with --home DIR (or unset CARELOOP_HOME)"
+        )
+
+    from careloop.community.ingest import Importer
+    from careloop.demo.generate import generate
+
+    echo("Generating the demo community (first start only)…")
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    posts, truth = generate(seed=DEMO_SEED, end=end)
+    importer = Importer(source_defaults=SOURCES)
+    importer.feed(("demo", number, post) for number, post in enumerate(posts, start=1))
+    result = importer.finish()
+    echo(f"Demo community: {result.summary()}")
+    (folder / TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=1))
+
+    password = secrets.token_urlsafe(9)
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=DEMO_USER).first()
+    if user is None:
+        user_model.objects.create_superuser(DEMO_USER, "", password)
+    else:
+        user.set_password(password)
+        user.save()
+    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"seed": DEMO_SEED, "generated_at": end.isoformat(), "username": DEMO_USER,
+                   "password": password}, f)
+    return Login(DEMO_USER, password)

@@ -1,0 +1,152 @@
+"""Django settings for careloop.
+
+Configuration comes from the environment so that the same install serves a laptop demo and a team:
+
+- CARELOOP_HOME        the data folder (default ./careloop-data): SQLite database, task queue, secret key.
+- DATABASE_URL         use PostgreSQL (postgres://user:pass@host:5432/name) instead of the embedded SQLite.
+- REDIS_URL            run background tasks over Redis (several workers, several machines) instead of SQLite.
+- CARELOOP_SECRET_KEY  the signing key (default: generated once into the data folder).
+- CARELOOP_ALLOWED_HOSTS  comma-separated host names the web app answers to (default: localhost only).
+- CARELOOP_DEBUG       1 for Django's debug pages (never in production).
+- CARELOOP_MAX_POST_CHARS  the longest post text accepted on import (default 100000).
+"""
+
+from __future__ import annotations
+
+import os
+
+import dj_database_url
+
+from careloop.home import data_home, secret_key
+
+HOME = data_home()
+BASE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+SECRET_KEY = secret_key(HOME)
+DEBUG = os.environ.get("CARELOOP_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CARELOOP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "careloop.community",
+    "careloop.cases",
+    "careloop.health",
+    "careloop.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "careloop.web.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "careloop.urls"
+WSGI_APPLICATION = "careloop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        db.setdefault("TEST", {})
+        return db
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(HOME / "careloop.sqlite3"),
+        "OPTIONS": {
+            # WAL lets the web app read while the worker or an import writes; IMMEDIATE takes the write lock
+            # at BEGIN so two writers queue up instead of failing with "database is locked" mid-transaction.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:threads"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+TIME_ZONE = os.environ.get("CARELOOP_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = str(HOME / "static")
+WHITENOISE_USE_FINDERS = True  # serve the package's static files directly: no collectstatic step to forget
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+
+def _huey() -> dict:
+    """Background tasks: SQLite in the data folder by default, Redis when REDIS_URL is set."""
+    common = {
+        "name": "careloop",
+        "immediate": os.environ.get("CARELOOP_TASKS_IMMEDIATE", "") == "1",
+        "utc": True,
+        "consumer": {"workers": 2, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+    }
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        return {**common, "huey_class": "huey.RedisHuey", "url": redis_url}
+    return {**common, "huey_class": "huey.SqliteHuey", "filename": str(HOME / "tasks.sqlite3")}
+
+
+HUEY = _huey()
+
+CARELOOP_MAX_POST_CHARS = int(os.environ.get("CARELOOP_MAX_POST_CHARS", "100000"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CARELOOP_LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
+}

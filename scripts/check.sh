@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install what the tests need, then run ruff and the whole test suite on SQLite and on PostgreSQL.
+# This is the README's test line, and what CI runs (.ci/run). Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_URL="${CARELOOP_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/careloop}"
+REDIS_TEST_URL="${REDIS_TEST_URL:-redis://127.0.0.1:6379/15}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Python environment (.venv)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "is ignored" || true
+.venv/bin/python -c "import careloop, django, huey; print('careloop', careloop.__version__, '· Django', django.get_version())"
+
+step "PostgreSQL and Redis on 127.0.0.1"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "PostgreSQL is down; starting it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "Redis is down; starting it"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+echo "Redis: $(redis-cli -h 127.0.0.1 -p 6379 ping)"
+
+step "ruff"
+.venv/bin/ruff check .
+
+export REDIS_TEST_URL
+step "tests on SQLite"
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+
+step "tests on PostgreSQL ($PG_URL)"
+DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

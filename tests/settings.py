@@ -1,0 +1,12 @@
+"""Test settings: a throw-away data folder, tasks run inline unless a test starts a real worker."""
+
+import os
+import tempfile
+
+os.environ["CARELOOP_HOME"] = tempfile.mkdtemp(prefix="careloop-test-")
+os.environ.setdefault("CARELOOP_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("CARELOOP_TASKS_IMMEDIATE", "1")
+
+from careloop.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
