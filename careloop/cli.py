@@ -103,7 +103,7 @@ def main() -> None:
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write every failed line as JSON lines (file, line, field, message) to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-line errors; only the summary.")
-@click.option("--batch-size", default=2000, show_default=True, hidden=True)
+@click.option("--batch-size", default=5000, show_default=True, hidden=True)
 def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, quiet: bool, batch_size: int) -> None:
     """Import posts from FILES (JSON lines or CSV; `-` reads standard input).
 
@@ -356,8 +356,10 @@ def migrate() -> None:
 
 @main.command()
 @click.option("--check-queue", is_flag=True,
-              help="Also send a task through the queue and wait (up to 15 s) for a worker to run it.")
-def status(check_queue: bool) -> None:
+              help="Also send a task through the queue and wait for a worker to run it.")
+@click.option("--wait", default=15, show_default=True, type=click.IntRange(0, 600),
+              help="Seconds --check-queue waits for a worker.")
+def status(check_queue: bool, wait: int) -> None:
     """Where the data lives, what is in it, and whether a worker is alive.
 
     Exit status 0, or 1 when --check-queue found no worker taking tasks.
@@ -387,9 +389,9 @@ def status(check_queue: bool) -> None:
     if check_queue:
         from careloop.health.queue import check_queue_round_trip
 
-        done = check_queue_round_trip()
+        done = check_queue_round_trip(timeout=wait)
         if done is None:
-            click.echo("queue check   FAILED: no worker ran the check task within 15 s", err=True)
+            click.echo(f"queue check   FAILED: no worker ran the check task within {wait} s", err=True)
             sys.exit(1)
         took = (done.done_at - done.enqueued_at).total_seconds()
         click.echo(f"queue check   ok: {done.worker} ran it after {took:.2f} s")

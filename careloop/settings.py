@@ -9,6 +9,7 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_ALLOWED_HOSTS  comma-separated host names the web app answers to (default: localhost only).
 - CARELOOP_DEBUG       1 for Django's debug pages (never in production).
 - CARELOOP_MAX_POST_CHARS  the longest post text accepted on import (default 100000).
+- CARELOOP_QUEUE_NAME  the task queue's name (default careloop): several communities can share one Redis.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 def _huey() -> dict:
     """Background tasks: SQLite in the data folder by default, Redis when REDIS_URL is set."""
     common = {
-        "name": "careloop",
+        "name": os.environ.get("CARELOOP_QUEUE_NAME", "careloop"),
         "immediate": os.environ.get("CARELOOP_TASKS_IMMEDIATE", "") == "1",
         "utc": True,
         "consumer": {"workers": 2, "worker_type": "thread", "periodic": True, "check_worker_health": True},

@@ -10,3 +10,7 @@ os.environ.setdefault("CARELOOP_TASKS_IMMEDIATE", "1")
 from careloop.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not memory: tests that start a real worker or server process share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "careloop.sqlite3")}  # noqa: F405

@@ -34,7 +34,8 @@ class Case(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="cases")
     thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", help_text="The post that raised it."
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases",
+        help_text="The post that raised it.",
     )
     state = models.CharField(max_length=20, choices=CaseState.choices, default=CaseState.NEW)
     topic = models.CharField(max_length=200, blank=True)
@@ -88,6 +89,9 @@ class AffectedMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "member"], name="affected_once")]
 
+    def __str__(self) -> str:
+        return f"{self.role} member {self.member_id} of case {self.case_id}"
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     """A case's timeline is history: rows are added, never changed or removed in bulk."""
@@ -126,6 +130,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on case {self.case_id} at {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

@@ -20,12 +20,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
+from careloop.community.bulk import BulkWriter, datetime_adapter
 from careloop.community.models import Interaction, Member, Post, PostRevision, Source, Thread
 from careloop.community.records import FieldError, LineError, Parsed, PostRecord, validate
 
@@ -73,7 +75,7 @@ class Importer:
         result = importer.finish()
     """
 
-    def __init__(self, *, batch_size: int = 2000, max_text_chars: int | None = None,
+    def __init__(self, *, batch_size: int = 5000, max_text_chars: int | None = None,
                  on_error: Callable[[LineError], None] | None = None,
                  source_defaults: dict[str, dict] | None = None) -> None:
         self.batch_size = batch_size
@@ -89,6 +91,7 @@ class Importer:
         self._pending: dict[tuple[int, str], _Pending] = {}
         self._touched_sources: set[int] = set()
         self._handle_index: dict[int, dict[str, int]] = {}
+        _tune_sqlite_for_bulk_writes()
 
     # ------------------------------------------------------------------------------------------- feeding
     def feed(self, lines: Iterable[Parsed]) -> None:
@@ -145,6 +148,8 @@ class Importer:
 
     def _write_batch(self, batch: list[PostRecord]) -> None:
         now = timezone.now()
+        to_db = datetime_adapter()
+        now_db = to_db(now)
         source_ids = self._source_ids({r.source for r in batch})
         members = self._member_ids(batch, source_ids)
         threads = self._thread_ids(batch, source_ids)
@@ -162,30 +167,32 @@ class Importer:
                            strict=True))
         parents = self._parent_rows(batch, source_ids, new_ids, members)
 
-        new_posts: list[Post] = []
-        updates: list[Post] = []
+        new_posts: list[tuple] = []
+        updates: dict[frozenset[str], list[Post]] = defaultdict(list)  # grouped by the fields they change
         revisions: list[PostRevision] = []
-        interactions: list[Interaction] = []
-        touched_threads: set[int] = set()
-        touched_members: set[int] = set()
+        interactions: list[tuple] = []
+        moved_threads: set[int] = set()
+        thread_stats: dict[int, list] = {}  # thread id -> [new posts, first, last]
+        member_stats: dict[int, list] = {}  # member id -> [first, last]
         for r in batch:
             sid = source_ids[r.source]
             key = (sid, r.id)
+            created_db = to_db(r.created_at)
             author_id = members[(sid, r.author_id)]
             thread_id = threads[(sid, r.thread_id)]
             parent = parents.get((sid, r.parent_id)) if r.parent_id else None
             old = existing.get(key)
             if old is None:
-                post = Post(
-                    id=new_ids[key], source_id=sid, external_id=r.id, thread_id=thread_id,
-                    parent_id=parent[0] if parent else None, parent_external_id=r.parent_id, author_id=author_id,
-                    created_at=r.created_at, edited_at=r.edited_at, deleted=r.deleted, text=r.text, url=r.url,
-                    language=r.language, reactions=_reactions_value(r), extra=r.extra, imported_at=now,
-                    updated_at=now,
-                )
-                new_posts.append(post)
+                post_id = new_ids[key]
+                new_posts.append((
+                    post_id, sid, r.id, thread_id, parent[0] if parent else None, r.parent_id, author_id,
+                    created_db, to_db(r.edited_at), r.deleted, r.text, r.url, r.language, _reactions_value(r),
+                    r.extra, now_db, now_db, "", "",
+                ))
                 self.result.imported += 1
-                self.result.new_post_ids.append(post.id)
+                self.result.new_post_ids.append(post_id)
+                _widen(thread_stats, thread_id, r.created_at, count=True)
+                _widen(member_stats, author_id, r.created_at)
                 outcome = "imported"
             else:
                 change = self._change(r, old, thread_id)
@@ -194,34 +201,30 @@ class Importer:
                     if old["parent_id"] is None and old["parent_external_id"]:
                         self._pending[key] = _Pending(r.file, r.line, old["parent_external_id"], "unchanged")
                     continue
-                post = Post(id=old["id"], **change, updated_at=now)
+                post_id = old["id"]
                 if "text" in change:
-                    revisions.append(PostRevision(post_id=old["id"], text=old["text"], edited_at=old["edited_at"]))
-                updates.append(post)
+                    revisions.append(PostRevision(post_id=post_id, text=old["text"], edited_at=old["edited_at"]))
+                if "thread_id" in change:
+                    moved_threads.update((thread_id, old["thread_id"]))
+                updates[frozenset(change)].append(Post(id=post_id, **change, updated_at=now))
                 self.result.updated += 1
-                self.result.changed_post_ids.append(post.id)
-                touched_threads.add(old["thread_id"])
+                self.result.changed_post_ids.append(post_id)
                 outcome = "updated"
-            touched_threads.add(thread_id)
-            touched_members.add(author_id)
             if r.parent_id and parent is None:
                 self._pending[key] = _Pending(r.file, r.line, r.parent_id, outcome)
             elif parent is not None and parent[1] != author_id:
-                interactions.append(Interaction(
-                    source_id=sid, kind=Interaction.Kind.REPLY, actor_id=author_id, target_id=parent[1],
-                    post_id=post.id, created_at=r.created_at,
-                ))
-            interactions.extend(self._mentions_and_reactions(r, sid, post.id, author_id, members))
+                interactions.append((sid, Interaction.Kind.REPLY, author_id, parent[1], post_id, "", created_db))
+            interactions.extend(self._mentions_and_reactions(r, sid, post_id, author_id, created_db, members))
 
-        Post.objects.bulk_create(new_posts, batch_size=500)
-        if updates:
-            fields = sorted({f for u in updates for f in _changed_fields(u)} | {"updated_at"})
-            Post.objects.bulk_update(updates, fields, batch_size=500)
+        POST_INSERT.insert(new_posts)
+        for fields, posts in updates.items():
+            Post.objects.bulk_update(posts, sorted(fields | {"updated_at"}), batch_size=500)
         PostRevision.objects.bulk_create(revisions, batch_size=500)
-        Interaction.objects.bulk_create(interactions, batch_size=500, ignore_conflicts=True)
+        INTERACTION_INSERT.insert(interactions)
         self._touched_sources.update(source_ids.values())
-        _refresh_threads(touched_threads)
-        _refresh_members(touched_members)
+        _add_thread_stats(thread_stats)
+        _add_member_stats(member_stats)
+        _refresh_threads(moved_threads)
 
     def _change(self, r: PostRecord, old: dict, thread_id: int) -> dict | None:
         """What an incoming line changes in a stored post, or None when it is the same or older."""
@@ -297,7 +300,8 @@ class Importer:
             for tid, ext, *values in Thread.objects.filter(source_id=sid, external_id__in=ext_ids).values_list(
                 "id", "external_id", *THREAD_DETAILS
             ):
-                self._threads[(sid, ext)] = (tid, frozenset(n for n, v in zip(THREAD_DETAILS, values, strict=True) if v))
+                known = frozenset(n for n, v in zip(THREAD_DETAILS, values, strict=True) if v)
+                self._threads[(sid, ext)] = (tid, known)
         created = Thread.objects.bulk_create(
             [Thread(source_id=k[0], external_id=k[1], **info[k]) for k in info if k not in self._threads],
             batch_size=500,
@@ -329,23 +333,19 @@ class Importer:
                 found[(sid, ext)] = (pid, author)
         return found
 
-    def _mentions_and_reactions(self, r: PostRecord, sid: int, post_id: int, author_id: int,
-                                members: dict[tuple[int, str], int]) -> list[Interaction]:
+    def _mentions_and_reactions(self, r: PostRecord, sid: int, post_id: int, author_id: int, created_db: Any,
+                                members: dict[tuple[int, str], int]) -> list[tuple]:
         out = []
         for reaction in r.reactions:
             actor = members[(sid, reaction.by_id)]
             if actor != author_id:
-                out.append(Interaction(source_id=sid, kind=Interaction.Kind.REACTION, actor_id=actor,
-                                       target_id=author_id, post_id=post_id, detail=reaction.kind[:100],
-                                       created_at=r.created_at))
+                out.append((sid, Interaction.Kind.REACTION, actor, author_id, post_id, reaction.kind[:100],
+                            created_db))
         if "@" in r.text:
             known = self._handles(sid)
             targets = {known.get(m.rstrip(".-").lower()) for m in MENTION_RE.findall(r.text)} - {None, author_id}
-            out.extend(
-                Interaction(source_id=sid, kind=Interaction.Kind.MENTION, actor_id=author_id, target_id=target,
-                            post_id=post_id, created_at=r.created_at)
-                for target in sorted(targets)  # type: ignore[type-var]
-            )
+            out.extend((sid, Interaction.Kind.MENTION, author_id, t, post_id, "", created_db)
+                       for t in sorted(targets))  # type: ignore[type-var]
         return out
 
     def _handles(self, sid: int) -> dict[str, int]:
@@ -379,7 +379,9 @@ class Importer:
                     "id", "external_id", "author_id"
                 ):
                     parents[(sid, ext)] = (pid, author)
-            links, interactions = [], []
+            links: list[Post] = []
+            interactions: list[tuple] = []
+            to_db = datetime_adapter()
             for post_id, sid, ext, parent_ext, author, created in chunk:
                 parent = parents.get((sid, parent_ext))
                 if parent is None:
@@ -387,10 +389,9 @@ class Importer:
                 links.append(Post(id=post_id, parent_id=parent[0]))
                 self._pending.pop((sid, ext), None)
                 if parent[1] != author:
-                    interactions.append(Interaction(source_id=sid, kind=Interaction.Kind.REPLY, actor_id=author,
-                                                    target_id=parent[1], post_id=post_id, created_at=created))
+                    interactions.append((sid, Interaction.Kind.REPLY, author, parent[1], post_id, "", to_db(created)))
             Post.objects.bulk_update(links, ["parent"], batch_size=500)
-            Interaction.objects.bulk_create(interactions, batch_size=500, ignore_conflicts=True)
+            INTERACTION_INSERT.insert(interactions)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -405,8 +406,14 @@ def _reactions_value(r: PostRecord):
     return r.reactions_raw if r.reactions_raw is not None else []
 
 
-def _changed_fields(post: Post) -> list[str]:
-    return [name for name in post.__dict__ if not name.startswith("_") and name not in ("id", "updated_at")]
+def _tune_sqlite_for_bulk_writes() -> None:
+    """On SQLite, give this connection a larger page cache (the indexes of a million posts stay in memory) and
+    let the write-ahead log grow to 64 MB before it is copied back, instead of after every other batch."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size=-262144")
+        cursor.execute("PRAGMA wal_autocheckpoint=16384")
 
 
 def _allocate_ids(count: int) -> list[int]:
@@ -432,6 +439,61 @@ def _allocate_ids(count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
+POST_INSERT = BulkWriter(Post, [
+    "id", "source", "external_id", "thread", "parent", "parent_external_id", "author", "created_at", "edited_at",
+    "deleted", "text", "url", "language", "reactions", "extra", "imported_at", "updated_at", "sentiment",
+    "model_version",
+])
+INTERACTION_INSERT = BulkWriter(
+    Interaction, ["source", "kind", "actor", "target", "post", "detail", "created_at"], ignore_conflicts=True
+)
+
+
+def _widen(stats: dict[int, list], key: int, when, *, count: bool = False) -> None:
+    """Track first and last time (and, for threads, how many new posts) per id within a batch."""
+    entry = stats.get(key)
+    if entry is None:
+        stats[key] = [1, when, when] if count else [when, when]
+        return
+    if count:
+        entry[0] += 1
+    entry[-2] = min(entry[-2], when)
+    entry[-1] = max(entry[-1], when)
+
+
+def _add_thread_stats(stats: dict[int, list]) -> None:
+    """Add a batch's new posts to their threads' counts and time span, in one statement run per thread."""
+    if not stats:
+        return
+    adapt = datetime_adapter()
+    table = connection.ops.quote_name(Thread._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET post_count = post_count + %s, "
+        "started_at = CASE WHEN started_at IS NULL OR started_at > %s THEN %s ELSE started_at END, "
+        "last_post_at = CASE WHEN last_post_at IS NULL OR last_post_at < %s THEN %s ELSE last_post_at END "
+        "WHERE id = %s"
+    )
+    rows = [(n, adapt(first), adapt(first), adapt(last), adapt(last), tid) for tid, (n, first, last) in stats.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _add_member_stats(stats: dict[int, list]) -> None:
+    if not stats:
+        return
+    adapt = datetime_adapter()
+    table = connection.ops.quote_name(Member._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET "
+        "first_seen_at = CASE WHEN first_seen_at IS NULL OR first_seen_at > %s THEN %s ELSE first_seen_at END, "
+        "last_seen_at = CASE WHEN last_seen_at IS NULL OR last_seen_at < %s THEN %s ELSE last_seen_at END "
+        "WHERE id = %s"
+    )
+    rows = [(adapt(first), adapt(first), adapt(last), adapt(last), mid) for mid, (first, last) in stats.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _refresh_threads(thread_ids: set[int]) -> None:
     """Recount the touched threads from their posts (derived numbers, so a crash can never leave them wrong)."""
     ids = sorted(thread_ids)
@@ -444,18 +506,8 @@ def _refresh_threads(thread_ids: set[int]) -> None:
         )
 
 
-def _refresh_members(member_ids: set[int]) -> None:
-    ids = sorted(member_ids)
-    posts = Post.objects.filter(author=OuterRef("pk")).order_by().values("author")
-    for start in range(0, len(ids), 500):
-        Member.objects.filter(id__in=ids[start:start + 500]).update(
-            first_seen_at=Subquery(posts.annotate(t=Min("created_at")).values("t")),
-            last_seen_at=Subquery(posts.annotate(t=Max("created_at")).values("t")),
-        )
-
-
 def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Callable[[int], None] | None = None,
-                 on_error: Callable[[LineError], None] | None = None, batch_size: int = 2000,
+                 on_error: Callable[[LineError], None] | None = None, batch_size: int = 5000,
                  source_defaults: dict[str, dict] | None = None) -> ImportResult:
     """Import every line of the given files (`-` is standard input); the business operation behind `careloop import`."""
     from careloop.community.records import read_file

@@ -38,7 +38,7 @@ class Source(models.Model):
 class Member(models.Model):
     """A person as one source knows them."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="members")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="members", db_index=False)
     external_id = models.CharField(max_length=255)
     handle = models.CharField(max_length=255, blank=True)
     display_name = models.CharField(max_length=255, blank=True)
@@ -60,7 +60,7 @@ class Member(models.Model):
 class Thread(models.Model):
     """A conversation: a forum topic, a chat room's thread, an e-mail thread."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="threads")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="threads", db_index=False)
     external_id = models.CharField(max_length=255)
     title = models.TextField(blank=True)
     url = models.CharField(max_length=2000, blank=True)
@@ -87,14 +87,16 @@ class Post(models.Model):
         NEUTRAL = "neutral"
         POSITIVE = "positive"
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="posts")
+    # Foreign keys whose lookups a composite index below already serves carry no index of their own: every
+    # index costs time on each of the millions of inserts.
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="posts", db_index=False)
     external_id = models.CharField(max_length=255)
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts", db_index=False)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
     parent_external_id = models.CharField(
         max_length=255, blank=True, help_text="The platform id of the post this answers; kept until it is linked."
     )
-    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="posts", db_index=False)
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted = models.BooleanField(default=False)
@@ -145,6 +147,9 @@ class PostRevision(models.Model):
     class Meta:
         ordering = ["replaced_at", "id"]
 
+    def __str__(self) -> str:
+        return f"revision of post {self.post_id} from {self.edited_at or 'the first version'}"
+
 
 class Interaction(models.Model):
     """Who replied to, mentioned or reacted to whom: the edges of the community graph."""
@@ -154,18 +159,18 @@ class Interaction(models.Model):
         MENTION = "mention"
         REACTION = "reaction"
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="interactions")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="interactions", db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_made")
-    target = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_received")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="interactions")
+    actor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_made", db_index=False)
+    target = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_received", db_index=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="interactions", db_index=False)
     detail = models.CharField(max_length=100, blank=True, help_text="The reaction, e.g. +1.")
     created_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "post", "actor", "target", "detail"], name="interaction_once"
+                fields=["post", "kind", "actor", "target", "detail"], name="interaction_once"
             ),
         ]
         indexes = [
@@ -173,3 +178,6 @@ class Interaction(models.Model):
             models.Index(fields=["actor", "created_at"], name="interaction_actor"),
             models.Index(fields=["target", "created_at"], name="interaction_target"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: member {self.actor_id} -> member {self.target_id}"

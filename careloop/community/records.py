@@ -142,7 +142,9 @@ def _timestamp(value: Any, name: str) -> datetime:
             name, f"expected an ISO 8601 time with a zone, e.g. {ZONE_EXAMPLE}; got {value!r:.60}"
         ) from None
     if when.tzinfo is None or when.utcoffset() is None:
-        raise FieldError(name, f"has no time zone; expected e.g. {ZONE_EXAMPLE} or 2026-05-03T12:02:00Z; got {value!r:.60}")
+        raise FieldError(
+            name, f"has no time zone; expected e.g. {ZONE_EXAMPLE} or 2026-05-03T12:02:00Z; got {value!r:.60}"
+        )
     return when
 
 
@@ -295,7 +297,9 @@ def read_jsonl(stream: IO[bytes], name: str, progress: Progress | None = None) -
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            yield LineError(name, number, "line", f"is not valid JSON ({exc.args[0]}); expected one JSON object per line")
+            yield LineError(
+                name, number, "line", f"is not valid JSON ({exc.args[0]}); expected one JSON object per line"
+            )
             continue
         yield name, number, obj
 
@@ -326,13 +330,16 @@ def read_csv(stream: IO[bytes], name: str, progress: Progress | None = None) -> 
         has_author = bool({"author.id", "author_id", "author"} & set(header))
         if missing or not has_author:
             wanted = sorted(missing | (set() if has_author else {"author.id"}))
-            yield LineError(name, 1, "header", f"is missing the column(s) {', '.join(wanted)}; see docs/import-format.md")
+            yield LineError(
+                name, 1, "header", f"is missing the column(s) {', '.join(wanted)}; see docs/import-format.md"
+            )
             return
         start = reader.line_num + 1
         for row in reader:
             number, start = start, reader.line_num + 1
             if None in row:
-                yield LineError(name, number, "line", f"has {len(header) + len(row[None])} columns; the header has {len(header)}")
+                columns = len(header) + len(row[None])
+                yield LineError(name, number, "line", f"has {columns} columns; the header has {len(header)}")
                 continue
             if not any(v for v in row.values()):
                 continue

@@ -1,0 +1,50 @@
+"""A real worker process takes tasks off the real queue (SQLite in the data folder, or Redis) and stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import uuid
+
+import pytest
+
+from careloop.health.models import QueueCheck, WorkerHeartbeat
+from tests.conftest import CARELOOP
+
+pytestmark = pytest.mark.slow
+
+
+def round_trip(env: dict[str, str]) -> None:
+    worker = subprocess.Popen([*CARELOOP, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        status = subprocess.run([*CARELOOP, "status", "--check-queue"], env=env, capture_output=True, text=True,
+                                timeout=90)
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert "queue check   ok" in status.stdout
+        check = QueueCheck.objects.get()
+        assert check.done_at is not None and check.worker
+        assert WorkerHeartbeat.objects.filter(worker=check.worker).exists(), "the worker said hello when it started"
+    finally:
+        worker.send_signal(signal.SIGINT)
+        out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+
+
+def test_worker_on_the_embedded_queue(process_env):
+    round_trip(process_env)
+
+
+def test_worker_over_redis(process_env):
+    url = os.environ.get("REDIS_TEST_URL")
+    if not url:
+        pytest.skip("REDIS_TEST_URL is not set (scripts/check.sh sets it and starts Redis)")
+    round_trip({**process_env, "REDIS_URL": url, "CARELOOP_QUEUE_NAME": f"careloop-test-{uuid.uuid4().hex[:8]}"})
+
+
+def test_status_check_queue_fails_clearly_without_a_worker(process_env):
+    status = subprocess.run([*CARELOOP, "status", "--check-queue", "--wait", "1"], env=process_env,
+                            capture_output=True, text=True, timeout=60)
+    assert status.returncode == 1
+    assert "no worker ran the check task within 1 s" in status.stderr
