@@ -348,7 +348,12 @@ def createuser(username: str, email: str, password: str, admin: bool) -> None:
 # ------------------------------------------------------------------------------------------------- operating
 @main.command()
 def migrate() -> None:
-    """Create or update the database tables (needed once per release on PostgreSQL; SQLite does it itself)."""
+    """Create or update the database tables.
+
+    On the embedded SQLite database careloop does this by itself whenever it starts. On PostgreSQL run it
+    once after installing a new release, before starting the web app and the workers: several processes
+    migrating one shared database at the same time would race.
+    """
     setup()
     prepare_database(migrate=True, verbose=True)
     click.echo(f"The database is up to date ({describe_database()}).")

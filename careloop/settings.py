@@ -114,7 +114,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = str(HOME / "static")
+STATIC_ROOT = None  # nothing to collect: whitenoise serves the package's files (below)
 WHITENOISE_USE_FINDERS = True  # serve the package's static files directly: no collectstatic step to forget
 
 SESSION_COOKIE_HTTPONLY = True

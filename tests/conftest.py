@@ -60,7 +60,7 @@ def process_env(transactional_db) -> Iterator[dict[str, str]]:
     from django.conf import settings
     from django.db import connection
 
-    env = {k: v for k, v in os.environ.items() if k != "CARELOOP_TASKS_IMMEDIATE"}
+    env = {k: v for k, v in os.environ.items() if k not in ("CARELOOP_TASKS_IMMEDIATE", "DJANGO_SETTINGS_MODULE")}
     env["CARELOOP_HOME"] = str(settings.HOME)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     if connection.vendor == "postgresql":

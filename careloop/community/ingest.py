@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
@@ -45,8 +45,6 @@ class ImportResult:
     unchanged: int = 0
     failed: int = 0
     errors: list[LineError] = field(default_factory=list)
-    new_post_ids: list[int] = field(default_factory=list)
-    changed_post_ids: list[int] = field(default_factory=list)
 
     @property
     def lines(self) -> int:
@@ -77,8 +75,12 @@ class Importer:
 
     def __init__(self, *, batch_size: int = 5000, max_text_chars: int | None = None,
                  on_error: Callable[[LineError], None] | None = None,
-                 source_defaults: dict[str, dict] | None = None) -> None:
+                 source_defaults: dict[str, dict] | None = None,
+                 on_batch: Callable[[list[int], list[int]], None] | None = None) -> None:
+        """on_batch(new post ids, changed post ids) is called after each batch commits: where later work
+        (scoring, thread analysis) is queued, one task per batch rather than per post."""
         self.batch_size = batch_size
+        self.on_batch = on_batch
         self.max_text_chars = max_text_chars or settings.CARELOOP_MAX_POST_CHARS
         self.on_error = on_error
         self.source_defaults = source_defaults or {}
@@ -119,6 +121,7 @@ class Importer:
         self._flush()
         with transaction.atomic():
             self._link_waiting_replies()
+        _checkpoint_sqlite()
         for (_, _), pending in sorted(self._pending.items(), key=lambda kv: (kv[1].file, kv[1].line)):
             setattr(self.result, pending.outcome, getattr(self.result, pending.outcome) - 1)
             self._fail(LineError(
@@ -144,9 +147,11 @@ class Importer:
         if not batch:
             return
         with transaction.atomic():
-            self._write_batch(batch)
+            imported_ids, changed_ids = self._write_batch(batch)
+        if self.on_batch and (imported_ids or changed_ids):
+            self.on_batch(imported_ids, changed_ids)
 
-    def _write_batch(self, batch: list[PostRecord]) -> None:
+    def _write_batch(self, batch: list[PostRecord]) -> tuple[list[int], list[int]]:
         now = timezone.now()
         to_db = datetime_adapter()
         now_db = to_db(now)
@@ -174,6 +179,8 @@ class Importer:
         moved_threads: set[int] = set()
         thread_stats: dict[int, list] = {}  # thread id -> [new posts, first, last]
         member_stats: dict[int, list] = {}  # member id -> [first, last]
+        imported_ids: list[int] = []
+        changed_ids: list[int] = []
         for r in batch:
             sid = source_ids[r.source]
             key = (sid, r.id)
@@ -190,7 +197,7 @@ class Importer:
                     r.extra, now_db, now_db, "", "",
                 ))
                 self.result.imported += 1
-                self.result.new_post_ids.append(post_id)
+                imported_ids.append(post_id)
                 _widen(thread_stats, thread_id, r.created_at, count=True)
                 _widen(member_stats, author_id, r.created_at)
                 outcome = "imported"
@@ -208,7 +215,7 @@ class Importer:
                     moved_threads.update((thread_id, old["thread_id"]))
                 updates[frozenset(change)].append(Post(id=post_id, **change, updated_at=now))
                 self.result.updated += 1
-                self.result.changed_post_ids.append(post_id)
+                changed_ids.append(post_id)
                 outcome = "updated"
             if r.parent_id and parent is None:
                 self._pending[key] = _Pending(r.file, r.line, r.parent_id, outcome)
@@ -225,6 +232,7 @@ class Importer:
         _add_thread_stats(thread_stats)
         _add_member_stats(member_stats)
         _refresh_threads(moved_threads)
+        return imported_ids, changed_ids
 
     def _change(self, r: PostRecord, old: dict, thread_id: int) -> dict | None:
         """What an incoming line changes in a stored post, or None when it is the same or older."""
@@ -408,12 +416,23 @@ def _reactions_value(r: PostRecord):
 
 def _tune_sqlite_for_bulk_writes() -> None:
     """On SQLite, give this connection a larger page cache (the indexes of a million posts stay in memory) and
-    let the write-ahead log grow to 64 MB before it is copied back, instead of after every other batch."""
+    let the write-ahead log grow to 256 MB before it is copied back, instead of after every other batch."""
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size=-262144")
-        cursor.execute("PRAGMA wal_autocheckpoint=16384")
+        cursor.execute("PRAGMA wal_autocheckpoint=65536")
+
+
+def _checkpoint_sqlite() -> None:
+    """Copy the write-ahead log back into the database and shrink it, so a big import leaves no big WAL."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except OperationalError:  # readers still on the log: SQLite checkpoints later by itself
+        pass
 
 
 def _allocate_ids(count: int) -> list[int]:
@@ -508,11 +527,13 @@ def _refresh_threads(thread_ids: set[int]) -> None:
 
 def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Callable[[int], None] | None = None,
                  on_error: Callable[[LineError], None] | None = None, batch_size: int = 5000,
-                 source_defaults: dict[str, dict] | None = None) -> ImportResult:
+                 source_defaults: dict[str, dict] | None = None,
+                 on_batch: Callable[[list[int], list[int]], None] | None = None) -> ImportResult:
     """Import every line of the given files (`-` is standard input); the business operation behind `careloop import`."""
     from careloop.community.records import read_file
 
-    importer = Importer(batch_size=batch_size, on_error=on_error, source_defaults=source_defaults)
+    importer = Importer(batch_size=batch_size, on_error=on_error, source_defaults=source_defaults,
+                        on_batch=on_batch)
     for path in paths:
         importer.feed(read_file(path, fmt, progress))
     return importer.finish()

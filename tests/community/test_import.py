@@ -137,3 +137,17 @@ def test_csv_with_the_same_column_names(cli, tmp_path):
     assert first.text == 'Hello, "world"\nsecond line'
     assert first.thread.title == "Greetings"
     assert Post.objects.get(external_id="2").parent == first
+
+
+def test_each_committed_batch_is_announced_for_later_work(write_jsonl):
+    from careloop.community.ingest import import_files
+
+    batches: list[tuple[list[int], list[int]]] = []
+    path = write_jsonl([post(n) for n in range(1, 8)])
+    import_files([str(path)], batch_size=3, on_batch=lambda new, changed: batches.append((new, changed)))
+    assert [len(new) for new, _ in batches] == [3, 3, 1]
+    assert sorted(i for new, _ in batches for i in new) == sorted(Post.objects.values_list("id", flat=True))
+    edited = write_jsonl([post(2, text="changed")], "edit.jsonl")
+    batches.clear()
+    import_files([str(edited)], on_batch=lambda new, changed: batches.append((new, changed)))
+    assert batches == [([], [Post.objects.get(external_id="2").id])]

@@ -48,7 +48,7 @@ def test_threads_are_listed_newest_activity_first(manager):
          post(3, thread="new", parent="2", author="b", at="2026-05-03T11:00:00Z"))
     html = manager.get("/").content.decode()
     assert html.index("A fresh thread") < html.index("An old thread")
-    assert "Worker" in html  # the footer says whether a worker runs
+    assert "No worker has run yet" in html  # the footer says whether a worker runs
 
 
 def test_search_and_source_filter(manager):
