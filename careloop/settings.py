@@ -18,9 +18,9 @@ import os
 
 import dj_database_url
 
-from careloop.home import data_home, secret_key
+from careloop.home import data_home, ensure_home, secret_key
 
-HOME = data_home()
+HOME = ensure_home(data_home())
 BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 SECRET_KEY = secret_key(HOME)

@@ -20,6 +20,12 @@ from tests.conftest import CARELOOP
 pytestmark = pytest.mark.slow
 
 
+def demo_env() -> dict[str, str]:
+    """The demo runs on the embedded default, as a newcomer's would: no test settings, no PostgreSQL."""
+    drop = ("DATABASE_URL", "CARELOOP_TASKS_IMMEDIATE", "DJANGO_SETTINGS_MODULE", "CARELOOP_HOME")
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
 def read_banner(process: subprocess.Popen, timeout: float = 120.0) -> str:
     """stderr lines until the demo says where it runs."""
     lines = []
@@ -46,8 +52,7 @@ def log_in(base: str, user: str, password: str) -> urllib.request.OpenerDirector
 
 
 def test_demo_serves_the_demo_community_with_a_login(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CARELOOP_TASKS_IMMEDIATE", "DJANGO_SETTINGS_MODULE")}
-    env.pop("CARELOOP_HOME", None)
+    env = demo_env()
     home = tmp_path / "demo-home"
     port = free_port()
     demo = subprocess.Popen([*CARELOOP, "demo", "--port", str(port), "--no-open", "--home", str(home)], env=env,
@@ -86,7 +91,7 @@ def test_demo_serves_the_demo_community_with_a_login(tmp_path):
 def test_demo_refuses_a_folder_with_another_community(tmp_path, write_jsonl):
     from tests.conftest import post
 
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CARELOOP_TASKS_IMMEDIATE", "DJANGO_SETTINGS_MODULE")}
+    env = demo_env()
     env["CARELOOP_HOME"] = str(tmp_path / "real")
     subprocess.run([*CARELOOP, "import", str(write_jsonl([post(1)]))], env=env, check=True, capture_output=True)
     result = subprocess.run([*CARELOOP, "demo", "--no-open", "--port", str(free_port())], env=env,
