@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -19,7 +19,8 @@ POSTS_PER_PAGE = 100
 @login_required
 def threads(request: HttpRequest) -> HttpResponse:
     """All threads, most recently active first, with a filter by source and a search in titles."""
-    qs = Thread.objects.select_related("source").order_by("-last_post_at", "-id")
+    opening = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("text")[:1]
+    qs = Thread.objects.select_related("source").annotate(opening=Subquery(opening)).order_by("-last_post_at", "-id")
     source = request.GET.get("source", "")
     query = request.GET.get("q", "").strip()
     if source:
