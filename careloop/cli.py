@@ -183,6 +183,9 @@ def serve(host: str, port: int, threads: int, worker: bool, migrate: bool) -> No
     """
     setup()
     prepare_database(migrate=migrate or None, verbose=True)
+    if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("CARELOOP_ALLOWED_HOSTS"):
+        click.echo("careloop: listening beyond this machine; set CARELOOP_ALLOWED_HOSTS to the host name people "
+                   "use (e.g. careloop.example.org), or their requests are refused with 400", err=True)
     run_server(host, port, threads=threads, with_worker=worker)
 
 
