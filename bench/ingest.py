@@ -104,9 +104,13 @@ def bench(db: str, data: Path, posts: int) -> None:
         for label in ("first import", "same file again"):
             seconds, peak, summary = run([*careloop, "import", "--quiet", str(data)], env)
             rate = posts / seconds
-            verdict = "meets" if rate >= TARGET_POSTS_PER_S and peak < TARGET_PEAK_MB else "misses"
+            if db == "sqlite":
+                verdict = "meets" if rate >= TARGET_POSTS_PER_S and peak < TARGET_PEAK_MB else "MISSES"
+                verdict += " the baseline"
+            else:
+                verdict = "no target on PostgreSQL"
             print(f"{db:<9} {label:<16} {posts:>9,} posts {seconds:8.1f} s {rate:>9,.0f} posts/s "
-                  f"peak {peak:7.0f} MB   ({verdict} the baseline)   [{summary}]", flush=True)
+                  f"peak {peak:7.0f} MB   ({verdict})   [{summary}]", flush=True)
     finally:
         if db == "postgres":
             import psycopg

@@ -237,9 +237,9 @@ def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = Tr
         pass
     finally:
         click.echo("careloop: stopping…", err=True)
-        server.close()
         if supervisor:
-            supervisor.stop()
+            supervisor.stop()  # first: a worker that Ctrl-C already stopped must not be restarted meanwhile
+        server.close()
 
 
 class WorkerSupervisor:

@@ -90,7 +90,7 @@ class Importer:
         self._sources: dict[str, int] = {}
         self._members: dict[tuple[int, str], tuple[int, str, str]] = {}  # key -> (id, handle, name)
         self._threads: dict[tuple[int, str], tuple[int, frozenset[str]]] = {}  # key -> (id, details it has)
-        self._pending: dict[tuple[int, str], _Pending] = {}
+        self._pending: dict[tuple[int, str], list[_Pending]] = defaultdict(list)  # post -> lines waiting
         self._touched_sources: set[int] = set()
         self._handle_index: dict[int, dict[str, int]] = {}
         _tune_sqlite_for_bulk_writes()
@@ -122,7 +122,7 @@ class Importer:
         with transaction.atomic():
             self._link_waiting_replies()
         _checkpoint_sqlite()
-        for (_, _), pending in sorted(self._pending.items(), key=lambda kv: (kv[1].file, kv[1].line)):
+        for pending in (p for waiting in self._pending.values() for p in waiting):
             setattr(self.result, pending.outcome, getattr(self.result, pending.outcome) - 1)
             self._fail(LineError(
                 pending.file, pending.line, "parent_id",
@@ -202,11 +202,11 @@ class Importer:
                 _widen(member_stats, author_id, r.created_at)
                 outcome = "imported"
             else:
-                change = self._change(r, old, thread_id)
+                change = self._change(r, old, thread_id, parent[0] if parent else None)
                 if change is None:
                     self.result.unchanged += 1
                     if old["parent_id"] is None and old["parent_external_id"]:
-                        self._pending[key] = _Pending(r.file, r.line, old["parent_external_id"], "unchanged")
+                        self._pending[key].append(_Pending(r.file, r.line, old["parent_external_id"], "unchanged"))
                     continue
                 post_id = old["id"]
                 if "text" in change:
@@ -218,8 +218,10 @@ class Importer:
                 changed_ids.append(post_id)
                 outcome = "updated"
             if r.parent_id and parent is None:
-                self._pending[key] = _Pending(r.file, r.line, r.parent_id, outcome)
-            elif parent is not None and parent[1] != author_id:
+                self._pending[key].append(_Pending(r.file, r.line, r.parent_id, outcome))
+            elif parent is not None:
+                self._pending.pop(key, None)  # an earlier line of this post waited for a parent it now has
+            if parent is not None and parent[1] != author_id:
                 interactions.append((sid, Interaction.Kind.REPLY, author_id, parent[1], post_id, "", created_db))
             interactions.extend(self._mentions_and_reactions(r, sid, post_id, author_id, created_db, members))
 
@@ -229,12 +231,12 @@ class Importer:
         PostRevision.objects.bulk_create(revisions, batch_size=500)
         INTERACTION_INSERT.insert(interactions)
         self._touched_sources.update(source_ids.values())
-        _add_thread_stats(thread_stats)
-        _add_member_stats(member_stats)
+        _widen_spans(Thread, "started_at", "last_post_at", thread_stats, count="post_count")
+        _widen_spans(Member, "first_seen_at", "last_seen_at", member_stats)
         _refresh_threads(moved_threads)
         return imported_ids, changed_ids
 
-    def _change(self, r: PostRecord, old: dict, thread_id: int) -> dict | None:
+    def _change(self, r: PostRecord, old: dict, thread_id: int, parent_id: int | None) -> dict | None:
         """What an incoming line changes in a stored post, or None when it is the same or older."""
         if old["edited_at"] is not None and (r.edited_at is None or r.edited_at < old["edited_at"]):
             return None
@@ -250,7 +252,7 @@ class Importer:
             if value != old[name]:
                 change[name] = value
         if "parent_external_id" in change:
-            change["parent_id"] = None  # re-linked below or by the end-of-import pass
+            change["parent_id"] = parent_id  # None until the new parent arrives: the end-of-import pass links it
         if change.keys() <= {"edited_at"}:
             return None  # a newer edit time with nothing else different is not a change worth a revision
         return change
@@ -480,35 +482,24 @@ def _widen(stats: dict[int, list], key: int, when, *, count: bool = False) -> No
     entry[-1] = max(entry[-1], when)
 
 
-def _add_thread_stats(stats: dict[int, list]) -> None:
-    """Add a batch's new posts to their threads' counts and time span, in one statement run per thread."""
+def _widen_spans(model: type[Member] | type[Thread], first: str, last: str, stats: dict[int, list],
+                 count: str | None = None) -> None:
+    """Stretch each row's [first, last] time span over a batch's new posts (and add them to its count), in one
+    statement run per row: `stats` maps row id -> [new posts,] earliest, latest (as _widen builds it)."""
     if not stats:
         return
     adapt = datetime_adapter()
-    table = connection.ops.quote_name(Thread._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET post_count = post_count + %s, "
-        "started_at = CASE WHEN started_at IS NULL OR started_at > %s THEN %s ELSE started_at END, "
-        "last_post_at = CASE WHEN last_post_at IS NULL OR last_post_at < %s THEN %s ELSE last_post_at END "
-        "WHERE id = %s"
-    )
-    rows = [(n, adapt(first), adapt(first), adapt(last), adapt(last), tid) for tid, (n, first, last) in stats.items()]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _add_member_stats(stats: dict[int, list]) -> None:
-    if not stats:
-        return
-    adapt = datetime_adapter()
-    table = connection.ops.quote_name(Member._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET "
-        "first_seen_at = CASE WHEN first_seen_at IS NULL OR first_seen_at > %s THEN %s ELSE first_seen_at END, "
-        "last_seen_at = CASE WHEN last_seen_at IS NULL OR last_seen_at < %s THEN %s ELSE last_seen_at END "
-        "WHERE id = %s"
-    )
-    rows = [(adapt(first), adapt(first), adapt(last), adapt(last), mid) for mid, (first, last) in stats.items()]
+    sets = [
+        f"{first} = CASE WHEN {first} IS NULL OR {first} > %s THEN %s ELSE {first} END",
+        f"{last} = CASE WHEN {last} IS NULL OR {last} < %s THEN %s ELSE {last} END",
+    ]
+    if count:
+        sets.insert(0, f"{count} = {count} + %s")
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} SET {', '.join(sets)} WHERE id = %s"
+    rows = []
+    for pk, (*added, earliest, latest) in stats.items():
+        rows.append((*added, adapt(earliest), adapt(earliest), adapt(latest), adapt(latest), pk))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 

@@ -296,9 +296,13 @@ def read_jsonl(stream: IO[bytes], name: str, progress: Progress | None = None) -
             continue
         try:
             obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
+        except orjson.JSONDecodeError:
+            try:  # parse again without the line break, so the position reads "line 1 column N"
+                orjson.loads(raw.rstrip(b"\r\n"))
+            except orjson.JSONDecodeError as exc:
+                reason = exc.args[0]
             yield LineError(
-                name, number, "line", f"is not valid JSON ({exc.args[0]}); expected one JSON object per line"
+                name, number, "line", f"is not valid JSON ({reason}); expected one JSON object per line"
             )
             continue
         yield name, number, obj

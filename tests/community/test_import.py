@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from careloop.community.models import Interaction, Member, Post, PostRevision, Source, Thread
@@ -30,7 +32,11 @@ def test_import_creates_the_community(cli, write_jsonl):
     assert thread.started_at.isoformat() == "2026-05-03T09:00:00+00:00"  # post 3 is 11:00+02:00 = 09:00 UTC
     reply = Post.objects.get(external_id="2")
     assert reply.parent.external_id == "1"
-    assert Member.objects.get(external_id="a1").display_name == "Member a1"
+    anna = Member.objects.get(external_id="a1")
+    assert anna.display_name == "Member a1" and anna.handle == "h_a1"
+    assert anna.first_seen_at == anna.last_seen_at == datetime(2026, 5, 3, 10, 0, tzinfo=UTC)
+    carl = Member.objects.get(external_id="c3")
+    assert carl.first_seen_at == carl.last_seen_at == datetime(2026, 5, 3, 9, 0, tzinfo=UTC)
     edges = set(Interaction.objects.values_list("kind", "actor__external_id", "target__external_id"))
     assert edges == {("reply", "b2", "a1"), ("reply", "c3", "b2"), ("reaction", "a1", "b2"), ("mention", "c3", "a1")}
 
@@ -151,3 +157,28 @@ def test_each_committed_batch_is_announced_for_later_work(write_jsonl):
     batches.clear()
     import_files([str(edited)], on_batch=lambda new, changed: batches.append((new, changed)))
     assert batches == [([], [Post.objects.get(external_id="2").id])]
+
+
+def test_every_line_of_a_post_still_waiting_for_its_parent_is_named(cli, write_jsonl):
+    orphan = post(9, parent="missing")
+    result = cli("import", str(write_jsonl([orphan, post(1), orphan])))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "imported 1, updated 0, unchanged 0, failed 2"
+    assert [m.split(":")[1] for m in result.stderr.splitlines() if "never arrived" in m] == ["1", "3"]
+
+
+def test_a_later_line_that_gives_the_post_a_known_parent_clears_the_wait(cli, write_jsonl):
+    lines = [post(1), post(9, parent="missing"), post(9, parent="1", edited_at="2026-05-03T11:00:00Z")]
+    result = cli("import", str(write_jsonl(lines)))
+    assert result.exit_code == 0, result.stderr
+    assert Post.objects.get(external_id="9").parent.external_id == "1"
+
+
+def test_a_post_moved_to_another_thread_is_counted_there(cli, write_jsonl):
+    cli("import", str(write_jsonl([post(1, thread="a"), post(2, thread="a", parent="1")])))
+    moved = post(2, thread="b", edited_at="2026-05-03T12:00:00Z")
+    assert cli("import", str(write_jsonl([moved], "move.jsonl"))).stdout.splitlines()[-1] == (
+        "imported 0, updated 1, unchanged 0, failed 0")
+    assert dict(Thread.objects.values_list("external_id", "post_count")) == {"a": 1, "b": 1}
+    p = Post.objects.get(external_id="2")
+    assert p.thread.external_id == "b" and p.parent is None and p.parent_external_id == ""
