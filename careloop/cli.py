@@ -223,15 +223,15 @@ def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = Tr
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "is another careloop running? Pick another port with --port") from exc
     supervisor = WorkerSupervisor() if with_worker else None
-    if supervisor:
-        supervisor.start()
 
     def stop(signum: int, frame: object) -> None:  # noqa: ARG001
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    click.echo(announce or f"careloop is serving on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
-    try:
+    try:  # from here on a signal at any moment ends in the clean stop below
+        if supervisor:
+            supervisor.start()
+        click.echo(announce or f"careloop is serving on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
         server.run()
     except KeyboardInterrupt:
         pass
@@ -240,6 +240,16 @@ def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = Tr
         if supervisor:
             supervisor.stop()  # first: a worker that Ctrl-C already stopped must not be restarted meanwhile
         server.close()
+
+
+def _die_with_parent() -> None:
+    """In the worker child (Linux): receive SIGTERM if the serving process dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class WorkerSupervisor:
@@ -255,7 +265,8 @@ class WorkerSupervisor:
         self._thread.start()
 
     def _spawn(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "careloop", "worker"], stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen([sys.executable, "-m", "careloop", "worker"], stdin=subprocess.DEVNULL,
+                                        preexec_fn=_die_with_parent)
 
     def _watch(self) -> None:
         backoff = 1.0

@@ -71,3 +71,23 @@ def test_serve_says_when_the_port_is_taken(process_env):
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_the_worker_does_not_outlive_a_killed_server(process_env):
+    port = free_port()
+    server = subprocess.Popen([*CARELOOP, "serve", "--port", str(port)], env=process_env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/login/")
+        deadline = time.monotonic() + 30
+        while not children_of(server.pid):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        worker = children_of(server.pid)[0]
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while subprocess.run(["ps", "-p", str(worker)], capture_output=True).returncode == 0:
+        assert time.monotonic() < deadline, "the worker kept running after its server was killed"
+        time.sleep(0.2)
