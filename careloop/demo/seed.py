@@ -15,9 +15,9 @@ MARKER = "demo.json"
 TRUTH = "demo-truth.json"
 DEMO_SEED = 7
 DEMO_USER = "demo"
-SOURCES = {
-    "lumen-forum": {"display_name": "Lumen Community Forum"},
-    "lumen-chat": {"display_name": "Lumen Chat"},
+SOURCES = {  # one sign-on for forum and chat: the same member id is the same person in both
+    "lumen-forum": {"display_name": "Lumen Community Forum", "settings": {"identity_realm": "lumen"}},
+    "lumen-chat": {"display_name": "Lumen Chat", "settings": {"identity_realm": "lumen"}},
 }
 
 
