@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,6 +113,7 @@ def bench(db: str, data: Path, posts: int) -> None:
             print(f"{db:<9} {label:<16} {posts:>9,} posts {seconds:8.1f} s {rate:>9,.0f} posts/s "
                   f"peak {peak:7.0f} MB   ({verdict})   [{summary}]", flush=True)
     finally:
+        shutil.rmtree(home, ignore_errors=True)
         if db == "postgres":
             import psycopg
 

@@ -1,9 +1,12 @@
 """Test settings: a throw-away data folder, tasks run inline unless a test starts a real worker."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ["CARELOOP_HOME"] = tempfile.mkdtemp(prefix="careloop-test-")
+atexit.register(shutil.rmtree, os.environ["CARELOOP_HOME"], ignore_errors=True)
 os.environ.setdefault("CARELOOP_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("CARELOOP_TASKS_IMMEDIATE", "1")
 
