@@ -88,7 +88,7 @@ class Importer:
         self._batch: list[PostRecord] = []
         self._batch_keys: set[tuple[str, str]] = set()
         self._sources: dict[str, int] = {}
-        self._members: dict[tuple[int, str], tuple[int, str, str]] = {}  # key -> (id, handle, name)
+        self._members: dict[tuple[int, str], tuple[int, str, str, bool]] = {}  # key -> (id, handle, name, team)
         self._threads: dict[tuple[int, str], tuple[int, frozenset[str]]] = {}  # key -> (id, details it has)
         self._pending: dict[tuple[int, str], list[_Pending]] = defaultdict(list)  # post -> lines waiting
         self._touched_sources: set[int] = set()
@@ -266,35 +266,36 @@ class Importer:
         return {name: self._sources[name] for name in names}
 
     def _member_ids(self, batch: list[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], int]:
-        wanted: dict[tuple[int, str], tuple[str, str]] = {}
+        wanted: dict[tuple[int, str], tuple[str, str, bool | None]] = {}
         for r in batch:
             sid = source_ids[r.source]
-            wanted[(sid, r.author_id)] = (r.author_handle, r.author_name)
+            wanted[(sid, r.author_id)] = (r.author_handle, r.author_name, r.author_is_team)
             for reaction in r.reactions:
-                wanted.setdefault((sid, reaction.by_id), ("", reaction.by_name))
+                wanted.setdefault((sid, reaction.by_id), ("", reaction.by_name, None))
         missing = [k for k in wanted if k not in self._members]
         for sid, ext_ids in _group(missing, lambda k: k[0], lambda k: k[1]).items():
-            for mid, ext, handle, name in Member.objects.filter(source_id=sid, external_id__in=ext_ids).values_list(
-                "id", "external_id", "handle", "display_name"
-            ):
-                self._members[(sid, ext)] = (mid, handle, name)
+            for mid, ext, handle, name, team in Member.objects.filter(
+                source_id=sid, external_id__in=ext_ids
+            ).values_list("id", "external_id", "handle", "display_name", "is_team"):
+                self._members[(sid, ext)] = (mid, handle, name, team)
         to_create = [
             Member(source_id=k[0], external_id=k[1], handle=wanted[k][0] or wanted[k][1] or k[1],
-                   display_name=wanted[k][1] or wanted[k][0] or k[1])
+                   display_name=wanted[k][1] or wanted[k][0] or k[1], is_team=bool(wanted[k][2]))
             for k in wanted if k not in self._members
         ]
         for m in Member.objects.bulk_create(to_create, batch_size=500):
-            self._members[(m.source_id, m.external_id)] = (m.id, m.handle, m.display_name)
+            self._members[(m.source_id, m.external_id)] = (m.id, m.handle, m.display_name, m.is_team)
             self._remember_handle(m.source_id, m.handle, m.id)
-        renamed = []
-        for k, (handle, name) in wanted.items():
-            mid, old_handle, old_name = self._members[k]
-            if (handle and handle != old_handle) or (name and name != old_name):
-                renamed.append(Member(id=mid, handle=handle or old_handle, display_name=name or old_name))
-                self._members[k] = (mid, handle or old_handle, name or old_name)
-                self._remember_handle(k[0], handle, mid)
-        if renamed:
-            Member.objects.bulk_update(renamed, ["handle", "display_name"], batch_size=500)
+        changed = []
+        for k, (handle, name, team) in wanted.items():
+            mid, old_handle, old_name, old_team = self._members[k]
+            new = (handle or old_handle, name or old_name, old_team if team is None else team)
+            if new != (old_handle, old_name, old_team):
+                changed.append(Member(id=mid, handle=new[0], display_name=new[1], is_team=new[2]))
+                self._members[k] = (mid, *new)
+                self._remember_handle(k[0], new[0], mid)
+        if changed:
+            Member.objects.bulk_update(changed, ["handle", "display_name", "is_team"], batch_size=500)
         return {k: self._members[k][0] for k in wanted}
 
     def _thread_ids(self, batch: list[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], int]:

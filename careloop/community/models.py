@@ -43,6 +43,9 @@ class Member(models.Model):
     handle = models.CharField(max_length=255, blank=True)
     display_name = models.CharField(max_length=255, blank=True)
     language = models.CharField(max_length=16, blank=True)
+    is_team = models.BooleanField(
+        default=False, help_text="Staff or moderator: speaks for the community, is never a case or a me-too."
+    )
     first_seen_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)

@@ -33,6 +33,7 @@ KNOWN_FIELDS = frozenset(
 )
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 ZONE_EXAMPLE = "2026-05-03T14:02:00+02:00"
+TEAM_ROLES = frozenset({"staff", "team", "moderator", "admin", "community_manager"})
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class PostRecord:
     author_handle: str
     created_at: datetime
     text: str
+    author_is_team: bool | None = None  # None: the line does not say (author.role absent)
     title: str = ""
     url: str = ""
     channel: str = ""
@@ -211,6 +213,8 @@ def validate(obj: Any, file: str, line: int, max_text_chars: int) -> PostRecord:
         author_id=author_id,
         author_name=_optional_str(author.get("name"), "author.name", 255),
         author_handle=_optional_str(author.get("handle"), "author.handle", 255),
+        author_is_team=(_optional_str(author.get("role"), "author.role", 50).lower() in TEAM_ROLES
+                        if author.get("role") is not None else None),
         created_at=_timestamp(obj.get("created_at"), "created_at"),
         text=_clean_text(text, "text"),
         title=_optional_str(obj.get("title"), "title", 10_000),

@@ -1747,6 +1747,8 @@ class _Community:
                 "created_at": p.time.isoformat(timespec="seconds"),
                 "text": p.text,
             }
+            if p.author.role == "staff":  # the platform knows its team (docs/import-format.md: author.role)
+                record["author"]["role"] = "staff"
             if th.source == FORUM and position[th.n] == 1 and th.title:
                 record["title"] = th.title
             if th.source == FORUM:

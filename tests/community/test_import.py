@@ -182,3 +182,15 @@ def test_a_post_moved_to_another_thread_is_counted_there(cli, write_jsonl):
     assert dict(Thread.objects.values_list("external_id", "post_count")) == {"a": 1, "b": 1}
     p = Post.objects.get(external_id="2")
     assert p.thread.external_id == "b" and p.parent is None and p.parent_external_id == ""
+
+
+def test_the_team_is_known_by_author_role(cli, write_jsonl):
+    staff = post(1, author="s1") | {"author": {"id": "s1", "name": "Lumen Team", "role": "Staff"}}
+    cli("import", str(write_jsonl([staff, post(2, author="m1")])))
+    assert dict(Member.objects.values_list("external_id", "is_team")) == {"s1": True, "m1": False}
+    # a line that does not say the role leaves it as it is; one that says another role changes it
+    cli("import", str(write_jsonl([post(3, author="s1")], "b.jsonl")))
+    assert Member.objects.get(external_id="s1").is_team
+    member = post(4, author="s1") | {"author": {"id": "s1", "role": "member"}}
+    cli("import", str(write_jsonl([member], "c.jsonl")))
+    assert not Member.objects.get(external_id="s1").is_team
