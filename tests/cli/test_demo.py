@@ -74,6 +74,12 @@ def test_demo_serves_the_demo_community_with_a_login(tmp_path):
     assert demo.returncode == 0
     truth = json.loads((home / "demo-truth.json").read_text())
     assert len(truth["trolls"]) == 2
+    import sqlite3
+
+    with sqlite3.connect(home / "careloop.sqlite3") as db:
+        posts, unscored = db.execute(
+            "SELECT COUNT(*), SUM(scored_at IS NULL OR model_version = '') FROM community_post").fetchone()
+    assert posts >= 3000 and unscored == 0, "the demo community is scored before it is shown"
 
     # a second start reuses the community and the login
     again = subprocess.Popen([*CARELOOP, "demo", "--port", str(port), "--no-open", "--home", str(home)], env=env,
