@@ -118,20 +118,21 @@ def fast_predict_labels(task: str, texts: Sequence[str], *, model_dir: Path | st
 
 
 def evaluate_file(task: str, path: Path, profile: str | None = None) -> dict:
-    """`metrics()` of the chosen profile on a labelled file, plus the scoring speed (posts/s)."""
-    from django.conf import settings
+    """`metrics()` of the chosen profile on a labelled file, plus the scoring speed (posts/s).
 
-    from careloop.listen.scoring import ScoringUnavailable, current_profile, model_version
+    The scorer comes from careloop.listen.scoring, the one place that resolves the profile and its model folder
+    (CARELOOP_MODELS_DIR), so `careloop eval` measures exactly what `careloop score` runs.
+    """
+    from careloop.listen.scoring import ScoringUnavailable, _scorer, current_profile
 
     profile = profile or current_profile()
     texts, gold = load_labelled(path, task)
-    model_version(profile)  # raises ScoringUnavailable for a profile that is not built
-    if profile != "fast":
-        raise ScoringUnavailable(f"careloop eval measures the fast profile only, not {profile!r}")
-    model_dir = settings.CARELOOP_MODELS_DIR
-    fast_predict_labels(task, texts[:1], model_dir=model_dir)  # load outside the timing
+    scorer = _scorer(profile)  # raises ScoringUnavailable for a profile that is not built
+    if not hasattr(scorer, "labels"):
+        raise ScoringUnavailable(f"careloop eval cannot measure the {profile} profile yet (no labels())")
+    scorer.labels(task, texts[:1])  # warm up outside the timing
     start = perf_counter()
-    predicted = fast_predict_labels(task, texts, model_dir=model_dir)
+    predicted = scorer.labels(task, texts)
     elapsed = perf_counter() - start
     report = metrics(gold, predicted, TASK_LABELS[task])
     report["posts_per_s"] = float(len(texts) / max(elapsed, 1e-9))

@@ -9,10 +9,13 @@ link) is ("und", 0.0).
 
 Two rules make very short posts robust, because the community is mostly English and German:
 
-1. **Short-word lexicon.** A post of at most three words, every one of which is in one (and only one) of two tiny
-   lists of distinctive English or German chat words ("lol", "thx", "moin", "danke", "genau"...), is that language,
-   with confidence `max(detector's probability for it, 0.5)`. fastText knows nothing about many of these words
-   and falls back to its prior (en 0.12, ca 0.09, de 0.08...), or is confidently wrong ("moin" → fr).
+1. **Short-word lexicon.** For a post of at most four words (unless the detector is already at least 0.9 sure
+   of English or German): if every word is in one (and only one) of two tiny lists of distinctive English or German
+   chat words ("lol", "thx", "cheers" / "moin", "danke", "genau"...), or, when the detector's top answer is below
+   0.7, if its words of three or more letters hit only one of the lists, that language wins, with confidence
+   `max(detector's probability for it, 0.5)`. fastText knows nothing about many of these words and falls back to
+   its prior (en 0.12, ca 0.09, de 0.08...), is confidently wrong ("moin" → fr 0.92), or is thrown by a name
+   ("Danke Timo!" → eo 0.63, "Bookmarked, thanks Ravi." → it 0.17).
 2. **Weak answer → prefer en/de.** When the detector's top answer is not en/de and its probability is below
    `WEAK` (0.5), and en or de is among its top `CANDIDATES` (5) answers, the better of en/de wins, with the
    detector's own (low) probability for it as the confidence. ("na super" → bs 0.15 otherwise.)
@@ -29,9 +32,10 @@ UNDETERMINED = ("und", 0.0)
 PREFERRED = ("en", "de")
 WEAK = 0.5
 CANDIDATES = 5
-MAX_CHARS = 200  # the first 200 characters decide: longer texts cost time and add nothing
-LEXICON_MAX_WORDS = 3
+MAX_CHARS = 120  # the first 120 characters decide: longer texts cost time and add next to nothing
+LEXICON_MAX_WORDS = 4
 LEXICON_CONFIDENCE = 0.5
+RELAXED_BELOW = 0.7  # the any-word lexicon rule only overrides answers weaker than this
 
 # Distinctive words of short English/German chat replies (never a word that is common in both languages).
 SHORT_WORDS = {
@@ -39,12 +43,13 @@ SHORT_WORDS = {
         lol lmao rofl omg wtf thx thanks thank ty tysm np yes yep yeah yup nope same agreed bump cool awesome
         love great nice please pls plz why how what when where who sorry oops wow damn meh hey hi hello bye cheers
         indeed exactly true fixed broken works working again still here me too this that yay ugh idk imo tbh brb
+        bookmarked welcome brilliant lovely congrats congratulations
         """.split()),
     "de": frozenset("""
         danke dankeschön merci moin servus tschüss tschüs hallo genau stimmt dito jep jo jup nö nee ne doch
         klasse prima toll geil mist nervt kaputt wieso weshalb warum bitte gerne gern ich auch bei mir nicht
         wieder schade echt leider genauso gleiches hier sowas ebenfalls jawohl naja na super eben
-        funktioniert geht klappt läuft nervig kein keine bock
+        funktioniert geht klappt läuft nervig kein keine bock schön herrlich glückwunsch willkommen ebenso
         """.split()),
 }
 
@@ -52,7 +57,6 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 # Anything but letters, digits, whitespace and the punctuation of ordinary sentences (removes emoji and symbols).
 _NOISE = re.compile(r"[^\w\s'’.,!?;:()\-]|_")
-_SPACE = re.compile(r"\s+")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -70,20 +74,25 @@ def clean(texts: Sequence[str]) -> list[str]:
 
     Done on the whole batch joined into one string: one regex pass per rule instead of one per text.
     """
-    joined = "\n".join(t[: MAX_CHARS * 3].replace("\n", " ") for t in texts)
+    joined = "\n".join((t if isinstance(t, str) else "")[: MAX_CHARS * 3].replace("\n", " ") for t in texts)
     joined = _URL.sub(" ", joined)
     joined = _MENTION.sub(" ", joined)
     joined = _NOISE.sub(" ", joined)
     return [" ".join(line.split())[:MAX_CHARS] for line in joined.split("\n")]
 
 
-def _from_lexicon(text: str) -> str | None:
-    """en or de when a post of at most three words uses only that language's distinctive short words."""
+def _from_lexicon(text: str, top_score: float) -> str | None:
+    """en or de for a post of at most four words whose words point to that language only (see the module doc)."""
     words = _WORD.findall(text.lower())
     if not words or len(words) > LEXICON_MAX_WORDS:
         return None
-    hits = [lang for lang in PREFERRED if all(w in SHORT_WORDS[lang] for w in words)]
-    return hits[0] if len(hits) == 1 else None
+    every = [lang for lang in PREFERRED if all(w in SHORT_WORDS[lang] for w in words)]
+    if len(every) == 1:
+        return every[0]
+    if top_score >= RELAXED_BELOW:
+        return None
+    some = [lang for lang in PREFERRED if any(len(w) > 2 and w in SHORT_WORDS[lang] for w in words)]
+    return some[0] if len(some) == 1 else None
 
 
 def _detect_one(text: str) -> tuple[str, float]:
@@ -94,7 +103,7 @@ def _detect_one(text: str) -> tuple[str, float]:
     answers = _detector().detect(text, model="lite", k=CANDIDATES)
     scores = {a["lang"]: float(a["score"]) for a in answers}
     top = answers[0]["lang"]
-    lexical = _from_lexicon(text) if scores[top] < 0.9 or top not in PREFERRED else None
+    lexical = _from_lexicon(text, scores[top]) if scores[top] < 0.9 or top not in PREFERRED else None
     if lexical:
         return lexical, max(scores.get(lexical, 0.0), LEXICON_CONFIDENCE)
     if top not in PREFERRED and scores[top] < WEAK:

@@ -9,7 +9,8 @@ from careloop.listen.language import clean, detect_languages
 SHORT_EN = ["same here", "lol", "me too", "thanks!", "still broken", "any update?", "love it", "works now",
             "same problem here", "not for me"]
 SHORT_DE = ["bei mir auch", "danke!", "geht mir genauso", "ich auch", "stimmt", "geht wieder", "moin",
-            "funktioniert nicht", "seit gestern", "Bei mir auch nicht", "na super", "voll nervig"]
+            "funktioniert nicht", "seit gestern", "Bei mir auch nicht", "na super", "voll nervig", "Danke Timo!"]
+SHORT_EN += ["Bookmarked, thanks Ravi.", "Cheers Anna!"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [(t, "en") for t in SHORT_EN] + [(t, "de") for t in SHORT_DE])
@@ -23,6 +24,12 @@ def test_short_english_and_german_posts(text, expected):
                                   "@bob https://t.co/xyz", "+1", "12:30"])
 def test_no_language_is_und_with_zero_confidence(text):
     assert detect_languages([text]) == [("und", 0.0)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("je ne sais pas", "fr"), ("merci beaucoup", "fr"),
+                                              ("grazie mille", "it"), ("me gusta mucho", "es")])
+def test_the_en_de_rules_leave_confident_other_languages_alone(text, expected):
+    assert detect_languages([text])[0][0] == expected
 
 
 def test_longer_posts_with_links_mentions_and_emoji():
