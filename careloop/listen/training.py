@@ -10,7 +10,8 @@
    heads, one temperature for sentiment. Logistic regression with classes balanced within each language puts its
    decision at raw score 0; the stored threshold is the calibrated probability at that point, so decisions are
    unchanged while the probabilities become honest.
-4. Refit on train + dev with the chosen C, and write the shipped files (meta.json, one `.npz` per head).
+4. Fit on the training parts only with the chosen C (dev data stays out, so evaluating on it stays honest), and
+   write the shipped files (meta.json, one `.npz` per head).
 
 Everything is seeded (`SEED`): the same data gives byte-identical model files. See docs/model-card.md.
 """
@@ -515,12 +516,14 @@ def _sha256(path: Path) -> str:
 
 
 def final_fit(task: str, splits: Sequence[Split], vec: Vectors, c: float) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Refit on train + dev of every split with the chosen C; returns weights and the training sizes."""
+    """Fit the shipped head on the training parts only, with the chosen C; returns weights and training sizes.
+
+    The dev parts stay out, so `careloop eval` on a dev file measures what it claims to (and the calibration,
+    fitted on dev predictions of this same train-only model, stays true to the shipped model).
+    """
     texts, labels, weights, langs = _stack(splits, "train")
-    dev_t, dev_l, dev_w, dev_g = _stack(splits, "dev")
-    coef, intercept = fit_head(vec(texts + dev_t), labels + dev_l, np.concatenate([weights, dev_w]), langs + dev_g,
-                               positive_classes(task), c)
-    sizes = {s.name: len(s.train[0]) + len(s.dev[0]) for s in splits}
+    coef, intercept = fit_head(vec(texts), labels, weights, langs, positive_classes(task), c)
+    sizes = {s.name: len(s.train[0]) for s in splits}
     return coef, intercept, sizes
 
 
