@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from careloop.community.ingest import Importer
 from careloop.community.models import Post
-from careloop.demo.generate import generate
-from careloop.demo.seed import SOURCES
 from careloop.listen.context import cause_sentence, find_origin, summarize
-from careloop.listen.scoring import score_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +23,8 @@ def test_summary_names_the_cause_and_the_people_affected():
     assert summarize(P, P, affected=5) == "Since the update on 3 May login is broken; 5 members report it"
 
 
-def test_origins_of_the_demo_complaints():
-    posts, truth = generate()
-    importer = Importer(source_defaults=SOURCES)
-    importer.feed(("demo", n, p) for n, p in enumerate(posts, 1))
-    importer.finish()
-    score_posts(list(Post.objects.values_list("id", flat=True)))
+def test_origins_of_the_demo_complaints(demo):
+    truth = demo
     right = 0
     for c in truth["complaints"]:
         post = Post.objects.select_related("author").get(source__name=c["source"], external_id=c["post_id"])

@@ -6,22 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from careloop.community.ingest import Importer
 from careloop.community.models import Post
-from careloop.demo.generate import generate
-from careloop.demo.seed import SOURCES
 from careloop.listen.graph import close_circle, interaction_graph, pile_on_risk
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> dict:
-    posts, truth = generate()
-    importer = Importer(source_defaults=SOURCES)
-    importer.feed(("demo", n, p) for n, p in enumerate(posts, 1))
-    importer.finish()
-    return truth
 
 
 def person(member: str) -> str:

@@ -6,11 +6,6 @@ from datetime import datetime
 
 import pytest
 
-from careloop.community.ingest import Importer
-from careloop.community.models import Post
-from careloop.demo.generate import generate
-from careloop.demo.seed import SOURCES
-from careloop.listen.scoring import score_posts
 from careloop.listen.trolls import repeated_threads, troll_signals
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +19,8 @@ def test_repeated_threads_counts_copies_across_threads_only():
     assert repeated_threads(texts[:2], [1, 1]) == 0  # repeating yourself in one thread is not spreading it
 
 
-def test_the_demo_trolls_carry_troll_signals_and_regulars_do_not():
-    posts, truth = generate()
-    importer = Importer(source_defaults=SOURCES)
-    importer.feed(("demo", n, p) for n, p in enumerate(posts, 1))
-    importer.finish()
-    score_posts(list(Post.objects.values_list("id", flat=True)))
+def test_the_demo_trolls_carry_troll_signals_and_regulars_do_not(demo):
+    truth = demo
     signals = troll_signals(datetime.fromisoformat(truth["end"]))
     trolls = {f"lumen:{m}" for m in truth["trolls"]}
     for troll in trolls:
