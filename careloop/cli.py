@@ -199,25 +199,30 @@ def score(file: str, output, profile: str | None) -> None:
     from careloop.listen.scoring import ScoringUnavailable
     from careloop.listen.scoring import score as score_texts
 
-    items, failed = [], 0
-    for parsed in read_file(file, "jsonl"):
-        if not isinstance(parsed, tuple):
-            click.echo(str(parsed), err=True)
-            failed += 1
-            continue
-        name, line, obj = parsed
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            click.echo(f"{name}:{line}: text: is missing; expected a JSON object with a \"text\" string", err=True)
-            failed += 1
-            continue
-        items.append(obj)
+    def write(chunk: list[dict]) -> None:
+        for obj, scores in zip(chunk, score_texts([o["text"] for o in chunk], profile), strict=True):
+            row = {"id": obj["id"]} if "id" in obj else {}
+            row.update(scores.as_dict())
+            output.write(orjson.dumps(row).decode() + "\n")
+
+    chunk: list[dict] = []
+    failed = 0
     try:
-        for start in range(0, len(items), 5000):
-            chunk = items[start:start + 5000]
-            for obj, scores in zip(chunk, score_texts([o["text"] for o in chunk], profile), strict=True):
-                row = {"id": obj["id"]} if "id" in obj else {}
-                row.update(scores.as_dict())
-                output.write(orjson.dumps(row).decode() + "\n")
+        for parsed in read_file(file, "jsonl"):  # streamed: a file of any size is scored 5,000 lines at a time
+            if not isinstance(parsed, tuple):
+                click.echo(str(parsed), err=True)
+                failed += 1
+                continue
+            name, line, obj = parsed
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                click.echo(f"{name}:{line}: text: is missing; expected a JSON object with a \"text\" string", err=True)
+                failed += 1
+                continue
+            chunk.append(obj)
+            if len(chunk) == 5000:
+                write(chunk)
+                chunk = []
+        write(chunk)
     except ScoringUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
     sys.exit(EXIT_SOME_LINES_FAILED if failed else 0)
