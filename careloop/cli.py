@@ -97,7 +97,7 @@ def main() -> None:
 
 
 # ------------------------------------------------------------------------------------------------- import
-@main.command("import")
+@main.command("import", short_help="Import posts from JSON lines or CSV files (idempotent).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False, exists=True))
 @click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "csv"]), default="auto", show_default=True,
               help="File format; auto decides by the file name (.csv, .jsonl, .gz) or the first character.")
@@ -180,7 +180,7 @@ PROFILE_OPTION = click.option(
 )
 
 
-@main.command()
+@main.command(short_help="Score texts: language, complaint, sentiment, toxicity.")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, exists=True))
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Where to write the scored lines [default: standard output].")
@@ -228,7 +228,7 @@ def score(file: str, output, profile: str | None) -> None:
     sys.exit(EXIT_SOME_LINES_FAILED if failed else 0)
 
 
-@main.command("eval")
+@main.command("eval", short_help="Measure the models on your own labelled posts.")
 @click.argument("task", type=click.Choice(["complaint", "sentiment", "toxicity"]))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @PROFILE_OPTION
@@ -265,7 +265,7 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
                    f"F1 {figures['f1']:.3f}  support {figures['support']}")
 
 
-@main.command()
+@main.command(short_help="Rebuild the scoring models from labelled data.")
 @click.option("--profile", type=click.Choice(["fast", "accurate", "all"]), default="fast", show_default=True,
               help="Which models to rebuild.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True),
@@ -311,7 +311,7 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- running
-@main.command()
+@main.command(short_help="Run the web app and the background worker.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, help="Request threads of the web server.")
@@ -332,7 +332,7 @@ def serve(host: str, port: int, threads: int, worker: bool, migrate: bool) -> No
     run_server(host, port, threads=threads, with_worker=worker)
 
 
-@main.command()
+@main.command(short_help="Run a background worker alone.")
 @click.option("--workers", default=2, show_default=True, help="Tasks run at the same time (threads).")
 def worker(workers: int) -> None:
     """Run the background worker alone (scoring, sends, follow-ups, polling).
@@ -434,7 +434,7 @@ class WorkerSupervisor:
 
 
 # ------------------------------------------------------------------------------------------------- demo
-@main.command()
+@main.command(short_help="Start careloop on a demo community.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--open/--no-open", "open_browser", default=True, show_default=True,
               help="Open the web UI in a browser once it runs.")
@@ -516,7 +516,7 @@ def migrate() -> None:
     click.echo(f"The database is up to date ({describe_database()}).")
 
 
-@main.command()
+@main.command(short_help="Where the data lives, what is in it, is a worker alive.")
 @click.option("--check-queue", is_flag=True,
               help="Also send a task through the queue and wait for a worker to run it.")
 @click.option("--wait", default=15, show_default=True, type=click.IntRange(0, 600),
@@ -559,7 +559,8 @@ def status(check_queue: bool, wait: int) -> None:
         click.echo(f"queue check   ok: {done.worker} ran it after {took:.2f} s")
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@main.command(short_help="Run a Django management command.",
+              context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:
     """Run a Django management command (e.g. `careloop manage dbshell`, `careloop manage dumpdata`)."""
