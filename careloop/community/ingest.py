@@ -76,9 +76,13 @@ class Importer:
     def __init__(self, *, batch_size: int = 5000, max_text_chars: int | None = None,
                  on_error: Callable[[LineError], None] | None = None,
                  source_defaults: dict[str, dict] | None = None,
-                 on_batch: Callable[[list[int], list[int]], None] | None = None) -> None:
+                 on_batch: Callable[[list[int], list[int]], None] | None = None, bulk: bool = False) -> None:
         """on_batch(new post ids, changed post ids) is called after each batch commits: where later work
-        (scoring, thread analysis) is queued, one task per batch rather than per post."""
+        (scoring, thread analysis) is queued, one task per batch rather than per post.
+
+        bulk=True (file imports) tunes this process's SQLite connection for a long run of writes; a webhook
+        or connector feeding a few posts from a web thread leaves its connection as it is.
+        """
         self.batch_size = batch_size
         self.on_batch = on_batch
         self.max_text_chars = max_text_chars or settings.CARELOOP_MAX_POST_CHARS
@@ -93,7 +97,9 @@ class Importer:
         self._pending: dict[tuple[int, str], list[_Pending]] = defaultdict(list)  # post -> lines waiting
         self._touched_sources: set[int] = set()
         self._handle_index: dict[int, dict[str, int]] = {}
-        _tune_sqlite_for_bulk_writes()
+        self.bulk = bulk
+        if bulk:
+            _tune_sqlite_for_bulk_writes()
 
     # ------------------------------------------------------------------------------------------- feeding
     def feed(self, lines: Iterable[Parsed]) -> None:
@@ -121,7 +127,8 @@ class Importer:
         self._flush()
         with transaction.atomic():
             self._link_waiting_replies()
-        _checkpoint_sqlite()
+        if self.bulk:
+            _checkpoint_sqlite()
         for pending in (p for waiting in self._pending.values() for p in waiting):
             setattr(self.result, pending.outcome, getattr(self.result, pending.outcome) - 1)
             self._fail(LineError(
@@ -526,7 +533,7 @@ def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Callable[
     from careloop.community.records import read_file
 
     importer = Importer(batch_size=batch_size, on_error=on_error, source_defaults=source_defaults,
-                        on_batch=on_batch)
+                        on_batch=on_batch, bulk=True)
     for path in paths:
         importer.feed(read_file(path, fmt, progress))
     return importer.finish()
