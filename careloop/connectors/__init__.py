@@ -1,0 +1,1 @@
+"""Connectors: where careloop meets the platforms communities live on (see base.py for the interface)."""
