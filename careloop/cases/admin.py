@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from careloop.cases.models import Case, CaseEvent
+from careloop.cases.models import Case, CaseEvent, InboundMessage, OutboxMessage
 
 
 class CaseEventInline(admin.TabularInline):
@@ -19,3 +19,22 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ("state", "source")
     raw_id_fields = ("member", "thread", "post")
     inlines = [CaseEventInline]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: the outbox is changed by the worker and by `outbox.retry()` / `outbox.cancel()`, not by hand."""
+
+    list_display = ("id", "case", "purpose", "channel", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "purpose", "channel")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    list_display = ("id", "source", "sender", "at", "case", "error")
+    list_filter = ("source",)
+    raw_id_fields = ("case",)

@@ -1,8 +1,9 @@
 """Cases: one member's issue, carried through the loop until the member is satisfied.
 
-The state machine itself (the one door, `transition()`) lives in cases/state.py when it is built; these
-tables are shaped for it now: a case holds its current state and the due times the scheduler wakes, and
-its timeline is an append-only list of CaseEvents.
+The state machine (the one door, `transition()`) lives in cases/state.py: a case holds its current state
+and the due times the scheduler wakes, and its timeline is an append-only list of CaseEvents. Messages to
+the member are rows in the outbox (OutboxMessage) before anything is sent; the member's private replies are
+kept as InboundMessages, matched to a case or not, so that nothing is lost.
 """
 
 from __future__ import annotations
@@ -55,6 +56,16 @@ class Case(models.Model):
     follow_up_due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The member's rating, 1..5.")
+    # The follow-up cycle: follow_up_due_at is when the next step is due (the question, then the reminder,
+    # then the overdue flag); the scheduler only wakes what these say.
+    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(
+        null=True, blank=True, help_text="Past a service level since then (managers were told); cleared by progress."
+    )
+    overdue_reason = models.CharField(max_length=200, blank=True)
+    ticket_url = models.CharField(max_length=2000, blank=True, help_text="The external ticket for the fix.")
+    last_error = models.TextField(blank=True, help_text="The last thing that went wrong, for the manager to act on.")
 
     class Meta:
         indexes = [
@@ -63,6 +74,7 @@ class Case(models.Model):
             models.Index(
                 fields=["follow_up_due_at"], name="case_due", condition=Q(follow_up_due_at__isnull=False)
             ),
+            models.Index(fields=["overdue_at"], name="case_overdue", condition=Q(overdue_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -115,6 +127,10 @@ class CaseEvent(models.Model):
         ASSIGNED = "assigned"
         ACTION = "action"
         MEMBER_ADDED = "member_added"
+        TICKET = "ticket"
+        SCHEDULED = "scheduled"
+        OVERDUE = "overdue"
+        ERROR = "error"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -141,3 +157,109 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("CaseEvent rows are append-only: they go only when their case is deleted")
+
+
+class ActionItem(models.Model):
+    """One step of the fix, on the case's checklist."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="action_items")
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{'[x]' if self.done_at else '[ ]'} {self.text}"
+
+
+class OutboxMessage(models.Model):
+    """A message to a member (or a public note in the thread), written before anything is sent.
+
+    A worker claims a queued row with one conditional UPDATE, hands it to the source's connector and records
+    the result. The idempotency key is stable per row and travels with the message, so a worker that died
+    between sending and recording can ask the platform (`find_sent`) instead of sending again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        UNSURE = "unsure", "Unsure (check before retrying)"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Purpose(models.TextChoices):
+        OUTREACH = "outreach"
+        PUBLIC_NOTE = "public_note"
+        CALL_OFFER = "call_offer"
+        FOLLOW_UP = "follow_up"
+        REMINDER = "reminder"
+        CLOSING = "closing"
+        WARNING = "warning"
+
+    class Kind(models.TextChoices):
+        PRIVATE = "private"
+        PUBLIC_REPLY = "public_reply"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outbox")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRIVATE)
+    channel = models.CharField(max_length=20, help_text="dm, email, call (offered by dm or e-mail) or public.")
+    recipient = models.CharField(max_length=255, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(help_text="Not before then: the backoff after a temporary failure.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    external_id = models.CharField(max_length=255, blank=True, help_text="The platform's id of what was sent.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["external_id"], name="outbox_external",
+                         condition=~Q(external_id="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} for case {self.case_id} ({self.status})"
+
+
+class InboundMessage(models.Model):
+    """A member's private reply as read from the platform: kept even when it matches no case."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="inbound_messages")
+    external_id = models.CharField(max_length=255)
+    sender = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    at = models.DateTimeField()
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound")
+    error = models.CharField(max_length=500, blank=True, help_text="Why it is not on a case, when it is not.")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="inbound_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reply {self.external_id} from {self.sender}"

@@ -1,0 +1,107 @@
+"""`careloop case …`: the case loop from the command line (the same functions the web UI calls)."""
+
+from __future__ import annotations
+
+import click
+
+
+def _setup() -> None:
+    from careloop.cli import prepare_database, setup
+
+    setup()
+    prepare_database()
+
+
+def _case(case_id: int):
+    from careloop.cases.models import Case
+
+    try:
+        return Case.objects.select_related("member", "source").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise click.ClickException(f"there is no case {case_id}") from None
+
+
+@click.group("case", short_help="The case loop: list, show, follow up, the outbox.")
+def case_group() -> None:
+    """Cases: reach out, act, follow up (see docs/case-loop.md)."""
+
+
+@case_group.command("list")
+@click.option("--state", "states", multiple=True, help="Only cases in this state (repeatable).")
+@click.option("--overdue", is_flag=True, help="Only cases past a service level.")
+@click.option("--limit", default=50, show_default=True)
+def list_cases(states: tuple[str, ...], overdue: bool, limit: int) -> None:
+    """Open cases, riskiest first: id, state, member, topic, and why a case is late."""
+    _setup()
+    from careloop.cases.models import OPEN_STATES, Case
+
+    cases = Case.objects.filter(state__in=states or OPEN_STATES).select_related("member")
+    if overdue:
+        cases = cases.filter(overdue_at__isnull=False)
+    for case in cases.order_by("-overdue_at", "-risk", "opened_at")[:limit]:
+        late = f"  OVERDUE: {case.overdue_reason}" if case.overdue_at else ""
+        error = f"  ERROR: {case.last_error}" if case.last_error else ""
+        click.echo(f"{case.pk:>6}  {case.state:<13} {str(case.member)[:24]:<24} {case.topic[:40]}{late}{error}")
+
+
+@case_group.command("show")
+@click.argument("case_id", type=int)
+def show(case_id: int) -> None:
+    """A case's timeline and its messages."""
+    _setup()
+    case = _case(case_id)
+    click.echo(f"Case {case.pk}: {case.get_state_display()}, {case.member} on {case.source}, loop {case.loop_count}")
+    if case.last_error:
+        click.echo(f"Last error: {case.last_error}")
+    for event in case.events.all():
+        move = f" {event.from_state} → {event.to_state}" if event.to_state else ""
+        who = event.actor.get_username() if event.actor else event.actor_label
+        click.echo(f"  {event.at:%Y-%m-%d %H:%M}  {event.kind}{move}  {who}")
+    for message in case.outbox.all():
+        click.echo(f"  outbox {message.pk}: {message.purpose} by {message.channel}, {message.status}"
+                   + (f" ({message.last_error})" if message.last_error else ""))
+
+
+@case_group.command("wake")
+def wake() -> None:
+    """Do now what is due: outbox sends, follow-up questions, reminders, overdue flags (the worker does this
+    every minute)."""
+    _setup()
+    from careloop.cases.follow_up import wake_due
+    from careloop.cases.outbox import send_due
+
+    woken = wake_due()
+    sent = send_due()
+    click.echo(f"follow-ups {woken.follow_ups}, reminders {woken.reminders}, newly overdue {woken.overdue}, "
+               f"errors {woken.errors}, messages handled {sent}")
+
+
+@case_group.command("retry")
+@click.argument("message_id", type=int)
+def retry(message_id: int) -> None:
+    """Put a failed or unsure outbox message back in the queue."""
+    _setup()
+    from careloop.cases import outbox
+    from careloop.cases.models import OutboxMessage
+
+    try:
+        message = outbox.retry(OutboxMessage.objects.get(pk=message_id))
+    except OutboxMessage.DoesNotExist:
+        raise click.ClickException(f"there is no outbox message {message_id}") from None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"outbox {message.pk} queued again")
+
+
+@case_group.command("templates")
+def check_templates() -> None:
+    """Check the message templates (shipped and CARELOOP_TEMPLATES); exit 1 on a problem."""
+    _setup()
+    from careloop.cases.templates import templates, validate_settings
+
+    problems = validate_settings()
+    for problem in problems:
+        click.echo(problem, err=True)
+    for language, texts in sorted(templates().items()):
+        click.echo(f"{language}: {', '.join(sorted(texts))}")
+    raise SystemExit(1 if problems else 0)

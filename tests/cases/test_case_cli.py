@@ -1,0 +1,39 @@
+"""`careloop case …` lists, shows and wakes cases, and retries the outbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from careloop.cases import outbox, reach_out
+from careloop.connectors.base import PermanentFailure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_show_retry(cli, case, manager, recording):
+    reach_out.reach_out(case, manager, "Hi Mia, can we talk?", "dm")
+    recording.failures = [PermanentFailure("the member left the server")]
+    outbox.send_due()
+
+    listed = cli("case", "list")
+    assert listed.exit_code == 0
+    assert f"{case.pk}  reaching_out" in listed.output
+    assert "ERROR: The private message (dm) was not sent" in listed.output
+    shown = cli("case", "show", str(case.pk))
+    assert "transition new → reaching_out  anna" in shown.output and "the member left the server" in shown.output
+    message_id = case.outbox.get().pk
+    assert cli("case", "retry", str(message_id)).output == f"outbox {message_id} queued again\n"
+    assert "messages handled 1" in cli("case", "wake").output
+    assert len(recording.sent) == 1
+
+
+def test_unknown_case_and_template_check(cli, settings):
+    from click.testing import CliRunner
+
+    from careloop.cli import main
+
+    result = CliRunner().invoke(main, ["case", "show", "999"])
+    assert result.exit_code == 1 and "there is no case 999" in result.output
+    settings.CARELOOP_TEMPLATES = {"en": {"closing": "Bye {nobody}"}}
+    result = CliRunner().invoke(main, ["case", "templates"])
+    assert result.exit_code == 1 and "unknown placeholder {nobody}" in result.output
