@@ -83,6 +83,14 @@ class PrivateReply:
 
 @runtime_checkable
 class Connector(Protocol):
+    """What every connector offers.
+
+    Optional attribute `exactly_once: bool` (default False when absent): True when `find_sent()` is
+    authoritative or the platform itself drops a second send with the same idempotency key (Matrix's txnId).
+    Then the outbox may resend after a worker died between sending and recording; otherwise it marks the message
+    "unsure" and a person decides (see docs/case-loop.md).
+    """
+
     kind: str
     capabilities: frozenset[str]
 
