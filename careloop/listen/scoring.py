@@ -65,9 +65,12 @@ def _scorer(profile: str):
                 f"the accurate profile cannot run here ({exc}); install it with `pip install careloop[accurate]`, "
                 "or use the fast profile"
             ) from exc
-    from careloop.listen.fast import load_fast_scorer
+    from careloop.listen.fast import ModelFilesError, load_fast_scorer
 
-    return load_fast_scorer(Path(settings.CARELOOP_MODELS_DIR) / "fast" if settings.CARELOOP_MODELS_DIR else None)
+    try:
+        return load_fast_scorer(Path(settings.CARELOOP_MODELS_DIR) / "fast" if settings.CARELOOP_MODELS_DIR else None)
+    except ModelFilesError as exc:
+        raise ScoringUnavailable(f"{exc} (CARELOOP_MODELS_DIR={settings.CARELOOP_MODELS_DIR or 'unset'})") from exc
 
 
 def accurate_model_dir() -> Path:

@@ -240,3 +240,13 @@ def test_the_built_model_flags_insults_not_criticism(accurate_dir):
     p = scorer.predict(["You are a fucking idiot, shut up", "Du bist so ein dummer Vollidiot",
                         "The new pricing is too high for small teams", "Die neue Preisgestaltung ist zu teuer"])
     assert min(p.toxicity[:2]) > 0.5 > max(p.toxicity[2:])
+
+
+def test_a_models_dir_without_the_profile_is_a_clear_error(settings, tmp_path):
+    from careloop.listen.scoring import ScoringUnavailable, score
+
+    settings.CARELOOP_MODELS_DIR = str(tmp_path)
+    with pytest.raises(ScoringUnavailable, match=r"no fast model at .*CARELOOP_MODELS_DIR="):
+        score(["hello"], profile="fast")
+    with pytest.raises(ScoringUnavailable, match="accurate profile cannot run here"):
+        score(["hello"], profile="accurate")
