@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from careloop.cases.cli import case_group
+from careloop.connectors.cli import source_group
 
 EXIT_SOME_LINES_FAILED = 1
 EXIT_USAGE = 2
@@ -350,7 +351,8 @@ def worker(workers: int) -> None:
     from huey.contrib.djhuey import HUEY
 
     autodiscover_modules("tasks")  # every app's tasks.py registers its tasks with the queue
-    consumer = HUEY.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+    consumer = HUEY.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
+                                   flush_locks=True)  # a worker killed mid-sweep must not block the sweep forever
     click.echo(f"careloop worker: {workers} thread(s) on {type(HUEY.storage).__name__.replace('Storage', '')} "
                f"queue '{HUEY.name}'", err=True)
     consumer.run()
@@ -574,6 +576,7 @@ def manage(args: tuple[str, ...]) -> None:
     execute_from_command_line(["careloop manage", *args])
 
 
+main.add_command(source_group)
 main.add_command(case_group)
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "careloop.cases",
     "careloop.health",
     "careloop.web",
+    "careloop.connectors",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,13 @@ HUEY = _huey()
 CARELOOP_MAX_POST_CHARS = int(os.environ.get("CARELOOP_MAX_POST_CHARS", "100000"))
 CARELOOP_SCORING_PROFILE = os.environ.get("CARELOOP_SCORING_PROFILE", "fast")
 CARELOOP_MODELS_DIR = os.environ.get("CARELOOP_MODELS_DIR") or None
+
+# Connectors (docs/connectors.md): secrets are encrypted with CARELOOP_ENCRYPTION_KEY (else the signing key);
+# a signed webhook older than CARELOOP_WEBHOOK_MAX_AGE seconds is refused as a replay.
+CARELOOP_WEBHOOK_MAX_AGE = int(os.environ.get("CARELOOP_WEBHOOK_MAX_AGE", "300"))
+CARELOOP_SYNC_TIMEOUT_MS = int(os.environ.get("CARELOOP_SYNC_TIMEOUT_MS", "0"))  # Matrix long-poll per task run
+# Posts of all webhook requests within this many seconds are scored by one task (0: one task per request).
+CARELOOP_SCORING_WINDOW = float(os.environ.get("CARELOOP_SCORING_WINDOW", "0.1"))
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,23 @@ step "Python environment (.venv)"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "is ignored" || true
 .venv/bin/python -c "import careloop, django, huey; print('careloop', careloop.__version__, '· Django', django.get_version())"
 
+step "Chromium for the browser tests (Debian's package; Playwright drives it, no browser download)"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing and this is not root: the browser tests will be skipped (apt-get install chromium)"
+  fi
+fi
+[ -x /usr/bin/chromium ] && /usr/bin/chromium --version 2>/dev/null || true
+
+step "Matrix Synapse for the connector tests (.venv-synapse, its own venv: its dependencies clash with ours)"
+[ -x .venv-synapse/bin/python ] || python3 -m venv .venv-synapse
+if ! .venv-synapse/bin/python -c "import synapse" 2>/dev/null; then
+  .venv-synapse/bin/python -m pip install -q --disable-pip-version-check "matrix-synapse>=1.100" 2>&1 | grep -v "is ignored" || true
+fi
+.venv-synapse/bin/python -c "import synapse; print('Synapse', synapse.__version__)"
+
 step "PostgreSQL and Redis on 127.0.0.1"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "PostgreSQL is down; starting it"

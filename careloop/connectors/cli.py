@@ -1,0 +1,195 @@
+"""`careloop source …`: connect a place (Matrix, Discourse, e-mail, a webhook), check it, poll it."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import click
+
+LIST_SETTINGS = frozenset({"rooms", "team"})
+KINDS = ("files", "webhook", "matrix", "discourse", "email")
+
+
+def _start() -> None:
+    from careloop.cli import prepare_database, setup
+
+    setup()
+    prepare_database()
+
+
+def _parse_settings(pairs: tuple[str, ...]) -> dict:
+    values: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint="--set")
+        if value.startswith(("[", "{")):
+            try:
+                values[key] = json.loads(value)
+                continue
+            except ValueError as exc:
+                raise click.BadParameter(f"{key}: not valid JSON ({exc})", param_hint="--set") from None
+        values[key] = [v.strip() for v in value.split(",") if v.strip()] if key in LIST_SETTINGS else value
+    return values
+
+
+def _secrets(prompted: tuple[str, ...], from_env: tuple[str, ...]) -> dict:
+    values = {}
+    for key in prompted:
+        values[key] = click.prompt(f"{key} (not shown)", hide_input=True)
+    for pair in from_env:
+        key, sep, var = pair.partition("=")
+        if not sep or var not in os.environ:
+            raise click.BadParameter(f"expected key=ENV_VAR with ENV_VAR set, got {pair!r}",
+                                     param_hint="--secret-env")
+        values[key] = os.environ[var]
+    return values
+
+
+def _source(name: str):  # noqa: ANN202 - a Source
+    from careloop.community.models import Source
+
+    try:
+        return Source.objects.get(name=name)
+    except Source.DoesNotExist:
+        raise click.ClickException(f"no source named {name!r}; `careloop source list` shows them") from None
+
+
+settings_options = [
+    click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE",
+                 help="A setting, e.g. homeserver=https://matrix.example.org or rooms=#help:example.org,#general:…"),
+    click.option("--secret", "prompted", multiple=True, metavar="KEY",
+                 help="A secret setting (access_token, api_key, webhook_secret, password, secret), asked for "
+                      "without echo."),
+    click.option("--secret-env", "from_env", multiple=True, metavar="KEY=ENV_VAR",
+                 help="A secret setting read from an environment variable (for scripts)."),
+]
+
+
+def with_settings(f):  # noqa: ANN001, ANN201
+    for option in reversed(settings_options):
+        f = option(f)
+    return f
+
+
+@click.group("source", short_help="Connect places: Matrix, Discourse, e-mail, webhooks.")
+def source_group() -> None:
+    """Connect the places your community lives in (docs/connectors.md).
+
+    \b
+      careloop source add chat --kind matrix --set homeserver=https://matrix.example.org \\
+          --set rooms='#help:example.org' --secret access_token
+      careloop source check chat        test the connection
+      careloop source sync chat --follow   listen (long-poll) until Ctrl-C; the worker polls every minute anyway
+      careloop source list              every source, its health and its settings (secrets masked)
+    """
+
+
+@source_group.command("add")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--display-name", default="")
+@with_settings
+def add(name: str, kind: str, display_name: str, pairs: tuple[str, ...], prompted: tuple[str, ...],
+        from_env: tuple[str, ...]) -> None:
+    """Add a source (or change the kind and settings of one that imports created)."""
+    _start()
+    from careloop.community.models import Source
+    from careloop.connectors.vault import update_settings
+
+    values = {**_parse_settings(pairs), **_secrets(prompted, from_env)}
+    source, created = Source.objects.get_or_create(name=name, defaults={"kind": kind,
+                                                                       "display_name": display_name or name})
+    if not created and source.kind != kind:
+        source.kind = kind
+        source.save(update_fields=["kind"])
+    update_settings(source, values)
+    click.echo(f"{'added' if created else 'updated'} source {name} ({kind})")
+    if kind == "webhook":
+        click.echo(f"posts go to POST /hooks/{name}/ signed with its secret (docs/connectors.md)")
+    elif kind == "discourse":
+        click.echo(f"point Discourse's webhook at /hooks/discourse/{name}/ with the same webhook_secret")
+
+
+@source_group.command("set")
+@click.argument("name")
+@with_settings
+def set_settings(name: str, pairs: tuple[str, ...], prompted: tuple[str, ...], from_env: tuple[str, ...]) -> None:
+    """Change settings of a source (KEY= with nothing after it removes one)."""
+    _start()
+    from careloop.connectors.vault import update_settings
+
+    source = _source(name)
+    given = {**_parse_settings(pairs), **_secrets(prompted, from_env)}
+    values = {k: (v if v not in ("", []) else None) for k, v in given.items()}
+    update_settings(source, values)
+    click.echo(f"updated source {name}")
+
+
+@source_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_sources(as_json: bool) -> None:
+    """Every source: kind, health, and settings with secrets masked."""
+    _start()
+    from careloop.community.models import Source
+    from careloop.connectors.health import describe
+    from careloop.connectors.vault import masked_settings
+
+    rows = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, "health": describe(s),
+             "settings": masked_settings(s)} for s in Source.objects.order_by("name")]
+    if as_json:
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['name']}  ({row['kind']}{'' if row['enabled'] else ', disabled'})  {row['health']}")
+        for key, value in row["settings"].items():
+            click.echo(f"    {key}: {json.dumps(value, ensure_ascii=False)}")
+
+
+@source_group.command("check")
+@click.argument("name")
+def check(name: str) -> None:
+    """Test the connection; the answer is kept as the source's health."""
+    _start()
+    from careloop.connectors.base import ConnectorError, connector_for
+    from careloop.connectors.health import record_error, record_success
+
+    source = _source(name)
+    try:
+        said = connector_for(source).check()
+    except ConnectorError as exc:
+        record_error(source, str(exc))
+        raise click.ClickException(f"{name}: {exc}") from None
+    record_success(source)
+    click.echo(f"{name}: {said}")
+
+
+@source_group.command("sync")
+@click.argument("name")
+@click.option("--follow", is_flag=True, help="Keep listening (long-poll) until Ctrl-C.")
+@click.option("--timeout-ms", default=30_000, show_default=True, help="Long-poll time per request.")
+def sync(name: str, follow: bool, timeout_ms: int) -> None:
+    """Fetch new posts from a polled source (Matrix) now."""
+    _start()
+    from careloop.connectors.base import ConnectorError
+    from careloop.connectors.tasks import backoff_after, sync_source
+
+    source = _source(name)
+    failures = 0
+    while True:
+        try:
+            result = sync_source(source, timeout_ms=timeout_ms if follow else 0)
+            failures = 0
+            if result.lines or not follow:
+                click.echo(f"{name}: {result.summary()}")
+        except ConnectorError as exc:
+            if not follow:
+                raise click.ClickException(f"{name}: {exc}") from None
+            failures += 1
+            wait = backoff_after(failures).total_seconds()
+            click.echo(f"{name}: {exc}; trying again in {wait:.0f} s", err=True)
+            time.sleep(wait)
+        if not follow:
+            return

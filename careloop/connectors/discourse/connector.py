@@ -1,0 +1,120 @@
+"""Discourse: posts come in by webhook (webhook.py), messages go out through the REST API.
+
+Out: POST /posts.json with the headers Api-Key and Api-Username. A private message is a new topic with
+archetype=private_message and target_recipients=<username>; the case's later private messages go on in that
+topic (found in the Delivery ledger by case and member), and a public reply is a post with topic_id.
+Discourse keeps no idempotency key, so the Delivery ledger is what stops a second send of the same key.
+
+Members are known by their Discourse username (what target_recipients takes); the numeric user id is kept
+in the post's extra fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.utils import timezone
+
+from careloop.community.models import Post, Source
+from careloop.connectors import ledger
+from careloop.connectors.base import (
+    POST_PUBLIC,
+    READ_PRIVATE,
+    RECEIVE,
+    SEND_PRIVATE,
+    CannotDo,
+    OutgoingMessage,
+    PermanentFailure,
+    PrivateReply,
+    SendResult,
+)
+from careloop.connectors.http import request_json
+from careloop.connectors.models import Delivery, InboundReply
+from careloop.connectors.vault import secret
+
+DEFAULT_PM_TITLE = "A message from the community team"
+
+
+class DiscourseConnector:
+    kind = "discourse"
+    capabilities = frozenset({RECEIVE, SEND_PRIVATE, POST_PUBLIC, READ_PRIVATE})
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        s = source.settings or {}
+        self.base_url = (s.get("base_url") or "").rstrip("/")
+        self.api_username = s.get("api_username") or "system"
+        self.timeout = float(s.get("timeout", 30))
+
+    def _call(self, method: str, path: str, form: dict | None = None) -> dict:
+        if not self.base_url:
+            raise PermanentFailure(f"source {self.source.name!r} has no base_url setting (https://forum.example.org)")
+        key = secret(self.source, "api_key")
+        if not key:
+            raise PermanentFailure(f"source {self.source.name!r} has no api_key setting")
+        headers = {"Api-Key": key, "Api-Username": self.api_username}
+        return request_json(method, self.base_url + path, headers=headers, form=form, timeout=self.timeout) or {}
+
+    def check(self) -> str:
+        user = self._call("GET", f"/u/{self.api_username}.json").get("user") or {}
+        if not (user.get("admin") or user.get("moderator")):
+            return f"connected to {self.base_url} as {self.api_username} (not staff: PMs to members may be refused)"
+        return f"connected to {self.base_url} as {self.api_username}"
+
+    def send(self, message: OutgoingMessage) -> SendResult:
+        done = ledger.find(self.source, message.idempotency_key)
+        if done:
+            return done
+        if message.kind == "private":
+            if not message.recipient:
+                raise PermanentFailure("a private message needs the member's username")
+            # Never message.thread_ref: that is the public topic. A case's later messages go on in its PM topic.
+            topic = self._private_topic(message)
+            if topic:
+                form = {"topic_id": topic, "raw": message.body}
+            else:
+                form = {"title": message.subject or DEFAULT_PM_TITLE, "raw": message.body,
+                        "archetype": "private_message", "target_recipients": message.recipient}
+        elif message.kind == "public_reply":
+            if not message.thread_ref:
+                raise PermanentFailure("a public reply needs the topic id (thread_ref)")
+            form = {"topic_id": message.thread_ref, "raw": message.body}
+            number = self._post_number(message.in_reply_to)
+            if number:
+                form["reply_to_post_number"] = number
+        else:
+            raise CannotDo(f"unknown message kind {message.kind!r}")
+        answer = self._call("POST", "/posts.json", form)
+        if "id" not in answer:
+            raise PermanentFailure("Discourse accepted the request but returned no post id")
+        topic = str(answer.get("topic_id", message.thread_ref))
+        result = SendResult(external_id=str(answer["id"]), sent_at=timezone.now(),
+                            details={"topic_id": topic, "post_number": answer.get("post_number")})
+        return ledger.record(self.source, message, result, thread_ref=topic)
+
+    def _private_topic(self, message: OutgoingMessage) -> str:
+        """The PM topic careloop opened with this member for this case, if there is one."""
+        if not message.case_ref:
+            return ""
+        return (Delivery.objects.filter(source=self.source, kind="private", recipient=message.recipient,
+                                        case_ref=message.case_ref)
+                .order_by("-sent_at").values_list("thread_ref", flat=True).first()) or ""
+
+    def _post_number(self, post_id: str) -> int | None:
+        if not post_id:
+            return None
+        extra = Post.objects.filter(source=self.source, external_id=post_id).values_list("extra", flat=True).first()
+        number = (extra or {}).get("post_number")
+        return int(number) if isinstance(number, int | str) and str(number).isdigit() else None
+
+    def find_sent(self, idempotency_key: str) -> SendResult | None:
+        return ledger.find(self.source, idempotency_key)
+
+    def read_private_replies(self, since: datetime | None) -> Iterable[PrivateReply]:
+        """Members' posts in careloop's PM topics, as the webhook received them."""
+        rows = InboundReply.objects.filter(source=self.source)
+        if since:
+            rows = rows.filter(at__gt=since)
+        return [PrivateReply(sender=r.sender, body=r.body, external_id=r.external_id, at=r.at,
+                             in_reply_to=r.in_reply_to, case_ref=r.case_ref) for r in rows.order_by("at", "id")]

@@ -1,0 +1,107 @@
+"""Webhook endpoints: the only views without CSRF protection, because a signature authenticates them instead.
+
+A refused request is logged with its source, its sender's address and the reason, never with its body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from careloop.community.models import Source
+from careloop.connectors.base import PermanentFailure
+from careloop.connectors.discourse import webhook as discourse
+from careloop.connectors.health import record_error, record_success
+from careloop.connectors.ingest import ingest_posts
+from careloop.connectors.models import ReceivedEvent
+from careloop.connectors.vault import secret
+from careloop.connectors.webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, BadSignature, verify
+
+log = logging.getLogger("careloop.connectors.webhooks")
+MAX_ERRORS_RETURNED = 100
+
+
+def _refuse(source: Source, request: HttpRequest, reason: str, status: int = 401) -> JsonResponse:
+    log.warning("webhook for source %s refused a request from %s: %s", source.name,
+                request.META.get("REMOTE_ADDR", "?"), reason)
+    return JsonResponse({"error": reason}, status=status)
+
+
+def _source(name: str, kind: str) -> Source | None:
+    return Source.objects.filter(name=name, kind=kind, enabled=True).first()
+
+
+@csrf_exempt
+@require_POST
+def receive_posts(request: HttpRequest, source_name: str) -> JsonResponse:
+    """The generic webhook: one post in the import format, or a list of them, signed (see signing.py)."""
+    source = _source(source_name, Source.Kind.WEBHOOK)
+    if source is None:
+        return JsonResponse({"error": f"no enabled webhook source named {source_name!r}"}, status=404)
+    body = request.body
+    try:
+        verify(secret(source, "secret"), body, request.headers.get(TIMESTAMP_HEADER),
+               request.headers.get(SIGNATURE_HEADER), max_age=settings.CARELOOP_WEBHOOK_MAX_AGE)
+    except BadSignature as exc:
+        return _refuse(source, request, f"signature refused: {exc}")
+    except PermanentFailure as exc:
+        record_error(source, str(exc))
+        return _refuse(source, request, "signature cannot be checked: the source's secret cannot be read", 503)
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        return JsonResponse({"error": f"the body is not JSON ({exc}); expected a post or a list of posts"},
+                            status=400)
+    posts = data if isinstance(data, list) else [data]
+    result = ingest_posts(source.name, posts, origin="webhook")
+    record_success(source)
+    # A reply that came before its parent is stored and linked when the parent comes: not a failure here.
+    waiting = [e for e in result.errors if e.field == "parent_id" and "never arrived" in e.message]
+    failed = result.failed - len(waiting)
+    answer = {"imported": result.imported, "updated": result.updated, "unchanged": result.unchanged,
+              "failed": failed, "errors": [str(e) for e in result.errors if e not in waiting][:MAX_ERRORS_RETURNED]}
+    if waiting:
+        answer["waiting_for_parent"] = len(waiting)
+    return JsonResponse(answer, status=200 if failed < len(posts) or not posts else 400)
+
+
+@csrf_exempt
+@require_POST
+def receive_discourse(request: HttpRequest, source_name: str) -> JsonResponse:
+    """Discourse's webhook (Admin → API → Webhooks, content type application/json, the same secret)."""
+    source = _source(source_name, Source.Kind.DISCOURSE)
+    if source is None:
+        return JsonResponse({"error": f"no enabled Discourse source named {source_name!r}"}, status=404)
+    body = request.body
+    try:
+        key = secret(source, "webhook_secret")
+    except PermanentFailure as exc:
+        record_error(source, str(exc))
+        return _refuse(source, request, "signature cannot be checked: the source's secret cannot be read", 503)
+    if not discourse.signature_ok(key, body, request.headers.get(discourse.SIGNATURE_HEADER)):
+        return _refuse(source, request, "signature refused: missing or wrong X-Discourse-Event-Signature")
+    event = request.headers.get("X-Discourse-Event", "")
+    event_id = request.headers.get("X-Discourse-Event-Id", "")
+    if request.headers.get("X-Discourse-Event-Type") == "ping" or event == "ping":
+        record_success(source)
+        return JsonResponse({"ok": "pong"})
+    if event_id and ReceivedEvent.objects.filter(source=source, event_id=event_id).exists():
+        return JsonResponse({"duplicate": event_id})
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return JsonResponse({"error": "the body is not JSON; set the webhook's content type to application/json"},
+                            status=400)
+    if not isinstance(payload, dict):
+        return JsonResponse({"error": "expected a JSON object"}, status=400)
+    summary = discourse.handle(source, event, payload, (source.settings or {}).get("api_username", "system"))
+    if event_id:  # after the work: a crash in between makes Discourse retry, and every step above is idempotent
+        ReceivedEvent.objects.get_or_create(source=source, event_id=event_id,
+                                            defaults={"event": event[:100], "summary": summary})
+    record_success(source)
+    return JsonResponse(summary, status=400 if summary.get("failed") else 200)
