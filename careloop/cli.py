@@ -232,7 +232,7 @@ def score(file: str, output, profile: str | None) -> None:
 
 
 @main.command("eval", short_help="Measure the models on your own labelled posts.")
-@click.argument("task", type=click.Choice(["complaint", "sentiment", "toxicity"]))
+@click.argument("task", type=click.Choice(["complaint", "sentiment", "toxicity", "derailment"]))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @PROFILE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for other tools).")
@@ -240,12 +240,15 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
     """Measure the models on FILE: JSON lines {"text": ..., "label": ...} with the labels of TASK.
 
     \b
-    complaint  complaint | not_complaint
-    sentiment  negative | neutral | positive
-    toxicity   toxic | not_toxic
+    complaint   complaint | not_complaint
+    sentiment   negative | neutral | positive
+    toxicity    toxic | not_toxic
+    derailment  derail | civil, one conversation a line: {"utterances": [{"speaker": ..., "text": ...}, ...],
+                "label": ...} (the turns before the one that did, or did not, turn into an attack)
 
     Prints accuracy, macro-F1, macro-precision, macro-recall, per-class figures and posts/s; with --json one
-    object with the keys n, accuracy, macro_f1, macro_precision, macro_recall, per_class, posts_per_s.
+    object with the keys n, accuracy, macro_f1, macro_precision, macro_recall, per_class, posts_per_s (and for
+    derailment also f1 of the derail class, fpr: the share of civil conversations flagged, conversations_per_s).
     """
     setup()
     import json
@@ -255,12 +258,16 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
 
     try:
         report = evaluate_file(task, Path(file), profile)
-    except (EvalFileError, ScoringUnavailable) as exc:
+    except (EvalFileError, ScoringUnavailable, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report))
         return
-    click.echo(f"{task} on {file}: {report['n']} posts, {report['posts_per_s']:,.0f} posts/s")
+    if task == "derailment":
+        click.echo(f"derailment on {file}: {report['n']} conversations, {report['conversations_per_s']:,.0f} "
+                   f"conversations/s; F1 (derail) {report['f1']:.3f}  false positive rate {report['fpr']:.3f}")
+    else:
+        click.echo(f"{task} on {file}: {report['n']} posts, {report['posts_per_s']:,.0f} posts/s")
     click.echo(f"accuracy {report['accuracy']:.3f}  macro-F1 {report['macro_f1']:.3f}  "
                f"macro-precision {report['macro_precision']:.3f}  macro-recall {report['macro_recall']:.3f}")
     for label, figures in report["per_class"].items():
@@ -269,13 +276,13 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
 
 
 @main.command(short_help="Rebuild the scoring models from labelled data.")
-@click.option("--profile", type=click.Choice(["fast", "accurate", "all"]), default="fast", show_default=True,
-              help="Which models to rebuild.")
+@click.option("--profile", type=click.Choice(["fast", "accurate", "derailment", "all"]), default="fast",
+              show_default=True, help="Which models to rebuild (derailment: the conversation forecast, about 10 s).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True),
               help="The labelled data [default: $CARELOOP_DATA_DIR, else ../shared/data next to this checkout].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write the models into DIR/fast and DIR/accurate [default: the package's own models; the "
-                   "accurate encoder is assembled in $CARELOOP_HOME/models/accurate].")
+              help="Write the models into DIR/fast, DIR/accurate and DIR/derailment [default: the package's own "
+                   "models; the accurate encoder is assembled in $CARELOOP_HOME/models/accurate].")
 def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
     """Rebuild the scoring models from the labelled data and print their measured quality.
 
@@ -312,6 +319,12 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
         out = Path(out_dir) / "accurate" if out_dir else accurate_model_dir()
         reports["accurate"] = build_accurate(data, out, echo=echo, ship_dir=None if out_dir else SHIPPED_DIR)
         echo(f"accurate models written to {out}")
+    if profile in ("derailment", "all"):
+        from careloop.listen.derailment import DEFAULT_MODEL_DIR, train_derailment
+
+        out = Path(out_dir) / "derailment" if out_dir else DEFAULT_MODEL_DIR
+        reports["derailment"] = train_derailment(data, out, echo=echo)
+        echo(f"derailment model written to {out}")
     click.echo(json.dumps(reports, indent=1))
 
 

@@ -68,6 +68,11 @@ def seed_demo(folder: Path, echo: Callable[[str], None] = print) -> Login:
 
     echo("Scoring every post (language, complaint, sentiment, toxicity)…")
     score_posts(list(Post.objects.order_by("id").values_list("id", flat=True)))
+    from careloop.listen.incremental import update_everything
+
+    echo("Opening cases for the complaints (me too, origins, escalation risk)…")
+    outcome = update_everything(at=end)
+    echo(f"{len(outcome.opened)} cases opened; {outcome.affected} members who said \"me too\" added to them")
     (folder / TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=1))
 
     password = secrets.token_urlsafe(9)

@@ -18,6 +18,9 @@ TASK_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
+CONVERSATION_TASKS: dict[str, tuple[str, ...]] = {"derailment": ("derail", "civil")}  # see derailment.py
+
+
 class EvalFileError(ValueError):
     """A labelled file that is not JSON lines of {"text": str, "label": one of the task's labels}."""
 
@@ -125,6 +128,10 @@ def evaluate_file(task: str, path: Path, profile: str | None = None) -> dict:
     """
     from careloop.listen.scoring import ScoringUnavailable, _scorer, current_profile
 
+    if task in CONVERSATION_TASKS:  # conversations, not texts: the forecast reads them whole
+        from careloop.listen.derailment import evaluate_file as evaluate_conversations
+
+        return evaluate_conversations(path)
     profile = profile or current_profile()
     texts, gold = load_labelled(path, task)
     scorer = _scorer(profile)  # raises ScoringUnavailable for a profile that is not built

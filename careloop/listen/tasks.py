@@ -1,4 +1,5 @@
-"""Background scoring: one task per imported batch, and a sweep for anything a task did not reach."""
+"""Background listening: one scoring task per imported batch, chained to the update of the threads it touched
+(me too, opening cases, escalation risk); and a sweep for anything a task did not reach."""
 
 from __future__ import annotations
 
@@ -16,7 +17,19 @@ SWEEP_LIMIT = 50_000
 
 @db_task(retries=3, retry_delay=30)
 def score_posts_task(post_ids: list[int]) -> int:
-    return score_posts(post_ids)
+    written = score_posts(post_ids)
+    update_threads_task(post_ids)
+    return written
+
+
+@db_task(retries=3, retry_delay=30)
+def update_threads_task(post_ids: list[int]) -> dict:
+    """After scoring: only the threads these posts belong to are recomputed (incremental.update_threads)."""
+    from careloop.listen.incremental import update_threads
+
+    outcome = update_threads(post_ids)
+    return {"opened": len(outcome.opened), "affected": outcome.affected, "repeats": outcome.repeats,
+            "refreshed": outcome.refreshed}
 
 
 def queue_scoring(new_ids: Sequence[int], changed_ids: Sequence[int]) -> None:
@@ -44,3 +57,5 @@ def score_backlog() -> None:
     if ids:
         log.info("scoring %d posts left over", len(ids))
         score_posts(ids)
+        for start in range(0, len(ids), CHUNK):
+            update_threads_task(ids[start:start + CHUNK])

@@ -1,0 +1,396 @@
+"""Derailment forecast: will a conversation that is still civil turn into a personal attack?
+
+Trained on Conversations Gone Awry (Zhang et al. 2018; Chang & Danescu-Niculescu-Mizil 2019): each example is
+a conversation *before* its final turn, labelled by whether that final turn is an attack (`derail`) or not
+(`civil`). The forecast reads only what has been said so far, so it can warn before anyone is attacked.
+
+Why this shape:
+
+* Features a manager can read, not a black box: per turn, the fast models' toxicity, negativity and complaint
+  scores, and markers of the conversation's tone from the CGA literature — second person aimed at the other
+  ("you people", "your argument", "du bist", "ihr seid"), direct disagreement ("you're wrong", "that's not"),
+  questions, politeness (please, thanks, sorry, hedges), emphasis, and how the length of turns changes.
+  They are summarised over the conversation (mean, maximum, last turn, and the trend from first to last).
+* A logistic regression over standardised features, with Platt calibration fitted on cross-validated scores:
+  small, explainable (each feature's pull on the forecast can be named), and stored as plain JSON (no pickle).
+* Reddit ChangeMyView (lower-cased, no speakers) is the training set; Wikipedia talk pages are kept apart to
+  measure how it carries over to another community. Everything is lower-cased first so the two look alike.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from careloop.listen.evaluation import EvalFileError
+
+FORMAT = 1
+LABELS = ("derail", "civil")
+DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "derailment"
+
+_WORD = re.compile(r"[a-zäöüß']+")
+# Markers: each counts matches per turn. English and German, lower-cased text.
+MARKERS: dict[str, re.Pattern] = {
+    "second_person": re.compile(r"\b(you|your|yours|yourself|you're|youre|u|du|dich|dir|dein\w*|ihr|euch|euer\w*)\b"),
+    "second_person_attack": re.compile(
+        r"\b(you people|you guys always|you('re| are) (so |just |really |clearly |obviously )?"
+        r"(wrong|ignorant|stupid|lying|a liar|an idiot|clueless|delusional|pathetic|ridiculous|incompetent|biased|"
+        r"not (listening|reading)|missing the point)|you (don'?t|do not|didn'?t|clearly don'?t) "
+        r"(understand|get it|know|read|listen)|your (argument|logic|point|claim|reasoning|opinion|edits?|attitude|"
+        r"behaviou?r|problem)|how dare you|shame on you|"
+        r"du bist|ihr seid|du hast (keine|nichts)|ihr habt (keine|nichts)|typisch (für )?(euch|dich)|"
+        r"ihr (kapiert|versteht|lest) (es )?(nicht|nichts))\b"
+    ),
+    "disagreement": re.compile(
+        r"\b(no,|not true|that'?s not|that is not|wrong|disagree|nonsense|ridiculous|absurd|false|actually|"
+        r"misunderstand\w*|misrepresent\w*|strawman|straw man|bullshit|bs|irrelevant|doesn'?t make sense|"
+        r"makes no sense|stimmt nicht|quatsch|unsinn|falsch|blödsinn)\b"
+    ),
+    "question": re.compile(r"\?"),
+    "gratitude": re.compile(r"\b(thanks?|thank you|thx|appreciate\w*|danke\w*)\b"),
+    "apology": re.compile(r"\b(sorry|apologi[sz]e\w*|my bad|entschuldig\w*)\b"),
+    "hedge": re.compile(r"\b(i think|i believe|i guess|maybe|perhaps|possibly|might|seems?|probably|"
+                        r"in my opinion|imho|imo|ich glaube|vielleicht|wahrscheinlich)\b"),
+    "agreement": re.compile(r"\b(i agree|good point|fair point|you'?re right|that'?s true|true,|fair enough|"
+                            r"makes sense|stimmt|guter punkt|du hast recht)\b"),
+}
+SCORES = ("toxicity", "negative", "complaint")
+PER_TURN = (*SCORES, "log_words", *MARKERS)
+
+
+@dataclass
+class Turn:
+    text: str
+    speaker: str | None = None
+
+
+@dataclass
+class Conversation:
+    id: str
+    turns: list[Turn]
+    label: str | None = None
+
+
+@dataclass
+class Forecast:
+    probability: float
+    reasons: list[str] = field(default_factory=list)
+
+
+AGGREGATES = ("mean", "max", "last")
+
+
+def feature_names() -> list[str]:
+    return ["turns_log", *(f"{f}_{how}" for f in PER_TURN for how in AGGREGATES)]
+
+
+def fast_scorer():
+    """The fast models the features are read with: the ones `careloop score` uses (CARELOOP_MODELS_DIR/fast
+    when set, else the shipped ones), whatever the scoring profile."""
+    from django.conf import settings
+
+    from careloop.listen.fast import load_fast_scorer
+
+    models_dir = getattr(settings, "CARELOOP_MODELS_DIR", None) if settings.configured else None
+    return load_fast_scorer(Path(models_dir) / "fast" if models_dir else None)
+
+
+def default_model_dir() -> Path:
+    """CARELOOP_MODELS_DIR/derailment when it holds a model (`careloop train --out DIR`), else the shipped one."""
+    from django.conf import settings
+
+    models_dir = getattr(settings, "CARELOOP_MODELS_DIR", None) if settings.configured else None
+    if models_dir and (Path(models_dir) / "derailment" / "model.json").exists():
+        return Path(models_dir) / "derailment"
+    return DEFAULT_MODEL_DIR
+
+
+def turn_matrix(texts: Sequence[str], scorer=None) -> np.ndarray:
+    """One row per turn: the fast models' scores, log word count, and each marker's count (capped at 5 and damped
+    by the turn's log length, so a long turn is not 'more polite' for being long)."""
+    lowered = [(t or "").lower() for t in texts]
+    if not lowered:
+        return np.zeros((0, len(PER_TURN)), dtype=np.float64)
+    predicted = (scorer or fast_scorer()).predict(lowered)
+    rows = np.zeros((len(lowered), len(PER_TURN)), dtype=np.float64)
+    rows[:, 0] = predicted.toxicity
+    rows[:, 1] = predicted.sentiment[:, 0]
+    rows[:, 2] = predicted.complaint
+    for i, text in enumerate(lowered):
+        words = max(len(_WORD.findall(text)), 1)
+        rows[i, 3] = math.log1p(words)
+        for j, pattern in enumerate(MARKERS.values(), start=4):
+            rows[i, j] = min(len(pattern.findall(text)), 5) / (1 + math.log1p(words))
+    return rows
+
+
+def summarise(rows: np.ndarray) -> np.ndarray:
+    """The conversation's features from its turn rows: the mean, the peak and the latest turn of each.
+
+    (Trends from first to last turn, the first turn alone, presence flags and politeness openers were tried
+    and dropped: they added nothing on CMV cross-validation and lost accuracy on the Wikipedia sample.)
+    """
+    if rows.shape[0] == 0:
+        return np.zeros(len(feature_names()))
+    parts = np.stack([rows.mean(axis=0), rows.max(axis=0), rows[-1]], axis=1).ravel()
+    return np.concatenate([[math.log1p(rows.shape[0])], parts])
+
+
+def conversation_features(conversations: Sequence[Sequence[Turn]], scorer=None) -> np.ndarray:
+    """Features of many conversations, scoring all their turns in one batch."""
+    texts = [t.text for turns in conversations for t in turns]
+    rows = turn_matrix(texts, scorer)
+    out, start = [], 0
+    for turns in conversations:
+        out.append(summarise(rows[start:start + len(turns)]))
+        start += len(turns)
+    return np.array(out).reshape(len(conversations), len(feature_names()))
+
+
+# ------------------------------------------------------------------------------------------------ the model
+class DerailmentModel:
+    """Standardise, a linear score, Platt calibration: everything in one JSON file."""
+
+    def __init__(self, spec: dict) -> None:
+        if spec.get("format") != FORMAT:
+            raise ValueError(f"derailment model format {spec.get('format')!r}; this careloop reads {FORMAT}")
+        if spec["features"] != feature_names():
+            raise ValueError("derailment model was trained on other features; retrain it (careloop train)")
+        self.spec = spec
+        self.mean = np.array(spec["mean"])
+        self.scale = np.array(spec["scale"])
+        self.coef = np.array(spec["coef"])
+        self.intercept = float(spec["intercept"])
+        self.a, self.b = float(spec["calibration"]["a"]), float(spec["calibration"]["b"])
+        self.threshold = float(spec.get("threshold", 0.5))
+        self.version = spec["version"]
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-(self.a * self.raw(x) + self.b)))
+
+    def reasons(self, x: np.ndarray, top: int = 3) -> list[str]:
+        """The features that push this conversation's forecast up most, in words."""
+        pull = (x - self.mean) / self.scale * self.coef
+        order = np.argsort(-pull)
+        return [describe(self.spec["features"][i]) for i in order[:top] if pull[i] > 0.25]
+
+
+_WORDS = {
+    "toxicity": "toxic language", "negative": "negative tone", "complaint": "complaints", "log_words": "long turns",
+    "second_person": "'you' aimed at the other side", "second_person_attack": "second-person attacks",
+    "disagreement": "direct disagreement", "question": "questions",
+    "gratitude": "thanks", "apology": "apologies",
+    "hedge": "hedging", "agreement": "agreement",
+}
+_HOW = {"mean": "throughout", "max": "at its peak", "last": "in the latest turn"}
+
+
+def describe(feature: str) -> str:
+    if feature == "turns_log":
+        return "a long exchange"
+    name, how = feature.rsplit("_", 1)
+    return f"{_WORDS.get(name, name)} {_HOW[how]}"
+
+
+@lru_cache(maxsize=4)
+def _load(model_dir: str) -> DerailmentModel:
+    path = Path(model_dir) / "model.json"
+    try:
+        return DerailmentModel(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no derailment model at {path}; run `careloop train --profile derailment`") from None
+
+
+def load_model(model_dir: Path | str | None = None) -> DerailmentModel:
+    return _load(str(Path(model_dir or default_model_dir()).resolve()))
+
+
+def forecast(turns: Sequence[Turn], model: DerailmentModel | None = None) -> Forecast:
+    """The probability that the next turn of this conversation is an attack, with the reasons."""
+    model = model or load_model()
+    x = conversation_features([list(turns)])[0]
+    return Forecast(round(float(model.probability(x[None, :])[0]), 3), model.reasons(x))
+
+
+def forecast_many(conversations: Sequence[Sequence[Turn]], model: DerailmentModel | None = None) -> np.ndarray:
+    model = model or load_model()
+    return model.probability(conversation_features(conversations))
+
+
+# ------------------------------------------------------------------------------------------------ data files
+def load_conversations(path: Path | str) -> list[Conversation]:
+    """Conversation lines ({"id", "utterances": [{"speaker", "text"}...], "label": derail|civil}); any other
+    shape is an error naming the line, never skipped."""
+    path = Path(path)
+    expected = ('expected a JSON object {"utterances": [{"speaker": ..., "text": "..."}, ...], '
+                '"label": derail | civil}')
+    out: list[Conversation] = []
+    try:
+        with path.open(encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{number}"
+                try:
+                    obj = json.loads(line)
+                except ValueError as exc:
+                    raise EvalFileError(f"{where}: not valid JSON ({exc.msg}); {expected}") from None
+                if not isinstance(obj, dict):
+                    raise EvalFileError(f"{where}: a JSON {type(obj).__name__}, not an object; {expected}")
+                utterances = obj.get("utterances")
+                if not isinstance(utterances, list) or not utterances:
+                    raise EvalFileError(f'{where}: "utterances" is missing, empty or not a list; {expected}')
+                turns = []
+                for k, u in enumerate(utterances):
+                    if not isinstance(u, dict) or not isinstance(u.get("text"), str):
+                        raise EvalFileError(f'{where}: utterance {k} has no "text" string; {expected}')
+                    speaker = u.get("speaker")
+                    turns.append(Turn(u["text"], speaker if isinstance(speaker, str) else None))
+                label = obj.get("label")
+                if label not in LABELS:
+                    raise EvalFileError(f"{where}: label {label!r} is not one of derail, civil; {expected}")
+                out.append(Conversation(str(obj.get("id", number)), turns, label))
+    except UnicodeDecodeError as exc:
+        raise EvalFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    if not out:
+        raise EvalFileError(f"{path}:1: the file is empty; {expected}")
+    return out
+
+
+def binary_figures(gold: Sequence[str], predicted: Sequence[str]) -> dict:
+    """`metrics()` of evaluation.py plus what a forecast is judged by: F1 of the derail class and the false
+    positive rate (civil conversations flagged)."""
+    from careloop.listen.evaluation import metrics
+
+    report = metrics(gold, predicted, LABELS)
+    civil = [p for g, p in zip(gold, predicted, strict=True) if g == "civil"]
+    report["f1"] = report["per_class"]["derail"]["f1"]
+    report["fpr"] = sum(p == "derail" for p in civil) / len(civil) if civil else 0.0
+    return report
+
+
+def evaluate_file(path: Path | str, model_dir: Path | str | None = None) -> dict:
+    """`careloop eval derailment FILE`: the shipped forecast on a file of conversations."""
+    from time import perf_counter
+
+    conversations = load_conversations(path)
+    model = load_model(model_dir)
+    start = perf_counter()
+    probs = forecast_many([c.turns for c in conversations], model)
+    elapsed = perf_counter() - start
+    predicted = ["derail" if p >= model.threshold else "civil" for p in probs]
+    report = binary_figures([c.label for c in conversations], predicted)
+    report["conversations_per_s"] = float(len(conversations) / max(elapsed, 1e-9))
+    report["posts_per_s"] = float(sum(len(c.turns) for c in conversations) / max(elapsed, 1e-9))
+    report["model_version"] = model.version
+    return report
+
+
+# ------------------------------------------------------------------------------------------------ training
+SEED = 20261124
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    lr = LogisticRegression(C=c, max_iter=2000)
+    lr.fit((x - mean) / scale, y)
+    return mean, scale, lr.coef_[0], float(lr.intercept_[0])
+
+
+def _raw(fit: tuple, x: np.ndarray) -> np.ndarray:
+    mean, scale, coef, intercept = fit
+    return ((x - mean) / scale) @ coef + intercept
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, c: float, folds: int = 10) -> np.ndarray:
+    """Out-of-fold raw scores: each conversation scored by a model that never saw it."""
+    from sklearn.model_selection import StratifiedKFold
+
+    out = np.zeros(len(y))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
+        out[test] = _raw(_fit(x[train], y[train], c), x[test])
+    return out
+
+
+def _figures(y: np.ndarray, probs: np.ndarray, threshold: float = 0.5) -> dict:
+    gold = ["derail" if v else "civil" for v in y]
+    predicted = ["derail" if p >= threshold else "civil" for p in probs]
+    r = binary_figures(gold, predicted)
+    return {k: round(r[k], 4) if isinstance(r[k], float) else r[k] for k in ("n", "accuracy", "f1", "fpr",
+                                                                                "macro_f1")}
+
+
+def _wiki_cross_validated(x: np.ndarray, y: np.ndarray, xt: np.ndarray, yt: np.ndarray, c: float) -> dict:
+    """The second protocol: 10-fold CV on the Wikipedia sample, each fold's model fitted on all of CMV plus the
+    other nine folds (and calibrated on their out-of-fold CMV scores): it shows what a little in-domain data adds."""
+    from sklearn.model_selection import StratifiedKFold
+
+    probs = np.zeros(len(yt))
+    for train, test in StratifiedKFold(10, shuffle=True, random_state=SEED).split(xt, yt):
+        fit = _fit(np.vstack([x, xt[train]]), np.r_[y, yt[train]], c)
+        probs[test] = 1 / (1 + np.exp(-_raw(fit, xt[test])))
+    return _figures(yt, probs)
+
+
+def train_derailment(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = print,
+                     version: str | None = None) -> dict:
+    """Fit on CMV, choose C and calibrate by 10-fold cross-validation on CMV, then measure once on the held-out
+    Wikipedia sample (never trained or tuned on). Writes out_dir/model.json; returns the report."""
+    from datetime import date
+
+    train_path = Path(data_dir) / "derailment" / "en-cga-cmv.train.jsonl"
+    test_path = Path(data_dir) / "derailment" / "en-cga-wiki-sample.train.jsonl"
+    scorer = fast_scorer()
+    train = load_conversations(train_path)
+    x = conversation_features([c.turns for c in train], scorer)
+    y = np.array([c.label == "derail" for c in train], dtype=int)
+    best = None
+    for c in C_GRID:
+        scores = cross_validated(x, y, c)
+        acc = float(((scores >= 0) == y).mean())
+        echo(f"derailment: C={c} cross-validated accuracy on CMV {acc:.4f}")
+        if best is None or acc > best[1] + 1e-9:
+            best = (c, acc, scores)
+    c, _, oof = best
+    from careloop.listen.training import fit_platt
+
+    a, b = fit_platt(oof, y)
+    cv = _figures(y, 1 / (1 + np.exp(-(a * oof + b))))
+    mean, scale, coef, intercept = _fit(x, y, c)
+    spec = {
+        "format": FORMAT, "version": version or f"derailment-{date.today():%Y.%m.%d}", "seed": SEED,
+        "features": feature_names(), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
+        "coef": coef.round(6).tolist(), "intercept": round(intercept, 6), "C": c,
+        "calibration": {"a": round(float(a), 6), "b": round(float(b), 6)}, "threshold": 0.5,
+        "scorer": scorer.version, "trained_on": train_path.name,
+    }
+    model = DerailmentModel(spec)
+    report: dict = {"protocol": "fit and 10-fold CV on en-cga-cmv; en-cga-wiki-sample held out", "C": c,
+                    "cv_cmv": cv}
+    if test_path.exists():
+        test = load_conversations(test_path)
+        xt = conversation_features([t.turns for t in test], scorer)
+        yt = np.array([t.label == "derail" for t in test], dtype=int)
+        report["heldout_wiki"] = _figures(yt, model.probability(xt))
+        report["cv_wiki_with_cmv"] = _wiki_cross_validated(x, y, xt, yt, c)
+    spec["report"] = report
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "model.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    _load.cache_clear()
+    echo(f"derailment: {json.dumps(report)}")
+    return report

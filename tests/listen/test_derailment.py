@@ -1,0 +1,129 @@
+"""Derailment forecast: conversation files read strictly, features that mean what they say, the shipped model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from careloop.listen.derailment import (
+    MARKERS,
+    Turn,
+    conversation_features,
+    feature_names,
+    forecast,
+    forecast_many,
+    load_conversations,
+    load_model,
+    train_derailment,
+)
+from careloop.listen.evaluation import EvalFileError
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "derailment"
+POLITE = [Turn("Hi, I think the date in the second paragraph might be wrong, could you check? Thanks!", "a"),
+          Turn("Good point, thank you. I fixed it, sorry for the mix-up.", "b")]
+HOSTILE = [Turn("You clearly don't understand the source. Your edits are nonsense.", "a"),
+           Turn("That's not true and you know it. Why do you keep reverting everything?", "b"),
+           Turn("Because you are wrong, again. Stop lying about what the source says!", "a")]
+
+
+def conversation(label: str, turns: list[Turn], n: int = 0) -> dict:
+    return {"id": f"c{n}", "label": label, "utterances": [{"speaker": t.speaker, "text": t.text} for t in turns]}
+
+
+def write(path: Path, rows: list) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_second_person_attacks_and_politeness_markers():
+    assert MARKERS["second_person_attack"].search("you clearly don't understand the source")
+    assert MARKERS["second_person_attack"].search("ihr seid doch alle gleich")
+    assert not MARKERS["second_person_attack"].search("could you check the source?")
+    assert MARKERS["gratitude"].search("thanks a lot") and MARKERS["apology"].search("sorry for the mix-up")
+
+
+def test_features_are_one_row_per_conversation_in_a_fixed_order():
+    x = conversation_features([POLITE, HOSTILE, [Turn("")]])
+    names = feature_names()
+    assert x.shape == (3, len(names)) and names[0] == "turns_log"
+    attack = names.index("second_person_attack_max")
+    gratitude = names.index("gratitude_mean")
+    assert x[1, attack] > x[0, attack] and x[0, gratitude] > x[1, gratitude]
+    assert np.isfinite(x).all()
+
+
+def test_the_shipped_model_forecasts_with_reasons():
+    model = load_model()
+    assert model.spec["features"] == feature_names() and model.spec["report"]["cv_cmv"]["n"] == 1367
+    hostile, polite = forecast(HOSTILE, model), forecast(POLITE, model)
+    assert 0 <= polite.probability < hostile.probability <= 1
+    assert hostile.reasons and all(isinstance(r, str) for r in hostile.reasons)
+    probs = forecast_many([POLITE, HOSTILE], model)
+    assert probs.shape == (2,) and probs[1] > probs[0]
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ('{"text": "hello", "label": "derail"}', '"utterances" is missing'),
+    ('{"utterances": [{"speaker": "a"}], "label": "civil"}', 'utterance 0 has no "text"'),
+    ('{"utterances": [{"speaker": "a", "text": "hi"}], "label": "toxic"}', "label 'toxic' is not one of derail"),
+    ('{"utterances": [], "label": "civil"}', "empty"),
+    ("[1, 2]", "a JSON list, not an object"),
+    ("{oops", "not valid JSON"),
+])
+def test_a_wrongly_shaped_file_is_a_clear_error(tmp_path, line, says):
+    path = write(tmp_path / "conv.jsonl", [conversation("civil", POLITE), line])
+    with pytest.raises(EvalFileError, match="conv.jsonl:2") as error:
+        load_conversations(path)
+    assert says in str(error.value)
+
+
+def test_an_empty_file_is_an_error(tmp_path):
+    with pytest.raises(EvalFileError, match="empty"):
+        load_conversations(write(tmp_path / "empty.jsonl", [""]))
+
+
+@pytest.mark.django_db
+def test_eval_derailment_prints_the_documented_json(cli, tmp_path):
+    path = write(tmp_path / "conv.jsonl", [conversation("civil", POLITE, 1), conversation("derail", HOSTILE, 2),
+                                           conversation("civil", POLITE[:1], 3)])
+    result = cli("eval", "derailment", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {"n", "accuracy", "f1", "fpr", "macro_f1", "macro_precision", "macro_recall", "per_class",
+            "posts_per_s"} <= set(report)
+    assert report["n"] == 3 and 0 <= report["accuracy"] <= 1 and 0 <= report["fpr"] <= 1
+    assert report["f1"] == report["per_class"]["derail"]["f1"]
+    bad = write(tmp_path / "texts.jsonl", [{"text": "a post", "label": "toxic"}])
+    result = cli("eval", "derailment", str(bad), "--json")
+    assert result.exit_code == 1 and "texts.jsonl:1" in result.output and "utterances" in result.output
+
+
+def test_training_writes_a_model_that_loads_and_reports_its_protocol(tmp_path):
+    data = tmp_path / "data" / "derailment"
+    data.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    rows = []
+    for n in range(60):
+        label = "derail" if n % 2 else "civil"
+        turns = HOSTILE if label == "derail" else POLITE
+        rows.append(conversation(label, turns[: 1 + rng.integers(len(turns))], n))
+    write(data / "en-cga-cmv.train.jsonl", rows)
+    write(data / "en-cga-wiki-sample.train.jsonl", rows[:20])
+    report = train_derailment(tmp_path / "data", tmp_path / "out", echo=lambda _: None, version="test")
+    assert report["cv_cmv"]["n"] == 60 and report["heldout_wiki"]["n"] == 20
+    assert report["cv_cmv"]["accuracy"] > 0.8
+    model = load_model(tmp_path / "out")
+    assert model.version == "test" and "held out" in model.spec["report"]["protocol"]
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="the shared Conversations Gone Awry files are not here")
+def test_the_shipped_figures_are_what_the_model_does_on_the_held_out_wikipedia_sample():
+    conversations = load_conversations(SHARED / "en-cga-wiki-sample.train.jsonl")
+    model = load_model()
+    probs = forecast_many([c.turns for c in conversations], model)
+    accuracy = np.mean([(p >= model.threshold) == (c.label == "derail") for p, c in zip(probs, conversations,
+                                                                                       strict=True)])
+    assert accuracy == pytest.approx(model.spec["report"]["heldout_wiki"]["accuracy"], abs=1e-3)

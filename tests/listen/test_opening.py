@@ -1,0 +1,143 @@
+"""Opening cases: a complaint becomes a case with its reasons; "me too" joins it; the same thing again joins it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from careloop.cases.models import AffectedMember, Case, CaseEvent
+from careloop.community.ingest import Importer
+from careloop.community.models import Post, Source, Thread
+from careloop.listen.opening import Rules, RulesError, complaint_reasons, process_thread, process_threads, rules_for
+from careloop.listen.scoring import score_posts
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+COMPLAINT = "Since the 3.2 update the app logs me out every time I open it. Still broken after a reinstall."
+
+
+def add(rows: list[tuple], source: str = "forum", settings: dict | None = None) -> list[Post]:
+    """Import (id, thread, author, text, minutes after T0[, parent[, team]]) rows and score them."""
+    importer = Importer(source_defaults={source: {"settings": settings or {}}})
+    lines = []
+    for row in rows:
+        pid, thread, author, text, minutes, *rest = row
+        parent = rest[0] if rest else None
+        team = rest[1] if len(rest) > 1 else False
+        lines.append({"source": source, "id": pid, "thread_id": thread, "parent_id": parent, "text": text,
+                      "author": {"id": author, "name": author.title(), "role": "staff" if team else "member"},
+                      "created_at": (T0 + timedelta(minutes=minutes)).isoformat()})
+    importer.feed(("test", n, line) for n, line in enumerate(lines, 1))
+    importer.finish()
+    ids = list(Post.objects.filter(external_id__in=[r[0] for r in rows]).values_list("id", flat=True))
+    score_posts(ids)
+    return list(Post.objects.filter(id__in=ids).select_related("author").order_by("created_at"))
+
+
+def thread(external_id: str = "t1") -> int:
+    return Thread.objects.get(external_id=external_id).id
+
+
+def run(*thread_ids: str, minutes: int = 600):
+    return process_threads([thread(t) for t in thread_ids], at=T0 + timedelta(minutes=minutes))
+
+
+def test_a_complaint_opens_a_case_with_its_reasons_origin_and_risk():
+    add([("p1", "t1", "ann", COMPLAINT, 0), ("p2", "t1", "bob", "Welcome to the forum!", 5, "p1")])
+    outcome = run("t1")
+    case = Case.objects.get()
+    assert outcome.opened == [case]
+    assert case.member.external_id == "ann" and case.post.external_id == "p1" and case.state == "new"
+    assert any("names a problem" in r or "a complaint (score" in r for r in case.reasons)
+    assert "it begins with this post" in case.reasons
+    assert case.risk is not None and any(r.startswith("Risk: no reply from the team") for r in case.reasons)
+    assert case.summary.startswith("Since the 3.2 update") and case.summary.endswith("1 member reports it")
+    assert CaseEvent.objects.filter(case=case, kind="opened").count() == 1
+
+
+def test_me_too_replies_join_the_case_as_affected_members_never_as_cases():
+    add([("p1", "t1", "ann", COMPLAINT, 0),
+         ("p2", "t1", "bob", "Same here, the app logs me out every time since the update. Really broken.", 5, "p1"),
+         ("p3", "t1", "cat", "Geht mir genauso!", 7, "p1"),
+         ("p4", "t1", "dan", "Works fine here on my Pixel.", 9, "p1"),
+         ("p5", "t1", "mod", "Same here, we are looking into it.", 11, "p1", True)])
+    outcome = run("t1")
+    case = Case.objects.get()
+    assert outcome.affected == 2
+    roles = dict(AffectedMember.objects.filter(case=case).values_list("member__external_id", "role"))
+    assert roles == {"ann": "complainer", "bob": "affected", "cat": "affected"}
+
+
+def test_the_same_member_again_joins_their_open_case():
+    add([("p1", "t1", "ann", COMPLAINT, 0),
+         ("p2", "t1", "ann", "Still logged out every time. This is broken since the update.", 60, "p1"),
+         ("p3", "t2", "ann", "Since the 3.2 update the app logs me out every time I open it. Still broken!", 120)])
+    outcome = run("t1", "t2")
+    case = Case.objects.get()
+    assert outcome.repeats == 2 and len(outcome.opened) == 1
+    notes = CaseEvent.objects.filter(case=case, kind="note")
+    assert {n.details["repeat_post"] for n in notes} == set(
+        Post.objects.filter(external_id__in=["p2", "p3"]).values_list("id", flat=True))
+    assert any("raised it again in" in n.details["text"] for n in notes)
+
+
+def test_a_complaint_about_another_thing_or_outside_the_window_is_a_case_of_its_own():
+    add([("p1", "t1", "ann", COMPLAINT, 0),
+         ("p2", "t2", "ann", "I was charged twice after the price change, and support does not answer.", 60),
+         ("p3", "t3", "ann", COMPLAINT, 60 * 24 * 5)])
+    run("t1", "t2", "t3", minutes=60 * 24 * 6)
+    assert Case.objects.filter(member__external_id="ann").count() == 3
+
+
+def test_processing_again_changes_nothing():
+    add([("p1", "t1", "ann", COMPLAINT, 0), ("p2", "t1", "bob", "+1, same problem", 5, "p1")])
+    run("t1")
+    events = CaseEvent.objects.count()
+    again = run("t1")
+    assert again.opened == [] and again.affected == 0 and again.repeats == 0
+    assert Case.objects.count() == 1 and CaseEvent.objects.count() == events
+
+
+def test_chatter_team_posts_and_deleted_posts_open_nothing():
+    add([("p1", "t1", "ann", "Lovely photo, where was that taken?", 0),
+         ("p2", "t1", "mod", "Since the 3.3 update duplicates show up; a fix ships tomorrow.", 5, None, True)])
+    assert run("t1").opened == []
+    assert not Case.objects.exists()
+
+
+def test_rules_per_source():
+    source = Source.objects.create(name="strict", settings={"case_opening": {"complaint_threshold": 0.95,
+                                                                               "cause_threshold": 0.9}})
+    assert rules_for(source) == Rules(complaint_threshold=0.95, cause_threshold=0.9)
+    source.settings = {"case_opening": {"enabled": False}}
+    assert rules_for(source).enabled is False
+    source.settings = {"case_opening": {"toxicity_threshold": "high"}}
+    with pytest.raises(RulesError, match="strict: case_opening.toxicity_threshold must be a number"):
+        rules_for(source)
+
+
+def test_a_source_that_opens_no_cases():
+    add([("p1", "t1", "ann", COMPLAINT, 0)], source="quiet", settings={"case_opening": {"enabled": False}})
+    assert run("t1").opened == [] and not Case.objects.exists()
+
+
+def test_the_reasons_name_the_words_that_decided():
+    [post] = add([("p1", "t1", "ann", COMPLAINT, 0)])
+    reasons = complaint_reasons(post, Rules())
+    assert reasons and ('"broken"' in reasons[0] or '"every time"' in reasons[0])
+    assert complaint_reasons(post, Rules(complaint_threshold=1.01, cause_threshold=1.01)) == []
+
+
+def test_a_new_hostile_reply_raises_the_risk_of_the_open_case():
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    process_thread(thread(), at=T0 + timedelta(minutes=10))
+    calm = Case.objects.get().risk
+    add([("p2", "t1", "bob", "You people never listen. Your app is garbage and you clearly don't care.", 12, "p1"),
+         ("p3", "t1", "cat", "Pathetic. You are all incompetent, I want a refund.", 14, "p1"),
+         ("p4", "t1", "dan", "Absolutely useless support, you people are a joke.", 15, "p1")])
+    outcome = process_thread(thread(), at=T0 + timedelta(minutes=16))
+    case = Case.objects.get()
+    assert outcome.refreshed == 1 and case.risk > calm + 0.2, (calm, case.risk, case.reasons)
+    assert any("attack" in r for r in case.reasons if r.startswith("Risk: "))
+    assert sum(not r.startswith("Risk: ") for r in case.reasons) >= 2, "the opening reasons stay"
