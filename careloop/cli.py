@@ -497,9 +497,13 @@ def demo(port: int, open_browser: bool, home: str | None, reset: bool) -> None:
 @click.option("--email", default="", help="E-mail address of the user.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="The password (asked for when not given; at least 8 characters).")
-@click.option("--admin", is_flag=True, help="May do everything, including the admin pages.")
-def createuser(username: str, email: str, password: str, admin: bool) -> None:
-    """Create a login for a teammate."""
+@click.option("--role", type=click.Choice(["admin", "manager", "agent", "viewer"]), default="manager",
+              show_default=True,
+              help="admin: everything; manager: works every case; agent: works the cases assigned to them; "
+                   "viewer: reads only.")
+@click.option("--admin", is_flag=True, help="The same as --role admin (also opens Django's admin pages).")
+def createuser(username: str, email: str, password: str, role: str, admin: bool) -> None:
+    """Create a login for a teammate, with a role."""
     setup()
     prepare_database()
     from django.contrib.auth import get_user_model
@@ -514,11 +518,15 @@ def createuser(username: str, email: str, password: str, admin: bool) -> None:
         validate_password(password, candidate)
     except ValidationError as exc:
         raise click.ClickException(" ".join(exc.messages)) from exc
-    if admin:
-        user_model.objects.create_superuser(username, email, password)
+    from careloop.web.roles import set_role
+
+    role = "admin" if admin else role
+    if role == "admin":
+        user = user_model.objects.create_superuser(username, email, password)
     else:
-        user_model.objects.create_user(username, email, password)
-    click.echo(f"Created {'admin ' if admin else ''}user {username}.")
+        user = user_model.objects.create_user(username, email, password)
+    set_role(user, role)
+    click.echo(f"Created {role} user {username}.")
 
 
 # ------------------------------------------------------------------------------------------------- operating

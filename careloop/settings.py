@@ -109,11 +109,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:threads"
+LOGIN_REDIRECT_URL = "web:queue"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# --- web UI (careloop/web): translations shipped in the package, and the language each user chose ---------
+LOCALE_PATHS = [os.path.join(BASE_DIR, "web", "locale")]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "careloop.web.middleware.UserLanguageMiddleware")
+# --- end web UI ---------------------------------------------------------------------------------------------
 TIME_ZONE = os.environ.get("CARELOOP_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -183,18 +188,6 @@ CARELOOP_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("CARELOOP_OUTBOX_MAX_ATTEMPTS"
 CARELOOP_MANAGER_EMAILS = [e for e in os.environ.get("CARELOOP_MANAGER_EMAILS", "").split(",") if e.strip()]
 CARELOOP_NOTIFY_WEBHOOK = os.environ.get("CARELOOP_NOTIFY_WEBHOOK", "")  # POSTed JSON when a case is overdue
 # --- end of the case loop block ----------------------------------------------------------------------------
-
-# --- Listen: opening cases (careloop/listen/opening.py) ------------------------------------------------------
-# A source may override any key in its settings JSON under "case_opening", e.g. {"complaint_threshold": 0.6}.
-CARELOOP_CASE_OPENING = {
-    "enabled": True,
-    "complaint_threshold": 0.6,  # a post that names a problem and is at least this much a complaint opens a case
-    "cause_threshold": 0.05,  # ... or at least this when it also names what changed ("since the 3.2 update")
-    "toxicity_threshold": 0.7,  # a toxic post opens a case (for a moderator), whatever its complaint score
-    "same_thing_hours": 72.0,  # the member's open case from this window about the same thing takes the post
-    "same_thing_similarity": 0.35,  # "the same thing" in another thread: this close in character n-grams
-}
-# --- end listen ----------------------------------------------------------------------------------------------
 
 # --- Listen: opening cases (careloop/listen/opening.py) ------------------------------------------------------
 # A source may override any key in its settings JSON under "case_opening", e.g. {"complaint_threshold": 0.6}.

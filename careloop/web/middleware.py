@@ -22,3 +22,29 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):  # Django's admin uses inline scripts of its own
             response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+class UserLanguageMiddleware:
+    """The UI speaks the language the user chose in their settings; without a choice, the browser's.
+
+    Runs after authentication (LocaleMiddleware runs before it and cannot see the user)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        language = ""
+        if user is not None and user.is_authenticated:
+            from careloop.web.models import Preference
+
+            language = Preference.objects.filter(user=user).values_list("language", flat=True).first() or ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language:
+            response.headers.setdefault("Content-Language", language)
+        return response

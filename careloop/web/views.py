@@ -1,22 +1,173 @@
-"""Views stay thin: they read, page and render. Business operations live in the apps' modules."""
+"""Views stay thin: they check the role, read, page and render. Every change to a case is a call to the case
+loop's functions in careloop/cases/ (reach_out, act, follow_up, state); no view writes a case itself."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from careloop.community.models import Post, Source, Thread
+from careloop.cases.models import OPEN_STATES, Case
+from careloop.community.models import Member, Post, Source, Thread
 from careloop.health.models import latest_heartbeat
+from careloop.web import dashboard as dash
+from careloop.web import queue as q
+from careloop.web import story as st
+from careloop.web.forms import PreferenceForm, TeamForm
+from careloop.web.models import Preference, Team
+from careloop.web.roles import Action, Role, can, permissions, require, require_on_case, role_of
 
 THREADS_PER_PAGE = 50
 POSTS_PER_PAGE = 100
+CASES_PER_PAGE = 50
+
+
+def _common(request: HttpRequest) -> dict:
+    return {"heartbeat": latest_heartbeat(), "role": role_of(request.user), "may": permissions(request.user)}
+
+
+# ------------------------------------------------------------------------------------------------ queue
+@require(Action.VIEW)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open cases, most urgent first, with the reason in words; the rows refresh themselves (HTMX)."""
+    filters = q.QueueFilters.from_query(request.GET)
+    now = timezone.now()
+    page, cases = q.queue_page(filters, request.user, request.GET.get("page"), CASES_PER_PAGE, now)
+    rows = [{"case": c, "reason": q.reason_in_words(c, now), "level": q.risk_level(c.risk)} for c in cases]
+    context = {"page": page, "rows": rows, "filters": filters, "query": filters.as_query(), "now": now}
+    if request.headers.get("HX-Request"):
+        return render(request, "web/queue_rows.html", context)
+    context.update(
+        _common(request),
+        sources=Source.objects.order_by("name"),
+        states=[(s.value, s.label) for s in OPEN_STATES],
+        assignees=_teammates(),
+        languages=cache.get_or_set("careloop-case-languages", _case_languages, 300),
+    )
+    return render(request, "web/queue.html", context)
+
+
+def _teammates():
+    """Everyone who may work cases: the people a case can be assigned to."""
+    return get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(groups__name__in=[Role.ADMIN, Role.MANAGER, Role.AGENT])
+    ).distinct().order_by("username")
+
+
+def _case_languages() -> list[str]:
+    return sorted(set(Case.objects.exclude(language="").values_list("language", flat=True).distinct()))
+
+
+# ------------------------------------------------------------------------------------------------ case
+def _case(case_id: int) -> Case:
+    return get_object_or_404(Case.objects.select_related("member", "source", "thread", "post", "assignee"),
+                             pk=case_id)
+
+
+@require(Action.VIEW)
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The whole story of one case: the thread, the risk, the member, the composer, the timeline."""
+    c = _case(case_id)
+    language = c.language or c.member.language or "en"
+    context = {
+        **_common(request),
+        "case": c,
+        "may": permissions(request.user, c),
+        "story": st.story(c),
+        "card": st.member_card(c.member, exclude_case=c.pk),
+        "events": c.events.select_related("actor").order_by("at", "id"),
+        "reason": q.reason_in_words(c),
+        "level": q.risk_level(c.risk),
+        "templates": st.templates_for(language),
+        "channels": st.CHANNELS,
+        "teammates": _teammates(),
+        "teams": Team.objects.all(),
+        "loop": {name: st.loop_module(name) is not None for name in ("reach_out", "act", "follow_up", "tone")},
+        "checklist": _checklist(c),
+        "draft": request.GET.get("draft", ""),
+    }
+    template = request.GET.get("template")
+    if template and template in context["templates"]:
+        context["draft"] = st.draft(c, template, request.user)
+        context["chosen_template"] = template
+    return render(request, "web/case.html", context)
+
+
+def _checklist(c: Case) -> list[dict]:
+    """The action items of the fix, in the order they were added."""
+    items = getattr(c, "action_items", None)
+    if items is None:
+        return []
+    return [{"id": i.pk, "text": i.text, "done": i.done_at is not None} for i in items.order_by("created_at", "id")]
 
 
 @login_required
+@require_POST
+def tone(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Live tone check of the draft (HTMX): each finding with why and a kinder wording."""
+    c = _case(case_id)
+    if not can(request.user, Action.SEND, c):
+        raise PermissionDenied
+    module = st.loop_module("tone")
+    findings = module.check_tone(request.POST.get("text", ""), c.language or None) if module else []
+    return render(request, "web/tone.html", {"findings": findings, "checked": module is not None})
+
+
+CASE_ACTIONS = {  # form "do" value -> (role action, case-loop module, what it does)
+    "reach_out": Action.SEND,
+    "assign": Action.ASSIGN,
+    "note": Action.WORK,
+    "item": Action.WORK,
+    "item_done": Action.WORK,
+    "link": Action.WORK,
+    "done": Action.WORK,
+    "dismiss": Action.WORK,
+    "reply": Action.WORK,
+    "judge": Action.WORK,
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One form for every step on a case; each step is one call into the case loop."""
+    from careloop.web import actions
+
+    c = _case(case_id)
+    do = request.POST.get("do", "")
+    if do not in CASE_ACTIONS:
+        raise Http404("no such step")
+    require_on_case(request.user, CASE_ACTIONS[do], c)
+    try:
+        said = actions.perform(do, c, request.user, request.POST)
+    except actions.StepFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, said)
+    return redirect("web:case", case_id=c.pk)
+
+
+# ------------------------------------------------------------------------------------------------ members
+@require(Action.VIEW)
+def member(request: HttpRequest, member_id: int) -> HttpResponse:
+    m = get_object_or_404(Member.objects.select_related("source"), pk=member_id)
+    posts = Post.objects.filter(author=m).select_related("thread").order_by("-created_at", "-id")
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/member.html", {**_common(request), "m": m, "card": st.member_card(m), "page": page})
+
+
+# ------------------------------------------------------------------------------------------------ threads
+@require(Action.VIEW)
 def threads(request: HttpRequest) -> HttpResponse:
     """All threads, most recently active first, with a filter by source and a search in titles."""
     opening = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("text")[:1]
@@ -28,27 +179,81 @@ def threads(request: HttpRequest) -> HttpResponse:
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(channel__icontains=query))
     page = Paginator(qs, THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "sources": Source.objects.order_by("name"),
-        "source": source,
-        "query": query,
-        "heartbeat": latest_heartbeat(),
-    }
+    context = {**_common(request), "page": page, "sources": Source.objects.order_by("name"), "source": source,
+               "query": query}
     return render(request, "web/threads.html", context)
 
 
-@login_required
+@require(Action.VIEW)
 def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
-    """One thread's posts in order; each reply says whom it answers."""
+    """One thread's posts in order; each reply says whom it answers; posts with a case link to it."""
     t = get_object_or_404(Thread.objects.select_related("source"), pk=thread_id)
-    posts = (
-        Post.objects.filter(thread=t)
-        .select_related("author", "parent__author")
-        .order_by("created_at", "id")
-    )
+    posts = Post.objects.filter(thread=t).select_related("author", "parent__author").order_by("created_at", "id")
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "web/thread.html", {"thread": t, "page": page, "heartbeat": latest_heartbeat()})
+    cases = dict(Case.objects.filter(thread=t, post__isnull=False).values_list("post_id", "id"))
+    return render(request, "web/thread.html", {**_common(request), "thread": t, "page": page, "cases": cases})
+
+
+# ------------------------------------------------------------------------------------------------ dashboard
+@require(Action.VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    days = 60 if request.GET.get("days") not in ("14", "30", "90") else int(request.GET["days"])
+    return render(request, "web/dashboard.html", {**_common(request), "charts": dash.charts(days), "days": days,
+                                                   "day_options": (14, 30, 60, 90)})
+
+
+# ------------------------------------------------------------------------------------------------ settings
+@require(Action.VIEW)
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Sources with their health, templates per language, teams, service levels."""
+    tpl = st.loop_module("templates")
+    team_form = TeamForm()
+    if request.method == "POST":
+        if not can(request.user, Action.SETTINGS):
+            raise PermissionDenied
+        team_form = TeamForm(request.POST)
+        if team_form.is_valid():
+            team_form.save()
+            messages.success(request, _("Team saved."))
+            return redirect("web:settings")
+    context = {
+        **_common(request),
+        "sources": Source.objects.order_by("name"),
+        "templates": tpl.templates() if tpl else {},
+        "teams": Team.objects.prefetch_related("members"),
+        "team_form": team_form,
+        "service_levels": dash.service_levels(),
+    }
+    return render(request, "web/settings.html", context)
+
+
+@login_required
+@require_POST
+def test_source(request: HttpRequest, source_id: int) -> HttpResponse:
+    """Test a source's connection through its connector's check()."""
+    if not can(request.user, Action.SETTINGS):
+        raise PermissionDenied
+    source = get_object_or_404(Source, pk=source_id)
+    from careloop.connectors.base import ConnectorError, connector_for
+
+    try:
+        said = connector_for(source).check()
+    except ConnectorError as exc:
+        messages.error(request, _("%(source)s: %(error)s") % {"source": source, "error": exc})
+    else:
+        messages.success(request, _("%(source)s: %(said)s") % {"source": source, "said": said})
+    return redirect("web:settings")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: the language of the UI."""
+    pref, _created = Preference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=pref)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("web:preferences")
+    return render(request, "web/preferences.html", {**_common(request), "form": form})
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -63,3 +268,4 @@ def health(request: HttpRequest) -> JsonResponse:
     worker = "ok" if beat and beat.alive else ("stale" if beat else "never seen")
     status = 200 if database == "ok" else 503
     return JsonResponse({"database": database, "worker": worker}, status=status)
+

@@ -64,7 +64,8 @@ def test_demo_serves_the_demo_community_with_a_login(tmp_path):
         user, password = re.search(r"log in as\s+(\S+)\s+with password\s+(\S+)", banner).groups()
         wait_for(url + "login/")
         browser = log_in(url, user, password)
-        threads = browser.open(url).read().decode()
+        assert "What needs you now" in browser.open(url).read().decode()
+        threads = browser.open(url + "threads/").read().decode()
         assert "Lumen Community Forum" in threads and "Lumen Chat" in threads
         assert threads.count('href="/threads/') >= 50  # a full first page of threads
         assert json.load(wait_for(url + "health"))["database"] == "ok"

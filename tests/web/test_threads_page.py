@@ -26,7 +26,7 @@ def manager(client: Client) -> Client:
 
 
 def test_pages_need_a_login(client):
-    for url in ("/", "/threads/1/"):
+    for url in ("/", "/threads/", "/threads/1/"):
         response = client.get(url)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login/")
@@ -46,7 +46,7 @@ def test_threads_are_listed_newest_activity_first(manager):
     load(post(1, thread="old", title="An old thread", at="2026-05-01T10:00:00Z"),
          post(2, thread="new", title="A fresh thread", at="2026-05-03T10:00:00Z"),
          post(3, thread="new", parent="2", author="b", at="2026-05-03T11:00:00Z"))
-    html = manager.get("/").content.decode()
+    html = manager.get("/threads/").content.decode()
     assert html.index("A fresh thread") < html.index("An old thread")
     assert "No worker has run yet" in html  # the footer says whether a worker runs
 
@@ -54,13 +54,13 @@ def test_threads_are_listed_newest_activity_first(manager):
 def test_search_and_source_filter(manager):
     load(post(1, thread="a", title="Billing question", source="forum"),
          post(2, thread="b", title="Login trouble", source="chat"))
-    assert "Login trouble" not in manager.get("/?q=billing").content.decode()
-    only_chat = manager.get("/?source=chat").content.decode()
+    assert "Login trouble" not in manager.get("/threads/?q=billing").content.decode()
+    only_chat = manager.get("/threads/?source=chat").content.decode()
     assert "Login trouble" in only_chat and "Billing question" not in only_chat
 
 
 def test_empty_community_explains_how_to_start(manager):
-    assert "careloop import" in manager.get("/").content.decode()
+    assert "careloop import" in manager.get("/threads/").content.decode()
 
 
 def test_a_thread_shows_its_posts_in_order_with_whom_they_answer(manager):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
+import nh3
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 register = template.Library()
 
@@ -17,3 +22,91 @@ def ago(value: datetime | None) -> str:
     if not value:
         return ""
     return _("%(time)s ago") % {"time": timesince(value, depth=1)}
+
+
+STATE_LABELS = {
+    "new": pgettext_lazy("case state", "New"),
+    "reaching_out": pgettext_lazy("case state", "Reaching out"),
+    "acting": pgettext_lazy("case state", "Acting"),
+    "following_up": pgettext_lazy("case state", "Following up"),
+    "resolved": pgettext_lazy("case state", "Resolved"),
+    "dismissed": pgettext_lazy("case state", "Dismissed"),
+    "moderated": pgettext_lazy("case state", "Moderated"),
+}
+
+EVENT_LABELS = {
+    "opened": gettext_lazy("Case opened"),
+    "transition": gettext_lazy("State changed"),
+    "message_out": gettext_lazy("Message sent"),
+    "message_in": gettext_lazy("Member replied"),
+    "note": gettext_lazy("Note"),
+    "assigned": gettext_lazy("Assigned"),
+    "action": gettext_lazy("Action"),
+    "member_added": gettext_lazy("Member added"),
+    "ticket": gettext_lazy("Ticket linked"),
+    "scheduled": gettext_lazy("Scheduled"),
+    "overdue": gettext_lazy("Overdue"),
+    "error": gettext_lazy("Error"),
+}
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """A case state in the reader's language."""
+    return str(STATE_LABELS.get(value, value))
+
+
+@register.filter
+def event_label(value: str) -> str:
+    return str(EVENT_LABELS.get(value, value.replace("_", " ")))
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{round(value * 100)} %"
+
+
+@register.filter
+def urlencode_dict(value: dict[str, str]) -> str:
+    """Query-string of a dict of filters (empty values left out)."""
+    return urlencode({k: v for k, v in value.items() if v})
+
+
+TEMPLATE_LABELS = {
+    "outreach": gettext_lazy("Private outreach"),
+    "public_note": gettext_lazy("Public note"),
+    "call_offer": gettext_lazy("Offer a call"),
+    "follow_up": gettext_lazy("Follow-up question"),
+    "reminder": gettext_lazy("Reminder"),
+    "closing": gettext_lazy("Closing message"),
+    "warning": gettext_lazy("Private warning"),
+}
+
+
+@register.filter
+def template_label(name: str) -> str:
+    return str(TEMPLATE_LABELS.get(name, name.replace("_", " ")))
+
+
+@register.filter
+def lookup(mapping: dict | None, key: object) -> object:
+    return (mapping or {}).get(key)
+
+
+# Posts are hostile input. Their text is shown escaped; where a platform gave HTML (kept in post.extra["html"],
+# e.g. Discourse's cooked text) it is cleaned by nh3 down to a few harmless tags first.
+ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "s"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def clean_html(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer nofollow ugc")
+
+
+@register.filter
+def post_body(post) -> str:
+    html = post.extra.get("html") if isinstance(post.extra, dict) else None
+    if isinstance(html, str) and html.strip():
+        return mark_safe(clean_html(html))  # noqa: S308 - cleaned by nh3 just above
+    return linebreaksbr(post.text, autoescape=True)

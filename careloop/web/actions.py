@@ -1,0 +1,94 @@
+"""The steps a manager takes on a case page, each one call into the case loop (careloop/cases/).
+
+The web UI never changes a case itself: `perform` turns a posted form into the matching case-loop call and
+returns what to tell the manager. A step whose part of the loop is not installed fails with a clear message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from careloop.cases.models import Case, CaseState
+from careloop.web.story import loop_module
+
+
+class StepFailed(Exception):
+    """The step could not be done; the message says why, in words the manager can act on."""
+
+
+def _call(module_name: str, function: str, *args: Any, **kwargs: Any) -> Any:
+    module = loop_module(module_name)
+    fn = getattr(module, function, None) if module is not None else None
+    if fn is None:
+        raise StepFailed(_("This step is not available yet (careloop.cases.%(m)s.%(f)s).")
+                         % {"m": module_name, "f": function})
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, LookupError) as exc:
+        raise StepFailed(str(exc)) from exc
+    except Exception as exc:
+        if exc.__class__.__name__ in ("NotAllowed", "ConnectorError", "CannotDo"):
+            raise StepFailed(str(exc)) from exc
+        raise
+
+
+def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
+    """Do step `do` on `case` as `user` with the posted `data`; return what happened, in words."""
+    text = (data.get("text") or "").strip()
+    if do == "reach_out":
+        channel = data.get("channel") or case.channel or "dm"
+        if case.state in (CaseState.NEW, CaseState.REACHING_OUT):
+            _call("reach_out", "reach_out", case, user, text, channel)
+        else:
+            _call("reach_out", "send_private_message", case, user, text, channel=channel)
+        return _("Message queued for sending.")
+    if do == "assign":
+        to_user = None
+        if data.get("user"):
+            to_user = get_user_model().objects.filter(pk=data["user"], is_active=True).first()
+            if to_user is None:
+                raise StepFailed(_("That teammate does not exist."))
+        elif not data.get("team"):
+            to_user = user
+        _call("act", "assign", case, user, to_user=to_user, team=data.get("team", ""))
+        return _("Assigned.")
+    if do == "note":
+        _call("act", "add_note", case, user, text)
+        return _("Note added.")
+    if do == "item":
+        _call("act", "add_action_item", case, user, text)
+        return _("Action item added.")
+    if do == "item_done":
+        item = case.action_items.filter(pk=int(data["item"])).first() if (data.get("item") or "").isdigit() else None
+        if item is None:
+            raise StepFailed(_("That action item is not on this case."))
+        _call("act", "complete_action_item", item, user)
+        return _("Action item done.")
+    if do == "link":
+        url = (data.get("url") or "").strip()
+        if not url.startswith(("http://", "https://")):
+            raise StepFailed(_("A ticket link starts with http:// or https://."))
+        _call("act", "link_ticket", case, user, url)
+        return _("Ticket linked.")
+    if do == "done":
+        _call("act", "mark_action_done", case, user)
+        return _("Marked as done; a follow-up is scheduled.")
+    if do == "dismiss":
+        _call("act", "dismiss", case, user, data.get("reason", ""))
+        return _("Case dismissed.")
+    if do == "reply":
+        if not text:
+            raise StepFailed(_("Paste the member's reply first."))
+        rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
+        _call("follow_up", "record_member_reply", case, text, rating=rating)
+        return _("Reply recorded.")
+    if do == "judge":
+        satisfied = data.get("satisfied") == "yes"
+        rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
+        _call("follow_up", "mark_satisfied", case, user, satisfied, rating)
+        return _("Resolved: the closing message is on its way.") if satisfied else _("Back to acting.")
+    raise StepFailed(_("Unknown step."))

@@ -1,0 +1,30 @@
+"""What the web UI keeps of its own: each person's preferences, and the teams cases are handed to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Preference(models.Model):
+    """A user's settings for the UI. The language follows the user, not the browser."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True,
+                                help_text="Empty: the browser's language.")
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user}"
+
+
+class Team(models.Model):
+    """A group of teammates a case can be handed to (billing, support, moderation)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,106 @@
+"""Take the README's screenshots (queue, case page, dashboard) of the demo community in Debian's chromium.
+
+    .venv/bin/python tests/browser/make_screenshots.py [--out docs/screenshots]
+
+Generates the demo community in a throw-away folder, opens its cases (careloop.listen.opening) if the demo
+seed has not, serves it with `careloop serve` and photographs the pages. Not a test: run it by hand after a
+change to the pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT = 8765
+
+
+def prepare(home: Path) -> tuple[str, str]:
+    sys.path.insert(0, str(ROOT))
+    from careloop.cli import prepare_database, setup
+
+    setup(home)
+    prepare_database(migrate=True)
+    from careloop.cases.models import Case
+    from careloop.community.models import Thread
+    from careloop.demo.seed import seed_demo
+
+    login = seed_demo(home)
+    if not Case.objects.exists():
+        from careloop.listen.opening import process_threads
+
+        process_threads(list(Thread.objects.order_by("started_at").values_list("id", flat=True)))
+    print(f"{Case.objects.count()} cases", flush=True)
+    return login.username, login.password
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--language", default="en")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="careloop-shots-") as tmp:
+        home = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+        env["CARELOOP_HOME"] = str(home)
+        os.environ.update(env)
+        username, password = prepare(home)
+        server = subprocess.Popen([sys.executable, "-m", "careloop", "serve", "--no-worker", "--port", str(PORT)],
+                                  env=env, cwd=ROOT)
+        try:
+            base = f"http://127.0.0.1:{PORT}"
+            for _ in range(60):
+                try:
+                    urllib.request.urlopen(f"{base}/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            shoot(base, username, password, out, args.language)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+def shoot(base: str, username: str, password: str, out: Path, language: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 860}, locale=language,
+                                extra_http_headers={"Accept-Language": language})
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        page.screenshot(path=str(out / "queue.png"))
+        page.locator("a.case-link").first.click()
+        page.wait_for_selector("#message", state="attached")
+        page.goto(page.url + "?template=outreach")
+        if page.locator(".metoo summary").count():
+            page.locator(".metoo summary").first.click()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(out / "case.png"))
+        draft = page.input_value("#message")
+        page.fill("#message", "Calm down, as I already said: " + draft)
+        page.wait_for_selector("#tone .tone.warn")
+        page.locator("#reach").evaluate("el => el.scrollIntoView()")
+        page.screenshot(path=str(out / "case-composer.png"))
+        page.goto(f"{base}/dashboard/")
+        page.wait_for_selector("body[data-charts=drawn]")
+        page.screenshot(path=str(out / "dashboard.png"), full_page=True)
+        browser.close()
+    print(f"screenshots in {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The case page: the whole story, the member, the composer with a live tone check, and every step of the loop
+done through the page (each one a call into the case loop)."""
+
+from __future__ import annotations
+
+import pytest
+
+from careloop.cases import outbox
+from careloop.cases.models import Case, CaseEvent, CaseState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_story_marks_the_complaint_and_groups_the_me_toos(login, community):
+    case = community["billing"]
+    html = login("viewer").get(f"/cases/{case.pk}/").content.decode()
+    complaint = html.index('class="post complaint origin"')
+    group = html.index('2 members said "me too"')
+    assert complaint < group < html.index("Did you write to support?")
+    assert "Same here, two charges on my card." in html and "me too!!" in html
+    assert "a complaint about a double charge" in html  # the reasons
+    assert "risk 55 %" in html
+
+
+def test_the_member_card(login, community):
+    from careloop.cases.state import open_case
+
+    case = community["billing"]
+    earlier = open_case(source=case.source, member=case.member, topic="refund", risk=0.2)
+    Case.objects.filter(pk=earlier.pk).update(state=CaseState.RESOLVED, satisfaction=4)
+    html = login("viewer").get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{earlier.pk}/"' in html and "4.0 / 5" in html
+    assert "Other cases" in html
+
+
+def test_template_picker_fills_the_composer(login, community):
+    html = login("manager").get(f"/cases/{community['billing'].pk}/?template=outreach").content.decode()
+    assert "Hi Member anna" in html and "manager-user" in html  # member's name and the manager's
+    assert "charged twice after the price change" in html
+
+
+def test_live_tone_check(login, community):
+    client = login("manager")
+    url = f"/cases/{community['billing'].pk}/tone"
+    harsh = client.post(url, {"text": "Calm down. As I already said, you always do this."}).content.decode()
+    assert "may come across as judging" in harsh and "Kinder:" in harsh
+    kind = client.post(url, {"text": "Thank you for telling us, I would like to help."}).content.decode()
+    assert "reads kind and calm" in kind
+
+
+def test_the_whole_loop_through_the_page(login, community, recording):
+    client = login("manager")
+    case = community["billing"]
+    step = f"/cases/{case.pk}/step"
+
+    def do(what: str, **data):
+        response = client.post(step, {"do": what, **data}, follow=True)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    page = do("reach_out", text="Hi Anna, sorry about the double charge. Could you tell me more?", channel="dm")
+    assert "Message queued for sending." in page
+    assert Case.objects.get(pk=case.pk).state == CaseState.REACHING_OUT
+    assert outbox.send_due() == 1  # what the worker does
+    assert [m.body for m in recording.sent][0].startswith("Hi Anna, sorry about the double charge")
+    do("assign")
+    assert Case.objects.get(pk=case.pk).assignee == client.user
+    do("item", text="refund the second charge")
+    item = Case.objects.get(pk=case.pk).action_items.get()
+    assert "refund the second charge" in do("item_done", item=str(item.pk))
+    do("note", text="billing confirmed the double charge")
+    do("link", url="https://tickets.example.org/42")
+    page = do("done")
+    assert "a follow-up is scheduled" in page
+    assert Case.objects.get(pk=case.pk).state == CaseState.FOLLOWING_UP
+    page = do("reply", text="Yes, all sorted now, thank you!", rating="5")
+    c = Case.objects.get(pk=case.pk)
+    assert c.state == CaseState.RESOLVED and c.satisfaction == 5
+    assert "The member rated it 5 of 5." in page
+    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    for kind in ("opened", "transition", "assigned", "note", "action", "message_in"):
+        assert kind in kinds
+
+
+def test_a_step_that_fails_says_why_and_changes_nothing(login, community):
+    client = login("manager")
+    case = community["billing"]
+    page = client.post(f"/cases/{case.pk}/step", {"do": "reach_out", "text": "  ", "channel": "dm"},
+                       follow=True).content.decode()
+    assert "the message is empty" in page
+    page = client.post(f"/cases/{case.pk}/step", {"do": "link", "url": "javascript:alert(1)"},
+                       follow=True).content.decode()
+    assert "starts with http://" in page
+    assert Case.objects.get(pk=case.pk).state == CaseState.NEW
+    assert client.post(f"/cases/{case.pk}/step", {"do": "explode"}).status_code == 404
+
+
+def test_forms_need_the_csrf_token(community, login):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(login("manager").user)
+    case = community["billing"]
+    assert client.post(f"/cases/{case.pk}/step", {"do": "note", "text": "x"}).status_code == 403
+    assert client.post(f"/cases/{case.pk}/tone", {"text": "x"}).status_code == 403
+    assert 'name="csrfmiddlewaretoken"' in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_member_page(login, community):
+    case = community["billing"]
+    html = login("viewer").get(f"/members/{case.member_id}/").content.decode()
+    assert "I was charged twice" in html and f'href="/cases/{case.pk}/"' in html
+    assert "Member anna" in html
+
+
+def test_the_manager_decides_when_the_reply_came_another_way(login, community, recording):
+    from careloop.cases.act import mark_action_done
+    from careloop.cases.reach_out import reach_out
+
+    client = login("manager")
+    case = community["billing"]
+    reach_out(case, client.user, "Hi Anna, can we talk?", "dm")
+    mark_action_done(case, client.user)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'value="judge"' in page
+    page = client.post(f"/cases/{case.pk}/step", {"do": "judge", "satisfied": "yes", "rating": "4"},
+                       follow=True).content.decode()
+    assert "the closing message is on its way" in page
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == CaseState.RESOLVED and case.satisfaction == 4
