@@ -5,18 +5,24 @@ For each new post by a member (never the team), in the order they were written:
 1. **Me too** — it agrees with the complaint of an open case in its thread ("+1", "geht mir genauso", the
    same problem in other words): its author is added to that case as an affected member. Never a case of
    its own, however much of a complaint it is.
-2. **The same thing again** — a complaint (rule 3) by a member who already has an open case about it: in
+2. **The same thing again** — a complaint (rule 4) by a member who already has an open case about it: in
    the same thread, or, within `same_thing_hours`, this close in wording elsewhere. The post goes on that
    case's timeline.
-3. **A complaint** — it names a problem ("stuck", "charged twice", "geht nicht", "doppelt abgebucht") and its
+3. **Reopened** — a complaint by a member whose case about the same thing (the same test: the same thread, or
+   this close in wording) was resolved at most `reopen_hours` before the post (CARELOOP_REOPEN_WINDOW by
+   default): that case goes back to acting through `follow_up.reopen()`, with the post and the reason in
+   words on its transition. Dismissed and moderated cases are never reopened; outside the window, or about
+   something else, rule 4 opens a new case.
+4. **A complaint** — it names a problem ("stuck", "charged twice", "geht nicht", "doppelt abgebucht") and its
    complaint score reaches `complaint_threshold`, or only `cause_threshold` when it also names the change
    that caused it ("since the 3.2 update", "seit dem Umzug"); or its toxicity reaches `toxicity_threshold`:
    a new case, with its reasons in words, its origin and summary (context.py), its escalation risk
    (escalation.py) and, where they show, the author's troll signals — shown to the manager, never acted on.
 
 The thresholds come from settings.CARELOOP_CASE_OPENING, overridden per source by the "case_opening" object
-in Source.settings. Cases are created only through careloop.cases.state (`open_case`, `add_affected_member`,
-`record`, `update_case`), so every case has its timeline from the first moment.
+in Source.settings (the reopen window too: "reopen_hours"). Cases are created only through careloop.cases.state
+(`open_case`, `add_affected_member`, `record`, `update_case`) and reopened only through
+careloop.cases.follow_up.reopen(), so every case has its timeline from the first moment.
 
 Why the problem words: the fast complaint model alone is too eager on chat. On the demo community it puts 256
 posts that are not complaints (banter, answers, questions) over 0.5 against 30 of the 48 planted complaints;
@@ -24,8 +30,9 @@ asking for words that name a problem as well, and letting a named cause lower th
 29 false ones (measured with tests/listen/test_demo_queue.py). The words are plain English and German, not the
 demo's phrases, but the figures are from a generated community: measure on your own and adjust per source.
 
-Every step is idempotent: a post already on a case is never considered again, so the same thread can be
-processed after every batch (incremental.py) or all at once after an import.
+Every step is idempotent: a post already on a case (it opened it, said "me too" on it, was noted on it as a
+repeat or reopened it) is never considered again, so the same thread can be processed after every batch
+(incremental.py) or all at once after an import.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ import networkx as nx
 from django.conf import settings
 from django.utils import timezone
 
-from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent
+from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.community.models import Post, Source
 from careloop.listen.context import find_origin
 from careloop.listen.escalation import EscalationRisk, complaint_escalation, recent_posts
@@ -77,6 +84,13 @@ class Rules:
     toxicity_threshold: float = 0.7
     same_thing_hours: float = 72.0
     same_thing_similarity: float = 0.35
+    reopen_hours: float | None = None  # None: settings.CARELOOP_REOPEN_WINDOW
+
+    @property
+    def reopen_window(self) -> timedelta:
+        """How long after a case was resolved the same complaint reopens it (0: never)."""
+        hours = settings.CARELOOP_REOPEN_WINDOW if self.reopen_hours is None else self.reopen_hours
+        return timedelta(hours=hours)
 
 
 def rules_for(source: Source) -> Rules:
@@ -102,12 +116,14 @@ class Outcome:
     affected: int = 0
     repeats: int = 0
     refreshed: int = 0
+    reopened: int = 0
 
     def add(self, other: Outcome) -> None:
         self.opened += other.opened
         self.affected += other.affected
         self.repeats += other.repeats
         self.refreshed += other.refreshed
+        self.reopened += other.reopened
 
 
 def complaint_reasons(post: Post, rules: Rules) -> list[str]:
@@ -172,6 +188,15 @@ class Moment:
         self.thread_cases(case.thread_id).append(case)
         self.member_cases(case.member_id).insert(0, case)
 
+    def reopened(self, case: Case) -> None:
+        """A resolved case is open again: later posts of the batch join it (me too, the same thing again)."""
+        lists = [self.member_cases(case.member_id)]
+        if case.post_id is not None and case.thread_id is not None:
+            lists.append(self.thread_cases(case.thread_id))
+        for cases in lists:
+            if all(c.pk != case.pk for c in cases):
+                cases.insert(0, case)
+
     @cached_property
     def people(self) -> dict[int, str]:
         from careloop.listen.graph import person_keys
@@ -218,7 +243,7 @@ def process_thread(thread_id: int, post_ids: Iterable[int] | None = None, *, at:
 
 
 def consider(post: Post, rules: Rules, moment: Moment) -> Outcome:
-    """One post through the three rules (me too, the same thing again, a complaint)."""
+    """One post through the rules (me too, the same thing again, reopened, a complaint)."""
     from careloop.cases.state import add_affected_member, open_case
 
     outcome = Outcome()
@@ -235,6 +260,17 @@ def consider(post: Post, rules: Rules, moment: Moment) -> Outcome:
         note_repeat(same, post)
         outcome.repeats += 1
         return outcome
+    resolved = reopenable_case(post, rules)
+    if resolved is not None:
+        if reopen_for(resolved, post, rules):
+            moment.reopened(resolved)
+            outcome.reopened += 1
+            return outcome
+        if resolved.is_open:  # reopened meanwhile by someone else: it is the open case about the same thing
+            note_repeat(resolved, post)
+            moment.reopened(resolved)
+            outcome.repeats += 1
+            return outcome
     posts = recent_posts(post.thread_id, moment.at)
     origin = find_origin(post)
     risk = complaint_escalation(post, moment.at, graph=moment.graph, posts=posts)
@@ -257,12 +293,54 @@ def same_thing_case(post: Post, rules: Rules, cases: list[Case]) -> Case | None:
         if case.thread_id == post.thread_id:
             return case
     since = post.created_at - timedelta(hours=rules.same_thing_hours)
-    recent = [c for c in cases if c.post is not None and since <= c.post.created_at <= post.created_at]
-    if not recent:
+    return closest_case(post, rules, [c for c in cases if c.post is not None
+                                      and since <= c.post.created_at <= post.created_at])
+
+
+def closest_case(post: Post, rules: Rules, cases: list[Case]) -> Case | None:
+    """Of these cases, the one whose complaint is closest in wording to the post, if close enough."""
+    cases = [c for c in cases if c.post is not None]
+    if not cases:
         return None
-    scores = similarity(post.text, [c.post.text for c in recent])
-    best = max(range(len(recent)), key=lambda i: scores[i])
-    return recent[best] if scores[best] >= rules.same_thing_similarity else None
+    scores = similarity(post.text, [c.post.text for c in cases])
+    best = max(range(len(cases)), key=lambda i: scores[i])
+    return cases[best] if scores[best] >= rules.same_thing_similarity else None
+
+
+def reopenable_case(post: Post, rules: Rules) -> Case | None:
+    """The member's resolved case about the same thing as the post (the same thread, or close wording),
+    resolved at most the reopen window before the post was written; the latest resolved when several are."""
+    window = rules.reopen_window
+    if window <= timedelta(0):
+        return None
+    cases = list(
+        Case.objects.filter(member_id=post.author_id, state=CaseState.RESOLVED,
+                            closed_at__gte=post.created_at - window, closed_at__lte=post.created_at)
+        .exclude(post_id=post.id).select_related("post").order_by("-closed_at", "-id")
+    )
+    for case in cases:
+        if case.thread_id is not None and case.thread_id == post.thread_id:
+            return case
+    return closest_case(post, rules, cases)
+
+
+def reopen_for(case: Case, post: Post, rules: Rules) -> bool:
+    """Reopen the resolved `case` for `post` through the case loop's door; False when it is no longer resolved
+    (someone moved it meanwhile; `case` is then refreshed)."""
+    from careloop.cases.follow_up import reopen
+    from careloop.cases.state import NotAllowed
+
+    where = "in the same thread" if post.thread_id == case.thread_id else f"in {post.thread}"
+    hours = rules.reopen_window.total_seconds() / 3600
+    after = _duration(post.created_at - case.closed_at)
+    because = (f"{post.author} raised the same thing again {where}, {after} after it was resolved (this source "
+               f"reopens within {hours:g} hours): \"{_quote(post.text)}\"")
+    try:
+        reopen(case, post, actor_label="careloop", because=because, repeat_post=post.pk)
+    except NotAllowed:
+        case.refresh_from_db()
+        return False
+    return True
 
 
 def note_repeat(case: Case, post: Post) -> None:
@@ -311,14 +389,16 @@ def refresh_risk(thread_id: int, moment: Moment | None = None) -> int:
 
 
 def _handled(thread_ids: list[int] | None) -> set[int]:
-    """Posts (of these threads, or of all) already on a case: opened one, affected on one, noted as a repeat."""
+    """Posts (of these threads, or of all) already on a case: opened one, affected on one, noted as a repeat
+    or reopened one (both events carry "repeat_post")."""
     cases = Case.objects.filter(post__isnull=False)
     affected = AffectedMember.objects.filter(post__isnull=False)
     if thread_ids is not None:
         cases = cases.filter(post__thread_id__in=thread_ids)
         affected = affected.filter(post__thread_id__in=thread_ids)
     done = set(cases.values_list("post_id", flat=True)) | set(affected.values_list("post_id", flat=True))
-    repeats = CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, details__has_key="repeat_post")
+    repeats = CaseEvent.objects.filter(kind__in=[CaseEvent.Kind.NOTE, CaseEvent.Kind.TRANSITION],
+                                       details__has_key="repeat_post")
     if thread_ids is not None:
         authors = Post.objects.filter(thread_id__in=thread_ids).values("author_id")
         repeats = repeats.filter(case__member_id__in=authors)
@@ -328,6 +408,14 @@ def _handled(thread_ids: list[int] | None) -> set[int]:
 
 def topic_of(post: Post) -> str:
     return (post.thread.title or _quote(post.text, 80))[:200]
+
+
+def _duration(delta: timedelta) -> str:
+    """"5 minutes", "1 hour", "3 days": how long after, in words."""
+    hours = delta.total_seconds() / 3600
+    number, unit = ((max(1, round(hours * 60)), "minute") if hours < 1 else (round(hours), "hour") if hours < 48
+                    else (round(hours / 24), "day"))
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
 
 
 def _quote(text: str, limit: int = 80) -> str:

@@ -1,4 +1,5 @@
-"""Opening cases: a complaint becomes a case with its reasons; "me too" joins it; the same thing again joins it."""
+"""Opening cases: a complaint becomes a case with its reasons; "me too" joins it; the same thing again joins it,
+or reopens it when it was resolved within the reopen window."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from careloop.cases.models import AffectedMember, Case, CaseEvent
+from careloop.cases.state import transition
 from careloop.community.ingest import Importer
 from careloop.community.models import Post, Source, Thread
 from careloop.listen.opening import Rules, RulesError, complaint_reasons, process_thread, process_threads, rules_for
@@ -39,7 +41,7 @@ def thread(external_id: str = "t1") -> int:
     return Thread.objects.get(external_id=external_id).id
 
 
-def run(*thread_ids: str, minutes: int = 600):
+def run(*thread_ids: str, minutes: float = 600):
     return process_threads([thread(t) for t in thread_ids], at=T0 + timedelta(minutes=minutes))
 
 
@@ -141,3 +143,135 @@ def test_a_new_hostile_reply_raises_the_risk_of_the_open_case():
     assert outcome.refreshed == 1 and case.risk > calm + 0.2, (calm, case.risk, case.reasons)
     assert any("attack" in r for r in case.reasons if r.startswith("Risk: "))
     assert sum(not r.startswith("Risk: ") for r in case.reasons) >= 2, "the opening reasons stay"
+
+
+# ------------------------------------------------------------------------------------------------ reopening
+AGAIN = "Since the 3.3 update the app logs me out every time I open it, again. Broken again after a reinstall."
+
+
+def resolve(case: Case) -> float:
+    """Carry the case round the loop to resolved (the one door); the minutes after T0 at which it closed."""
+    for to in ("reaching_out", "acting", "following_up", "resolved"):
+        transition(case, to, actor_label="test")
+    return (case.closed_at - T0).total_seconds() / 60
+
+
+def reopened_events(case: Case):
+    return CaseEvent.objects.filter(case=case, kind="transition", details__has_key="repeat_post")
+
+
+def test_the_same_complaint_again_within_the_window_reopens_the_resolved_case():
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    run("t1")
+    case = Case.objects.get()
+    closed = resolve(case)
+    add([("p2", "t1", "ann", AGAIN, closed + 60, "p1"),
+         ("p3", "t1", "ann", "Still broken, it logs me out every time since the update.", closed + 70, "p1"),
+         ("p4", "t1", "bob", "Geht mir genauso!", closed + 80, "p1")])
+    outcome = run("t1", minutes=closed + 120)
+    case.refresh_from_db()
+    assert outcome.opened == [] and outcome.reopened == 1 and Case.objects.count() == 1
+    assert case.state == "acting" and case.loop_count == 1 and case.closed_at is None
+    [event] = reopened_events(case)
+    p2, p3, p4 = Post.objects.filter(external_id__in=["p2", "p3", "p4"]).order_by("external_id")
+    assert (event.from_state, event.to_state) == ("resolved", "acting")
+    assert event.details["reopened"] is True and event.details["post"] == event.details["repeat_post"] == p2.pk
+    assert event.details["because"].startswith("Ann raised the same thing again in the same thread, 1 hour after")
+    assert "reopens within 336 hours" in event.details["because"] and "3.3 update" in event.details["because"]
+    # the rest of the batch sees the case open again: a repeat and a "me too" join it
+    assert outcome.repeats == 1 and outcome.affected == 1
+    assert CaseEvent.objects.get(case=case, kind="note").details["repeat_post"] == p3.pk
+    assert AffectedMember.objects.get(case=case, role="affected").post == p4
+
+
+def test_close_wording_in_another_thread_reopens_it_for_as_long_as_the_reopen_window():
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    run("t1")
+    case = Case.objects.get()
+    closed = resolve(case)
+    days = 60 * 24 * 5  # past same_thing_hours (72), inside the reopen window (336)
+    add([("p2", "t2", "ann", AGAIN, closed + days)])
+    outcome = run("t2", minutes=closed + days + 60)
+    case.refresh_from_db()
+    assert outcome.reopened == 1 and outcome.opened == [] and case.state == "acting"
+    because = reopened_events(case).get().details["because"]
+    assert because.startswith("Ann raised the same thing again in forum:t2, 5 days after it was resolved")
+
+
+@pytest.mark.parametrize(("window", "source_hours", "after_hours", "reopens"), [
+    (24, None, 48, False),     # settings.CARELOOP_REOPEN_WINDOW
+    (24, None, 20, True),
+    (336, 1, 2, False),        # the source's own "reopen_hours" wins
+    (1, 100, 2, True),
+    (336, 0, 1, False),        # 0: this source never reopens
+])
+def test_outside_the_reopen_window_a_new_case_opens(settings, window, source_hours, after_hours, reopens):
+    settings.CARELOOP_REOPEN_WINDOW = window
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    if source_hours is not None:
+        Source.objects.filter(name="forum").update(settings={"case_opening": {"reopen_hours": source_hours}})
+    run("t1")
+    case = Case.objects.get()
+    closed = resolve(case)
+    add([("p2", "t1", "ann", AGAIN, closed + 60 * after_hours, "p1")])
+    outcome = run("t1", minutes=closed + 60 * after_hours + 1)
+    case.refresh_from_db()
+    assert outcome.reopened == int(reopens) and len(outcome.opened) == int(not reopens)
+    assert case.state == ("acting" if reopens else "resolved")
+    if not reopens:
+        assert outcome.opened[0].post.external_id == "p2" and not reopened_events(case).exists()
+
+
+def test_a_complaint_about_something_else_opens_a_new_case_and_leaves_the_resolved_one():
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    run("t1")
+    case = Case.objects.get()
+    closed = resolve(case)
+    add([("p2", "t2", "ann", "I was charged twice after the price change, and support does not answer.",
+          closed + 60)])
+    outcome = run("t2", minutes=closed + 120)
+    case.refresh_from_db()
+    assert outcome.reopened == 0 and [c.post.external_id for c in outcome.opened] == ["p2"]
+    assert case.state == "resolved" and not reopened_events(case).exists()
+
+
+def test_reopening_again_changes_nothing_even_after_the_case_is_resolved_again():
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    run("t1")
+    case = Case.objects.get()
+    closed = resolve(case)
+    add([("p2", "t1", "ann", AGAIN, closed + 60, "p1")])
+    assert run("t1", minutes=closed + 120).reopened == 1
+    events = CaseEvent.objects.count()
+    again = run("t1", minutes=closed + 180)
+    assert (again.opened, again.reopened, again.repeats, again.affected) == ([], 0, 0, 0)
+    assert CaseEvent.objects.count() == events and Case.objects.count() == 1
+    case.refresh_from_db()
+    transition(case, "following_up", actor_label="test")
+    transition(case, "resolved", actor_label="test")
+    later = run("t1", minutes=closed + 240)  # the post that reopened it does not reopen it twice
+    case.refresh_from_db()
+    assert later.reopened == 0 and later.opened == [] and case.state == "resolved"
+    assert reopened_events(case).count() == 1
+
+
+@pytest.mark.parametrize("closed_as", ["dismissed", "moderated"])
+def test_dismissed_and_moderated_cases_are_never_reopened(closed_as):
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    run("t1")
+    case = Case.objects.get()
+    transition(case, closed_as, actor_label="test", **({"reason": "duplicate"} if closed_as == "dismissed" else {}))
+    closed = (case.closed_at - T0).total_seconds() / 60
+    add([("p2", "t1", "ann", AGAIN, closed + 60, "p1")])
+    outcome = run("t1", minutes=closed + 120)
+    case.refresh_from_db()
+    assert case.state == closed_as and outcome.reopened == 0
+    assert [c.post.external_id for c in outcome.opened] == ["p2"] and Case.objects.count() == 2
+
+
+def test_the_reopen_window_per_source_must_be_a_number():
+    source = Source.objects.create(name="odd", settings={"case_opening": {"reopen_hours": "two weeks"}})
+    with pytest.raises(RulesError, match="odd: case_opening.reopen_hours must be a number"):
+        rules_for(source)
+    source.settings = {"case_opening": {"reopen_hours": 48}}
+    assert rules_for(source).reopen_window == timedelta(hours=48)
