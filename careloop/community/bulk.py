@@ -59,12 +59,14 @@ class BulkWriter:
             return [tuple(row) for row in rows]
         return [tuple(v if a is None else a(v) for a, v in zip(adapters, row, strict=True)) for row in rows]
 
-    def insert(self, rows: Sequence[Sequence[Any]], rows_per_statement: int = 250) -> None:
-        """Insert rows. SQLite: many rows per statement (one parse per `rows_per_statement` rows). PostgreSQL:
-        one row per statement, pipelined and prepared by psycopg's executemany, which beats long statements
-        whose placeholders psycopg would parse in Python every time."""
+    def insert(self, rows: Sequence[Sequence[Any]], rows_per_statement: int = 250) -> int:
+        """Insert rows and say how many went in (fewer than given when ignore_conflicts skipped some).
+
+        SQLite: many rows per statement (one parse per `rows_per_statement` rows). PostgreSQL: one row per
+        statement, pipelined and prepared by psycopg's executemany, which beats long statements whose
+        placeholders psycopg would parse in Python every time."""
         if not rows:
-            return
+            return 0
         qn = connection.ops.quote_name
         columns = ", ".join(qn(f.column) for f in self.fields)
         one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
@@ -74,10 +76,13 @@ class BulkWriter:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.executemany(head + one + conflict, adapted)
-                return
+                return cursor.rowcount  # psycopg: the sum over all the statements
+            written = 0
             for start in range(0, len(adapted), rows_per_statement):
                 chunk = adapted[start:start + rows_per_statement]
                 cursor.execute(head + ", ".join([one] * len(chunk)) + conflict, [v for row in chunk for v in row])
+                written += cursor.rowcount
+            return written
 
 
 def datetime_adapter() -> Callable[[datetime | None], Any]:

@@ -12,6 +12,13 @@ Importer. Its promises:
   kept but reported, because its place in the conversation is unknown.
 - Each batch is one transaction: a crash loses at most the batch in hand, and running the import again
   finishes the job.
+- Imports may run at the same time (webhook requests, a connector's sync, `careloop import`) and bring the
+  same new source, thread, member or post: every row keyed by its platform id is inserted with ON CONFLICT
+  DO NOTHING and its id read back, so the first import stores it and the others find it, as if they had run
+  one after the other (a post another import stored first is compared like any stored post: unchanged, or
+  an edit). On PostgreSQL each batch takes its locks in one order (inserts table by table in key order, then
+  updates of stored rows in id order), so concurrent batches wait for each other instead of deadlocking;
+  SQLite lets one batch write at a time.
 """
 
 from __future__ import annotations
@@ -159,27 +166,22 @@ class Importer:
             self.on_batch(imported_ids, changed_ids)
 
     def _write_batch(self, batch: list[PostRecord]) -> tuple[list[int], list[int]]:
+        """Write one batch, safe beside other imports of the same community.
+
+        Rows are inserted first, table by table (sources, members, threads, posts, interactions, revisions),
+        each with ON CONFLICT DO NOTHING and in key order, and stored rows are updated last, table by table
+        (posts, threads, members) in id order: on PostgreSQL two imports then wait for each other, never fail
+        on a unique key and never deadlock.
+        """
         now = timezone.now()
         to_db = datetime_adapter()
         now_db = to_db(now)
         source_ids = self._source_ids({r.source for r in batch})
-        members = self._member_ids(batch, source_ids)
-        threads = self._thread_ids(batch, source_ids)
+        members, member_changes = self._member_ids(batch, source_ids)
+        threads, thread_fills = self._thread_ids(batch, source_ids)
+        existing = self._stored_posts(batch, source_ids)
+        new_ids, parents = self._insert_posts(batch, source_ids, members, threads, existing, now_db)
 
-        existing: dict[tuple[int, str], dict] = {}
-        for sid, ext_ids in _group(batch, lambda r: source_ids[r.source], lambda r: r.id).items():
-            for row in Post.objects.filter(source_id=sid, external_id__in=ext_ids).values(
-                "id", "external_id", "text", "edited_at", "deleted", "thread_id", "parent_external_id",
-                "reactions", "extra", "url", "language", "author_id", "created_at", "parent_id",
-            ):
-                existing[(sid, row["external_id"])] = row
-
-        new_records = [r for r in batch if (source_ids[r.source], r.id) not in existing]
-        new_ids = dict(zip(((source_ids[r.source], r.id) for r in new_records), _allocate_ids(len(new_records)),
-                           strict=True))
-        parents = self._parent_rows(batch, source_ids, new_ids, members)
-
-        new_posts: list[tuple] = []
         updates: dict[frozenset[str], list[Post]] = defaultdict(list)  # grouped by the fields they change
         revisions: list[PostRevision] = []
         interactions: list[tuple] = []
@@ -198,11 +200,6 @@ class Importer:
             old = existing.get(key)
             if old is None:
                 post_id = new_ids[key]
-                new_posts.append((
-                    post_id, sid, r.id, thread_id, parent[0] if parent else None, r.parent_id, author_id,
-                    created_db, to_db(r.edited_at), r.deleted, r.text, r.url, r.language, _reactions_value(r),
-                    r.extra, now_db, now_db, "", "",
-                ))
                 self.result.imported += 1
                 imported_ids.append(post_id)
                 _widen(thread_stats, thread_id, r.created_at, count=True)
@@ -232,16 +229,80 @@ class Importer:
                 interactions.append((sid, Interaction.Kind.REPLY, author_id, parent[1], post_id, "", created_db))
             interactions.extend(self._mentions_and_reactions(r, sid, post_id, author_id, created_db, members))
 
-        POST_INSERT.insert(new_posts)
+        if connection.vendor == "postgresql":
+            interactions.sort(key=lambda i: (i[4], i[1], i[2], i[3], i[5]))  # the order of interaction_once
+        INTERACTION_INSERT.insert(interactions)
+        PostRevision.objects.bulk_create(revisions, batch_size=500)
+        self._touched_sources.update(source_ids.values())
+
+        # Updates of stored rows, after every insert: posts, threads, members.
+        if updates:
+            _lock_rows(Post, [p.id for posts in updates.values() for p in posts])
         for fields, posts in updates.items():
             Post.objects.bulk_update(posts, sorted(fields | {"updated_at"}), batch_size=500)
-        PostRevision.objects.bulk_create(revisions, batch_size=500)
-        INTERACTION_INSERT.insert(interactions)
-        self._touched_sources.update(source_ids.values())
+        if thread_fills or moved_threads:
+            _lock_rows(Thread, {*thread_fills, *thread_stats, *moved_threads})
+        for tid, fill in sorted(thread_fills.items()):
+            Thread.objects.filter(id=tid).update(**fill)
         _widen_spans(Thread, "started_at", "last_post_at", thread_stats, count="post_count")
-        _widen_spans(Member, "first_seen_at", "last_seen_at", member_stats)
         _refresh_threads(moved_threads)
+        if member_changes:
+            _lock_rows(Member, {*(m.id for m in member_changes), *member_stats})
+            Member.objects.bulk_update(member_changes, ["handle", "display_name", "is_team"], batch_size=500)
+        _widen_spans(Member, "first_seen_at", "last_seen_at", member_stats)
         return imported_ids, changed_ids
+
+    def _stored_posts(self, records: Iterable[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], dict]:
+        """The stored rows of these records' posts, by (source id, external id)."""
+        existing: dict[tuple[int, str], dict] = {}
+        for sid, ext_ids in _group(records, lambda r: source_ids[r.source], lambda r: r.id).items():
+            for row in Post.objects.filter(source_id=sid, external_id__in=ext_ids).values(
+                "id", "external_id", "text", "edited_at", "deleted", "thread_id", "parent_external_id",
+                "reactions", "extra", "url", "language", "author_id", "created_at", "parent_id",
+            ):
+                existing[(sid, row["external_id"])] = row
+        return existing
+
+    def _insert_posts(self, batch: list[PostRecord], source_ids: dict[str, int],
+                      members: dict[tuple[int, str], int], threads: dict[tuple[int, str], int],
+                      existing: dict[tuple[int, str], dict], now_db: Any,
+                      ) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], tuple[int, int]]]:
+        """Insert the batch's posts that are not stored yet; returns their ids and the parents of the batch.
+
+        Another import may store some of the same posts between our look-up and our insert (the same webhook
+        delivered twice, the sync beside a file import): theirs stay, ours are skipped (ON CONFLICT DO NOTHING),
+        and since replies in the batch may point at the ids we had reserved for them, the insert is undone
+        (to a savepoint) and done again with those posts among the stored ones, where they are then compared
+        like any stored post (unchanged, or an edit kept as a revision). `existing` is updated in place.
+        """
+        to_db = datetime_adapter()
+        while True:
+            new_records = [r for r in batch if (source_ids[r.source], r.id) not in existing]
+            new_ids = dict(zip(((source_ids[r.source], r.id) for r in new_records),
+                               _allocate_ids(len(new_records)), strict=True))
+            parents = self._parent_rows(batch, source_ids, new_ids, members)
+            rows = []
+            for r in new_records:
+                sid = source_ids[r.source]
+                parent = parents.get((sid, r.parent_id)) if r.parent_id else None
+                rows.append((
+                    new_ids[(sid, r.id)], sid, r.id, threads[(sid, r.thread_id)], parent[0] if parent else None,
+                    r.parent_id, members[(sid, r.author_id)], to_db(r.created_at), to_db(r.edited_at), r.deleted,
+                    r.text, r.url, r.language, _reactions_value(r), r.extra, now_db, now_db, "", "",
+                ))
+            if not rows:
+                return new_ids, parents
+            if connection.vendor == "postgresql":
+                rows.sort(key=lambda row: (row[1], row[2]))  # key order: concurrent inserts wait, never deadlock
+            savepoint = transaction.savepoint()
+            if POST_INSERT.insert(rows) == len(rows):
+                transaction.savepoint_commit(savepoint)
+                return new_ids, parents
+            transaction.savepoint_rollback(savepoint)
+            stored = self._stored_posts(new_records, source_ids)  # what the other import stored meanwhile
+            if not stored:
+                raise RuntimeError("posts were skipped as already stored, but none of them is")
+            existing.update(stored)
 
     def _change(self, r: PostRecord, old: dict, thread_id: int, parent_id: int | None) -> dict | None:
         """What an incoming line changes in a stored post, or None when it is the same or older."""
@@ -267,13 +328,22 @@ class Importer:
 
     # ------------------------------------------------------------------------------------------- lookups
     def _source_ids(self, names: set[str]) -> dict[str, int]:
-        for name in names - self._sources.keys():
-            defaults = {"kind": Source.Kind.FILES, "display_name": name, **self.source_defaults.get(name, {})}
-            source, _ = Source.objects.get_or_create(name=name, defaults=defaults)
-            self._sources[name] = source.id
+        missing = names - self._sources.keys()
+        if missing:
+            self._sources.update(Source.objects.filter(name__in=missing).values_list("name", "id"))
+            _insert_new(Source, [
+                Source(name=name, **{"kind": Source.Kind.FILES, "display_name": name,
+                                     **self.source_defaults.get(name, {})})
+                for name in sorted(missing - self._sources.keys())
+            ])
+            self._sources.update(Source.objects.filter(name__in=missing - self._sources.keys())
+                                 .values_list("name", "id"))
         return {name: self._sources[name] for name in names}
 
-    def _member_ids(self, batch: list[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], int]:
+    def _member_ids(self, batch: list[PostRecord], source_ids: dict[str, int],
+                    ) -> tuple[dict[tuple[int, str], int], list[Member]]:
+        """Member ids for the batch, new members inserted; and the stored members whose handle, name or team
+        flag the batch changes (written with the other updates, at the end of the batch)."""
         wanted: dict[tuple[int, str], tuple[str, str, bool | None]] = {}
         for r in batch:
             sid = source_ids[r.source]
@@ -281,19 +351,15 @@ class Importer:
             for reaction in r.reactions:
                 wanted.setdefault((sid, reaction.by_id), ("", reaction.by_name, None))
         missing = [k for k in wanted if k not in self._members]
-        for sid, ext_ids in _group(missing, lambda k: k[0], lambda k: k[1]).items():
-            for mid, ext, handle, name, team in Member.objects.filter(
-                source_id=sid, external_id__in=ext_ids
-            ).values_list("id", "external_id", "handle", "display_name", "is_team"):
-                self._members[(sid, ext)] = (mid, handle, name, team)
+        self._read_members(missing)
         to_create = [
             Member(source_id=k[0], external_id=k[1], handle=wanted[k][0] or wanted[k][1] or k[1],
                    display_name=wanted[k][1] or wanted[k][0] or k[1], is_team=bool(wanted[k][2]))
-            for k in wanted if k not in self._members
+            for k in sorted(k for k in missing if k not in self._members)
         ]
-        for m in Member.objects.bulk_create(to_create, batch_size=500):
-            self._members[(m.source_id, m.external_id)] = (m.id, m.handle, m.display_name, m.is_team)
-            self._remember_handle(m.source_id, m.handle, m.id)
+        if to_create:
+            _insert_new(Member, to_create)
+            self._read_members([(m.source_id, m.external_id) for m in to_create])  # ours, or another import's
         changed = []
         for k, (handle, name, team) in wanted.items():
             mid, old_handle, old_name, old_team = self._members[k]
@@ -302,12 +368,21 @@ class Importer:
                 changed.append(Member(id=mid, handle=new[0], display_name=new[1], is_team=new[2]))
                 self._members[k] = (mid, *new)
                 self._remember_handle(k[0], new[0], mid)
-        if changed:
-            Member.objects.bulk_update(changed, ["handle", "display_name", "is_team"], batch_size=500)
-        return {k: self._members[k][0] for k in wanted}
+        return {k: self._members[k][0] for k in wanted}, changed
 
-    def _thread_ids(self, batch: list[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], int]:
-        """Thread ids for the batch; a thread first seen through a reply gets its title, url and channel later."""
+    def _read_members(self, keys: list[tuple[int, str]]) -> None:
+        for sid, ext_ids in _group(keys, lambda k: k[0], lambda k: k[1]).items():
+            for mid, ext, handle, name, team in Member.objects.filter(
+                source_id=sid, external_id__in=ext_ids
+            ).values_list("id", "external_id", "handle", "display_name", "is_team"):
+                if (sid, ext) not in self._members:
+                    self._remember_handle(sid, handle, mid)
+                self._members[(sid, ext)] = (mid, handle, name, team)
+
+    def _thread_ids(self, batch: list[PostRecord], source_ids: dict[str, int],
+                    ) -> tuple[dict[tuple[int, str], int], dict[int, dict[str, str]]]:
+        """Thread ids for the batch, new threads inserted; and the details (title, url, channel) to fill in on
+        stored threads that lack them, as a thread first seen through a reply gets them later."""
         info: dict[tuple[int, str], dict[str, str]] = {}
         for r in batch:
             details = info.setdefault((source_ids[r.source], r.thread_id), {})
@@ -315,25 +390,28 @@ class Importer:
                 if value and name not in details:
                     details[name] = value
         missing = [k for k in info if k not in self._threads]
-        for sid, ext_ids in _group(missing, lambda k: k[0], lambda k: k[1]).items():
+        self._read_threads(missing)
+        to_create = [Thread(source_id=k[0], external_id=k[1], **info[k])
+                     for k in sorted(k for k in missing if k not in self._threads)]
+        if to_create:
+            _insert_new(Thread, to_create)
+            self._read_threads([(t.source_id, t.external_id) for t in to_create])  # ours, or another import's
+        fills: dict[int, dict[str, str]] = {}
+        for k, details in info.items():
+            tid, known = self._threads[k]
+            fill = {n: v for n, v in details.items() if n not in known}
+            if fill:
+                fills[tid] = fill
+                self._threads[k] = (tid, known | fill.keys())
+        return {k: self._threads[k][0] for k in info}, fills
+
+    def _read_threads(self, keys: list[tuple[int, str]]) -> None:
+        for sid, ext_ids in _group(keys, lambda k: k[0], lambda k: k[1]).items():
             for tid, ext, *values in Thread.objects.filter(source_id=sid, external_id__in=ext_ids).values_list(
                 "id", "external_id", *THREAD_DETAILS
             ):
                 known = frozenset(n for n, v in zip(THREAD_DETAILS, values, strict=True) if v)
                 self._threads[(sid, ext)] = (tid, known)
-        created = Thread.objects.bulk_create(
-            [Thread(source_id=k[0], external_id=k[1], **info[k]) for k in info if k not in self._threads],
-            batch_size=500,
-        )
-        for t in created:
-            self._threads[(t.source_id, t.external_id)] = (t.id, frozenset(n for n in THREAD_DETAILS if getattr(t, n)))
-        for k, details in info.items():
-            tid, known = self._threads[k]
-            fill = {n: v for n, v in details.items() if n not in known}
-            if fill:
-                Thread.objects.filter(id=tid).update(**fill)
-                self._threads[k] = (tid, known | fill.keys())
-        return {k: self._threads[k][0] for k in info}
 
     def _parent_rows(self, batch: list[PostRecord], source_ids: dict[str, int], new_ids: dict[tuple[int, str], int],
                      members: dict[tuple[int, str], int]) -> dict[tuple[int, str], tuple[int, int]]:
@@ -409,8 +487,9 @@ class Importer:
                 self._pending.pop((sid, ext), None)
                 if parent[1] != author:
                     interactions.append((sid, Interaction.Kind.REPLY, author, parent[1], post_id, "", to_db(created)))
+            INTERACTION_INSERT.insert(interactions)  # inserts before updates, as in a batch (see _write_batch)
+            _lock_rows(Post, [p.id for p in links])
             Post.objects.bulk_update(links, ["parent"], batch_size=500)
-            INTERACTION_INSERT.insert(interactions)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -473,7 +552,7 @@ POST_INSERT = BulkWriter(Post, [
     "id", "source", "external_id", "thread", "parent", "parent_external_id", "author", "created_at", "edited_at",
     "deleted", "text", "url", "language", "reactions", "extra", "imported_at", "updated_at", "sentiment",
     "model_version",
-])
+], ignore_conflicts=True)  # a post another import stored first is skipped; _insert_posts sees it and redoes
 INTERACTION_INSERT = BulkWriter(
     Interaction, ["source", "kind", "actor", "target", "post", "detail", "created_at"], ignore_conflicts=True
 )
@@ -507,10 +586,27 @@ def _widen_spans(model: type[Member] | type[Thread], first: str, last: str, stat
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"UPDATE {table} SET {', '.join(sets)} WHERE id = %s"
     rows = []
-    for pk, (*added, earliest, latest) in stats.items():
+    for pk, (*added, earliest, latest) in sorted(stats.items()):  # in id order, as every import locks rows
         rows.append((*added, adapt(earliest), adapt(earliest), adapt(latest), adapt(latest), pk))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _insert_new(model: type[Source] | type[Member] | type[Thread], rows: list) -> None:
+    """Insert rows keyed by a natural key, skipping any that another import stored first (the caller reads the
+    ids back). In key order, so that two imports creating the same rows wait for each other, not deadlock."""
+    model.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+def _lock_rows(model: type[Post] | type[Member] | type[Thread], ids: Iterable[int]) -> None:
+    """PostgreSQL: lock the rows a batch is about to update in several statements, in id order, so that two
+    imports touching the same rows queue up rather than deadlock. SQLite needs nothing: one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), 5000):
+        list(model.objects.select_for_update(no_key=True).filter(id__in=ordered[start:start + 5000])
+             .order_by("id").values_list("id", flat=True))
 
 
 def _refresh_threads(thread_ids: set[int]) -> None:
