@@ -10,12 +10,10 @@ nothing is lost.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError
 
 from careloop.community.ingest import Importer, ImportResult
 from careloop.community.records import LineError
@@ -61,25 +59,16 @@ class ScoringBatcher:
 
 
 scoring = ScoringBatcher()
-CONCURRENT_RETRIES = 5
 
 
 def ingest_posts(source_name: str, objects: Iterable[dict[str, Any]], *, origin: str) -> ImportResult:
     """Import objects in the import format into one source; a line naming another source is refused.
 
-    `origin` names where they came from in error messages (e.g. "webhook", "matrix sync"). Concurrent
-    requests may create the same new thread or member at the same moment; on PostgreSQL one of them then
-    fails on the unique constraint and its (rolled back) import is simply run again.
+    `origin` names where they came from in error messages (e.g. "webhook", "matrix sync"). Concurrent requests
+    that bring the same new thread, member or post are safe: the Importer inserts keyed rows with ON CONFLICT
+    DO NOTHING and reads their ids back (docs/decisions/0003-ingest-bulk-writes.md).
     """
-    objects = list(objects)
-    for attempt in range(CONCURRENT_RETRIES):
-        try:
-            return _ingest(source_name, objects, origin)
-        except IntegrityError:
-            if attempt == CONCURRENT_RETRIES - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
+    return _ingest(source_name, list(objects), origin)
 
 
 def _ingest(source_name: str, objects: list[Any], origin: str) -> ImportResult:
