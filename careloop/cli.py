@@ -599,6 +599,9 @@ def manage(args: tuple[str, ...]) -> None:
 
 main.add_command(source_group)
 main.add_command(case_group)
+from careloop.api.cli import api_group  # noqa: E402 - the API's commands, registered last
+
+main.add_command(api_group)
 
 if __name__ == "__main__":
     main()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "careloop.health",
     "careloop.web",
     "careloop.connectors",
+    "careloop.api",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("hooks/", include("careloop.connectors.urls")),
+    path("api/", include("careloop.api.urls")),
     path("", include("careloop.web.urls")),
 ]

@@ -1,0 +1,27 @@
+"""Personal API tokens: a user's key for tools that call the API, of which only a hash is stored."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ApiToken(models.Model):
+    """One personal token. The token itself is shown once, when it is made; the database keeps its SHA-256.
+
+    A token is 256 random bits, so a fast hash is enough (no password stretching needed): nobody can guess
+    their way back from the digest, and checking a request costs one indexed lookup.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for, e.g. 'helpdesk sync'.")
+    prefix = models.CharField(max_length=12, help_text="The token's first characters, to tell tokens apart.")
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token, hex.")
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… of {self.user} ({self.name or 'no name'})"

@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from careloop.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("health", views.health, name="health"),
+    path("cases", views.cases, name="cases"),
+    path("cases/<int:case_id>", views.case, name="case"),
+    path("cases/<int:case_id>/reach-out", views.reach_out, name="reach_out"),
+    path("cases/<int:case_id>/assign", views.assign, name="assign"),
+    path("cases/<int:case_id>/notes", views.notes, name="notes"),
+    path("cases/<int:case_id>/mark-done", views.mark_done, name="mark_done"),
+    path("cases/<int:case_id>/member-reply", views.member_reply, name="member_reply"),
+    path("cases/<int:case_id>/dismiss", views.dismiss, name="dismiss"),
+    path("score", views.score, name="score"),
+    re_path(r"^(?P<rest>.*)$", views.not_found),  # anything else under /api/: a JSON 404, not the web UI's page
+]

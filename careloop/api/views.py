@@ -1,0 +1,313 @@
+"""The API's endpoints (docs/api.md). Each one: who may (careloop.web.roles.can, as in the web UI), what the
+body says (careloop.api.http.fields), one call into careloop/cases/ or careloop/listen/, the answer as JSON.
+
+Status codes: 400 bad input (named field), 401 no or wrong credentials, 403 the role may not, 404 no such
+case, 405 wrong method, 409 the case's state does not allow the step, 413 too much (body, texts, text
+length), 503 scoring cannot run here. Every step runs in one transaction: a refused step stores nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+
+from careloop.api import serialize
+from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body_bytes, ok, read_json
+from careloop.cases.models import OPEN_STATES, Case, CaseState
+from careloop.cases.state import DISMISS_REASONS, NotAllowed
+from careloop.community.models import Source
+from careloop.web.roles import Action, require_on_case
+
+API_VERSION = 1
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+TEXT_CHARS = 10_000  # a note, a message, a member's reply
+MAX_ID = 2**63 - 1  # the largest id a database row can have: bigger numbers are no id (and would overflow)
+
+
+def max_score_texts() -> int:
+    return int(getattr(settings, "CARELOOP_API_MAX_TEXTS", 1000))
+
+
+def max_score_text_chars() -> int:
+    return int(getattr(settings, "CARELOOP_API_MAX_TEXT_CHARS", 20_000))
+
+
+# ------------------------------------------------------------------------------------------------ health
+@endpoint(("GET",), public=True)
+def health(request: HttpRequest) -> JsonResponse:
+    """Is the database reachable, is a worker alive (no login needed, like the web app's /health)."""
+    from careloop.health.models import latest_heartbeat
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
+        database = f"error: {exc.__class__.__name__}"
+    beat = latest_heartbeat()
+    worker = "ok" if beat and beat.alive else ("stale" if beat else "never seen")
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database, "worker": worker,
+                         "api_version": API_VERSION}, status=status)
+
+
+# ------------------------------------------------------------------------------------------------ cases
+LIST_PARAMS = ("state", "source", "assignee", "page", "per_page")
+
+
+def _states(value: str) -> list[str]:
+    if value in ("", "open"):
+        return list(OPEN_STATES)
+    if value == "all":
+        return list(CaseState.values)
+    states = [s.strip() for s in value.split(",") if s.strip()]
+    for s in states:
+        if s not in CaseState.values:
+            raise ApiError(400, f"unknown state {s!r}; use open, all, or any of {', '.join(CaseState.values)}")
+    return states
+
+
+def _number(request: HttpRequest, name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        raise ApiError(400, f"the parameter {name!r} must be a whole number")
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        raise ApiError(400, f"the parameter {name!r} must be between {low} and {high}" if high
+                       else f"the parameter {name!r} must be at least {low}")
+    return value
+
+
+def _user(value: str | int):
+    """A teammate by username or id (400 when there is none, or they are inactive)."""
+    users = get_user_model().objects.filter(is_active=True)
+    if isinstance(value, int) and not 0 < value <= MAX_ID:
+        raise ApiError(400, f"there is no active user {value!r}")
+    found = users.filter(pk=value).first() if isinstance(value, int) else users.filter(username=value).first()
+    if found is None:
+        raise ApiError(400, f"there is no active user {value!r}")
+    return found
+
+
+@endpoint(("GET",))
+def cases(request: HttpRequest) -> JsonResponse:
+    """Cases, most urgent first (the queue's order), filtered by state, source and assignee, in pages."""
+    from careloop.web.queue import urgency
+
+    unknown = sorted(set(request.GET) - set(LIST_PARAMS))
+    if unknown:
+        raise ApiError(400, f"unknown parameter {unknown[0]!r}; use {', '.join(LIST_PARAMS)}")
+    qs = Case.objects.filter(state__in=_states(request.GET.get("state", "").strip()))
+    source = request.GET.get("source", "").strip()
+    if source:
+        source_id = Source.objects.filter(name=source).values_list("id", flat=True).first()
+        if source_id is None:
+            raise ApiError(400, f"there is no source named {source!r}")
+        qs = qs.filter(source_id=source_id)
+    assignee = request.GET.get("assignee", "").strip()
+    if assignee == "me":
+        qs = qs.filter(assignee=request.user)
+    elif assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee:
+        qs = qs.filter(assignee=_user(int(assignee) if assignee.isascii() and assignee.isdigit() else assignee))
+    page_number = _number(request, "page", 1, 1)
+    per_page = _number(request, "per_page", PER_PAGE, 1, MAX_PER_PAGE)
+
+    paginator = Paginator(qs.annotate(urgency=urgency(timezone.now())).order_by("-urgency", "opened_at", "id")
+                          .values_list("id", flat=True), per_page)
+    paginator.__dict__["count"] = qs.count()  # the count needs no ordering or annotation
+    if page_number > max(paginator.num_pages, 1):
+        raise ApiError(404, f"there is no page {page_number}; there are {paginator.num_pages}")
+    ids = list(paginator.page(page_number).object_list)
+    rows = Case.objects.select_related("member", "source", "assignee").in_bulk(ids)
+    return ok({
+        "count": paginator.count,
+        "page": page_number,
+        "per_page": per_page,
+        "pages": paginator.num_pages,
+        "results": [serialize.case(rows[i]) for i in ids if i in rows],
+    })
+
+
+def _case(case_id: int) -> Case:
+    if case_id > MAX_ID:
+        raise ApiError(404, f"there is no case {case_id}")
+    found = Case.objects.select_related("member", "source", "thread", "post", "assignee").filter(pk=case_id).first()
+    if found is None:
+        raise ApiError(404, f"there is no case {case_id}")
+    return found
+
+
+@endpoint(("GET",))
+def case(request: HttpRequest, case_id: int) -> JsonResponse:
+    """One case with its affected members, its timeline, its checklist and its messages."""
+    return ok(serialize.case_in_full(_case(case_id)))
+
+
+# ------------------------------------------------------------------------------------------------ steps
+def _step(request: HttpRequest, case_id: int, action: Action, spec: dict[str, Field]) -> tuple[Case, dict]:
+    """The case (404), the role on it (403), then the body (413/400): in that order, before anything is done."""
+    c = _case(case_id)
+    require_on_case(request.user, action, c)
+    return c, fields(read_json(request), spec)
+
+
+def _run(fn, *args: Any, **kwargs: Any) -> Any:
+    """Call a case-loop function in one transaction; its refusals become 409 (state) or 400 (input)."""
+    try:
+        with transaction.atomic():
+            return fn(*args, **kwargs)
+    except NotAllowed as exc:
+        raise ApiError(409, str(exc)) from None
+    except (ValueError, LookupError) as exc:  # ReachOutError, TemplateError, an empty note, ...
+        raise ApiError(400, str(exc)) from None
+
+
+def _after(c: Case, status: int = 200, **extra: Any) -> JsonResponse:
+    return ok({"case": serialize.case(_case(c.pk)), **extra}, status=status)
+
+
+REACH_OUT = {
+    "body": Field(str, required=True, max_chars=TEXT_CHARS),
+    "channel": Field(str, choices=("dm", "email", "call")),
+    "public_note": Field(str, max_chars=2000),
+    "subject": Field(str, max_chars=300),
+    "call_time": Field(str, max_chars=100),
+}
+
+
+@endpoint(("POST",), Action.SEND)
+def reach_out(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The first private message (new or reaching-out case), or another one on an open case; queued."""
+    from careloop.cases import reach_out as loop
+
+    c, data = _step(request, case_id, Action.SEND, REACH_OUT)
+    channel = data.get("channel") or c.channel or "dm"
+    if c.state in (CaseState.NEW, CaseState.REACHING_OUT):
+        message = _run(loop.reach_out, c, request.user, data["body"], channel,
+                       public_note=data.get("public_note") or None, subject=data.get("subject", ""),
+                       call_time=data.get("call_time", ""))
+    else:
+        if data.get("public_note") or data.get("call_time"):
+            raise ApiError(400, f"case {c.pk} is {c.state}: public_note and call_time go with the first outreach")
+        message = _run(loop.send_private_message, c, request.user, data["body"], channel=channel,
+                       subject=data.get("subject", ""))
+    message.refresh_from_db()
+    return _after(c, 202, message=serialize.message(message))
+
+
+ASSIGN = {"user": Field((str, int), max_chars=150, nullable=True, minimum=1, maximum=MAX_ID),
+          "team": Field(str, max_chars=100)}
+
+
+@endpoint(("POST",))  # can(ASSIGN) depends on the case (an agent may take an unassigned one): checked below
+def assign(request: HttpRequest, case_id: int) -> JsonResponse:
+    """To yourself (empty body), a teammate (`user`: username or id) and/or a team."""
+    from careloop.cases import act
+
+    c, data = _step(request, case_id, Action.ASSIGN, ASSIGN)
+    to_user = _user(data["user"]) if data.get("user") not in (None, "") else None
+    event = _run(act.assign, c, request.user, to_user=to_user, team=data.get("team", ""))
+    return _after(c, event=serialize.event(event))
+
+
+@endpoint(("POST",), Action.WORK)
+def notes(request: HttpRequest, case_id: int) -> JsonResponse:
+    """An internal note on the timeline (never shown to the member)."""
+    from careloop.cases import act
+
+    c, data = _step(request, case_id, Action.WORK, {"text": Field(str, required=True, max_chars=TEXT_CHARS)})
+    event = _run(act.add_note, c, request.user, data["text"])
+    return _after(c, 201, event=serialize.event(event))
+
+
+MARK_DONE = {"note": Field(str, max_chars=TEXT_CHARS),
+             "follow_up_after_hours": Field((int, float), minimum=0, maximum=24 * 365)}
+
+
+@endpoint(("POST",), Action.WORK)
+def mark_done(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The fix is done: the case waits for the follow-up question (scheduled as the settings say)."""
+    from datetime import timedelta
+
+    from careloop.cases import act
+
+    c, data = _step(request, case_id, Action.WORK, MARK_DONE)
+    hours = data.get("follow_up_after_hours")
+    event = _run(act.mark_action_done, c, request.user, note=data.get("note", ""),
+                 follow_up_after=timedelta(hours=hours) if hours is not None else None)
+    return _after(c, event=serialize.event(event))
+
+
+MEMBER_REPLY = {"text": Field(str, required=True, max_chars=TEXT_CHARS),
+                "rating": Field(int, minimum=1, maximum=5, nullable=True)}
+
+
+@endpoint(("POST",), Action.WORK)
+def member_reply(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The member's answer (pasted, or from another tool); careloop reads whether they are satisfied."""
+    from careloop.cases import follow_up
+
+    c, data = _step(request, case_id, Action.WORK, MEMBER_REPLY)
+    if not data["text"].strip():
+        raise ApiError(400, "the field 'text' is empty: the member's reply is needed")
+    reading = _run(follow_up.record_member_reply, c, data["text"], rating=data.get("rating"))
+    said = None if reading is None else {"satisfied": reading.satisfied, "how": reading.how,
+                                         "rating": reading.rating, "detail": reading.detail}
+    return _after(c, reading=said)
+
+
+DISMISS = {"reason": Field(str, required=True, choices=DISMISS_REASONS), "note": Field(str, max_chars=TEXT_CHARS)}
+
+
+@endpoint(("POST",), Action.WORK)
+def dismiss(request: HttpRequest, case_id: int) -> JsonResponse:
+    """Not a complaint, a duplicate, handled elsewhere, or a troll."""
+    from careloop.cases import act
+
+    c, data = _step(request, case_id, Action.WORK, DISMISS)
+    event = _run(act.dismiss, c, request.user, data["reason"], data.get("note", ""))
+    return _after(c, event=serialize.event(event))
+
+
+# ------------------------------------------------------------------------------------------------ score
+@endpoint(("POST",))
+def score(request: HttpRequest) -> JsonResponse:
+    """Language, complaint, sentiment and toxicity of each text, through careloop.listen.scoring.score()."""
+    from careloop.listen import scoring
+
+    limit_texts, limit_chars = max_score_texts(), max_score_text_chars()
+    body_limit = int(getattr(settings, "CARELOOP_API_MAX_SCORE_BODY", 4 * 1024 * 1024))
+    data = fields(read_json(request, max(body_limit, max_body_bytes())),
+                  {"texts": Field(list, required=True), "profile": Field(str, choices=scoring.PROFILES)})
+    texts = data["texts"]
+    if len(texts) > limit_texts:
+        raise ApiError(413, f"{len(texts)} texts in one request; at most {limit_texts}", limit=limit_texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ApiError(400, f"texts[{i}] must be a string")
+        if len(text) > limit_chars:
+            raise ApiError(413, f"texts[{i}] is {len(text)} characters; at most {limit_chars}", limit=limit_chars)
+    profile = data.get("profile") or scoring.current_profile()
+    try:
+        scores = scoring.score(texts, profile) if texts else []
+        version = scores[0].model_version if scores else scoring.model_version(profile)
+    except scoring.ScoringUnavailable as exc:
+        return error(503, str(exc))
+    return ok({"profile": profile, "model_version": version, "scores": [s.as_dict() for s in scores]})
+
+
+# ------------------------------------------------------------------------------------------------ else
+@endpoint(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"), public=True)
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return error(404, f"there is no API endpoint {request.path}; see docs/api.md")
