@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from careloop.cases import state
 from careloop.cases.models import Case, CaseEvent, OutboxMessage
+from careloop.community.models import Source
 from careloop.connectors.base import (
     CannotDo,
     OutgoingMessage,
@@ -103,7 +104,7 @@ def deliver(message_id: int, *, now: datetime | None = None) -> OutboxMessage | 
     message = OutboxMessage.objects.select_related("case__source").get(pk=message_id)
     me = message.claimed_by
     try:
-        connector = connector_for(message.case.source)
+        connector = connector_for(sending_source(message))
         if recovering or message.attempts > 1:
             found = connector.find_sent(message.idempotency_key)
             if found is not None:
@@ -119,6 +120,31 @@ def deliver(message_id: int, *, now: datetime | None = None) -> OutboxMessage | 
         log.exception("outbox message %s: the connector failed unexpectedly", message.pk)
         return _record_failed(message, me, f"the connector failed unexpectedly: {exc!r}", status=Status.UNSURE)
     return _record_sent(message, me, result)
+
+
+def sending_source(message: OutboxMessage) -> Source:
+    """The source whose connector delivers `message`: the case's own, except for e-mail from a platform case.
+
+    A member of a forum or chat who is reached by e-mail gets it through an e-mail source: the one the case's
+    source names in its settings ("email_source"), else the only enabled e-mail source.
+    """
+    source = message.case.source
+    if message.channel != "email" or source.kind == Source.Kind.EMAIL:
+        return source
+    named = (source.settings or {}).get("email_source")
+    candidates = Source.objects.filter(kind=Source.Kind.EMAIL, enabled=True)
+    if named:
+        found = candidates.filter(name=named).first()
+        if found is None:
+            raise CannotDo(f"source {source.name!r} names e-mail source {named!r}, which is not connected or is "
+                           "disabled")
+        return found
+    found = list(candidates[:2])
+    if len(found) != 1:
+        raise CannotDo("no e-mail source is connected (careloop source add NAME --kind email)" if not found else
+                       f"several e-mail sources are connected: name one in source {source.name!r}'s settings as "
+                       '"email_source"')
+    return found[0]
 
 
 def _outgoing(message: OutboxMessage) -> OutgoingMessage:
