@@ -113,7 +113,12 @@ def test_the_loops_own_input_checks_come_back_as_400(api, community):
     assert stored(case) == before
 
 
-def test_reach_out_by_email_uses_the_members_address(api, community, recording):
+def test_reach_out_by_email_uses_the_members_address(api, community, recording, monkeypatch):
+    from careloop.community.models import Source
+    from careloop.connectors import base
+
+    Source.objects.create(name="support-mail", kind=Source.Kind.EMAIL)  # e-mail goes out through it
+    monkeypatch.setitem(base._factories, "email", recording)
     client = api("admin")
     case = community["login"]
     response = client.post(f"/api/cases/{case.pk}/reach-out", {"body": "Hello Eve", "channel": "email",

@@ -17,11 +17,10 @@ class MailConnector(RecordingConnector):
 
 
 @pytest.fixture
-def mail():
+def mail(monkeypatch):
     MailConnector.sent = []
-    base.register("email", MailConnector)
-    yield MailConnector
-    base.unregister("email")
+    monkeypatch.setitem(base._factories, "email", MailConnector)  # restored afterwards
+    return MailConnector
 
 
 def send_by_email(case, manager) -> OutboxMessage:

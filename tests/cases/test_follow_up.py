@@ -40,8 +40,18 @@ def webhook():
 
 
 @pytest.fixture
-def waiting(case, manager, recording):
-    """A case whose action is done: it waits for the follow-up."""
+def mail_source(recording, monkeypatch):
+    """An e-mail source whose connector is the recording one: e-mails to the member go through it."""
+    from careloop.community.models import Source
+    from careloop.connectors import base
+
+    monkeypatch.setitem(base._factories, "email", recording)  # restored afterwards: the real one stays registered
+    return Source.objects.create(name="support-mail", kind=Source.Kind.EMAIL)
+
+
+@pytest.fixture
+def waiting(case, manager, recording, mail_source):
+    """A case whose action is done (reached by e-mail): it waits for the follow-up."""
     reach_out.reach_out(case, manager, "Hi Mia, can we talk?", "email")
     outbox.send_due()
     act.start_acting(case, manager)
