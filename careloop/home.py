@@ -41,3 +41,16 @@ def secret_key(home: Path) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(key)
         return key
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def csrf_trusted_origins(allowed_hosts: list[str], configured: str | None) -> list[str]:
+    """Origins whose form posts are accepted: CARELOOP_CSRF_TRUSTED_ORIGINS when set, else https:// for every
+    public host name in CARELOOP_ALLOWED_HOSTS — what a TLS-terminating reverse proxy in front of careloop needs
+    (the browser says https://host while careloop itself is spoken to over plain HTTP)."""
+    if configured:
+        return [origin.strip() for origin in configured.split(",") if origin.strip()]
+    hosts = [h.strip() for h in allowed_hosts if h.strip() and h.strip() not in LOCAL_HOSTS]
+    return [f"https://{'*' + h if h.startswith('.') else h}" for h in hosts if h != "*"]

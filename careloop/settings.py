@@ -7,6 +7,8 @@ Configuration comes from the environment so that the same install serves a lapto
 - REDIS_URL            run background tasks over Redis (several workers, several machines) instead of SQLite.
 - CARELOOP_SECRET_KEY  the signing key (default: generated once into the data folder).
 - CARELOOP_ALLOWED_HOSTS  comma-separated host names the web app answers to (default: localhost only).
+- CARELOOP_CSRF_TRUSTED_ORIGINS  origins whose form posts are accepted (default: https:// + each public allowed
+  host, what a TLS-terminating reverse proxy needs).
 - CARELOOP_DEBUG       1 for Django's debug pages (never in production).
 - CARELOOP_MAX_POST_CHARS  the longest post text accepted on import (default 100000).
 - CARELOOP_SCORING_PROFILE  fast (default: n-gram models, >10,000 posts/s) or accurate (sentence encoders).
@@ -21,7 +23,7 @@ import os
 
 import dj_database_url
 
-from careloop.home import data_home, ensure_home, secret_key
+from careloop.home import csrf_trusted_origins, data_home, ensure_home, secret_key
 
 HOME = ensure_home(data_home())
 BASE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -29,6 +31,7 @@ BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 SECRET_KEY = secret_key(HOME)
 DEBUG = os.environ.get("CARELOOP_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CARELOOP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")]
+CSRF_TRUSTED_ORIGINS = csrf_trusted_origins(ALLOWED_HOSTS, os.environ.get("CARELOOP_CSRF_TRUSTED_ORIGINS"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
