@@ -339,8 +339,14 @@ def quantize_int8(fp32_path: Path, int8_path: Path, keep_fp32: Sequence[str] = (
     if keep_fp32:
         graph = onnx.load(str(fp32_path), load_external_data=False).graph
         nodes = [n.name for n in graph.node if n.op_type == "MatMul" and set(n.input) & set(keep_fp32)]
-    quantize_dynamic(fp32_path, int8_path, op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
-                     weight_type=QuantType.QInt8, nodes_to_exclude=nodes)
+    import logging
+
+    logging.disable(logging.WARNING)  # the quantizer logs every node (INFO) and a pre-processing hint on root
+    try:
+        quantize_dynamic(fp32_path, int8_path, op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
+                         weight_type=QuantType.QInt8, nodes_to_exclude=nodes)
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 # --------------------------------------------------------------------------------------------------- tokenizers
