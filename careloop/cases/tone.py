@@ -50,7 +50,10 @@ RULES: list[Rule] = [
     # ---------------------------------------------------------------- English
     _r("blame", "en", [
         r"(?:it'?s|it is|that'?s|that is) (?:all )?(?:your|entirely your) (?:own )?fault",
-        r"your (?:own )?fault", r"you should(?:'?ve| have)" + _GAP + r" (?:read|checked|known|looked|asked)",
+        r"your (?:own )?fault",
+        r"you should(?:'?ve| have)" + _GAP + r" (?:read|checked|known|looked|asked|backed|saved|waited|tested|"
+        r"listened|updated|installed|kept)",
+        r"you (?:shouldn'?t|should not|should never) have",
         r"if you (?:had|'d) (?:actually |bothered to )?(?:read|checked|looked|listened)",
         r"you (?:didn'?t|did not|failed to|never) (?:even )?(?:bother|read|check|follow|look)\w*",
         r"user error", r"pebkac", r"rtfm", r"read the (?:f\w*ing )?(?:manual|faq|docs|rules|instructions)",
@@ -74,7 +77,10 @@ RULES: list[Rule] = [
         r"per my (?:last|previous) (?:message|email|post|reply)", r"for the (?:last|third|second|hundredth) time",
         r"how many times (?:do|must|have)", r"(?:let me|I'?ll) (?:say|explain) (?:it|this) (?:again|slowly)",
         r"(?:it'?s|it is|as is) clearly (?:stated|written|explained|documented)",
-        r"it'?s not rocket science", r"it'?s not (?:that )?(?:hard|difficult|complicated)",
+        r"it'?s not rocket science",
+        r"it'?s (?:really |just |honestly )?not (?:that |so )?(?:hard|difficult|complicated)",
+        r"(?:this is )?the (?:second|third|fourth|fifth|\w+th|same) (?:time|question) you(?:'ve| have)? "
+        r"(?:ask|post|report|rais|bring)\w*",
         r"any (?:reasonable|sensible|normal) person", r"(?:which|as) (?:everyone|anyone) knows",
     ], "It sounds like a lecture and implies the member is slow.",
         "Explain once more without reference to before: \"Here's how it works: …\""),
@@ -82,7 +88,9 @@ RULES: list[Rule] = [
         r"/s", r"yeah,? right", r"good luck with that", r"thanks for nothing", r"nice try",
         r"congratulations,? (?:you|on)", r"bless your heart", r"with all due respect", r"genius",
         r"sure(?:,| thing,?) (?:buddy|pal|whatever)", r"whatever(?:[.!]|\s*$)", r"(?:wow|oh),? (?:just )?wow",
-        r"oh (?:really|sure|great|wonderful|please)", r"(?:obviously|clearly) you",
+        r"oh (?:really|sure|great|wonderful|please)", r"(?:obviously|clearly) you", r"seriously\s*\?",
+        r"sorry (?:that |if )?you feel (?:that way|like that|this way)",
+        r"sorry if you (?:were|felt|got) (?:offended|upset)",
         r"you (?:obviously|clearly) (?:didn'?t|did not|haven'?t|have not|don'?t|do not)",
         r"(?:what a )?surprise,? surprise", r"cry me a river", r"boo hoo",
     ], "Sarcasm reads as contempt in writing; the member cannot hear a friendly tone.",
@@ -110,7 +118,9 @@ RULES: list[Rule] = [
         r"prüfen|geprüft|fragen|gefragt|wissen|aufpassen|aufgepasst)\w*",
         r"(?:lies|lest|lesen sie) (?:doch |erst |erstmal |mal |bitte |einfach )*(?:die|das|den) "
         r"(?:faq|anleitung|handbuch|regeln|doku\w*)",
-        r"wer lesen kann", r"(?:du hast|sie haben) (?:wohl |offensichtlich |halt )?nicht (?:richtig )?"
+        r"wer lesen kann",
+        r"(?:du hättest|sie hätten|hättest du|hätten sie)(?:\s+\w+){0,5}? (?:sollen|müssen)\b",
+        r"(?:du hast|sie haben) (?:wohl |offensichtlich |halt )?nicht (?:richtig )?"
         r"(?:gelesen|aufgepasst|zugehört)", r"bedienfehler", r"anwenderfehler",
     ], "Das schiebt dem Mitglied die Schuld zu; es verteidigt sich, statt mit dir zusammenzuarbeiten.",
         "Das Problem gemeinsam angehen: \"Lass uns das zusammen anschauen — hier steht, wie es geht: …\""),
@@ -125,6 +135,7 @@ RULES: list[Rule] = [
         "Das Gefühl anerkennen: \"Ich verstehe, dass das ärgerlich ist — lass uns das lösen.\""),
     _r("lecture", "de", [
         r"wie (?:ich )?(?:bereits|schon|vorhin) (?:gesagt|geschrieben|erwähnt|erklärt)",
+        r"wie (?:ich )?(?:bereits |schon )?(?:mehrfach|mehrmals|oft|x-mal) (?:gesagt|geschrieben|erwähnt|erklärt)",
         r"wie (?:ich )?(?:bereits|schon) (?:sagte|schrieb)", r"ich habe (?:es )?(?:dir |ihnen )?(?:doch )?"
         r"(?:bereits|schon) (?:gesagt|erklärt|geschrieben)", r"zum (?:letzten|x-ten|hundertsten|dritten) mal",
         r"wie oft (?:denn )?noch", r"(?:ist|steht) doch (?:klar |eindeutig )?(?:beschrieben|erklärt|da)",
@@ -134,7 +145,8 @@ RULES: list[Rule] = [
         "Noch einmal erklären, ohne auf vorher zu verweisen: \"So funktioniert es: …\""),
     _r("sarcasm", "de", [
         r"na (?:toll|super|prima|klasse|bravo)", r"viel glück damit", r"danke für nichts", r"ja klar",
-        r"schon klar", r"netter versuch", r"herzlichen glückwunsch,? (?:du|sie)", r"bei allem respekt",
+        r"schon klar", r"netter versuch", r"tut mir leid,? (?:dass|wenn) (?:du|sie) (?:das|es) so (?:siehst|sehen|"
+        r"empfindest|empfinden)", r"herzlichen glückwunsch,? (?:du|sie)", r"bei allem respekt",
         r"offensichtlich (?:hast du|haben sie|nicht)", r"(?:du|sie) (?:hast|haben) (?:es )?offensichtlich nicht",
     ], "Sarkasmus wirkt geschrieben wie Verachtung; der freundliche Ton kommt nicht an.",
         "Klar und freundlich sagen, was du meinst: \"Ich verstehe — das können wir tun: …\""),
@@ -154,7 +166,7 @@ RULES: list[Rule] = [
     ], "Das zieht eine Linie zwischen \"uns\" und dem Mitglied oder redet von oben herab.",
         "Auf der Seite des Mitglieds stehen: \"Ich finde heraus, wer dabei helfen kann.\""),
     # ---------------------------------------------------------------- any language
-    Rule("shouting_punctuation", "", re.compile(r"[!?]*(?:!{2,}|\?!|!\?)[!?]*"),
+    Rule("shouting_punctuation", "", re.compile(r"[!?]*(?:!{2,}|\?{2,}|\?!|!\?)[!?]*"),
          "Several exclamation or question marks read as shouting or exasperation.",
          "One full stop or one question mark is enough."),
     Rule("eye_roll", "",
