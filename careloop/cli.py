@@ -488,7 +488,11 @@ def demo(port: int, open_browser: bool, home: str | None, reset: bool) -> None:
     )
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    run_server("127.0.0.1", port, announce=banner)
+    from careloop.demo.delivery import recording_only
+    from careloop.demo.seed import SOURCES as DEMO_SOURCES
+
+    with recording_only(DEMO_SOURCES):  # the demo's members are invented: what you send them is only recorded
+        run_server("127.0.0.1", port, announce=banner)
 
 
 # ------------------------------------------------------------------------------------------------- people

@@ -19,9 +19,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from careloop.cases import state
+from careloop.cases import clock, state
 from careloop.cases.models import ActionItem, Case, CaseEvent, CaseState, OutboxMessage
 from careloop.cases.reach_out import draft, recipient_for
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
@@ -55,7 +54,7 @@ def add_action_item(case: Case, actor, text: str) -> ActionItem:
     if not text.strip():
         raise ValueError("the action item is empty")
     with transaction.atomic():
-        item = ActionItem.objects.create(case=case, text=text.strip()[:500], created_at=timezone.now(),
+        item = ActionItem.objects.create(case=case, text=text.strip()[:500], created_at=clock.now(),
                                          created_by=actor if getattr(actor, "pk", None) else None)
         state.record(case, Kind.ACTION, actor, what="item_added", item=item.pk, text=item.text)
     return item
@@ -65,7 +64,7 @@ def complete_action_item(item: ActionItem, actor) -> ActionItem:
     if item.done_at:
         return item
     with transaction.atomic():
-        item.done_at = timezone.now()
+        item.done_at = clock.now()
         item.done_by = actor if getattr(actor, "pk", None) else None
         item.save(update_fields=["done_at", "done_by"])
         state.record(item.case, Kind.ACTION, actor, what="item_done", item=item.pk, text=item.text)
@@ -92,7 +91,7 @@ def mark_action_done(case: Case, actor, *, follow_up_after: timedelta | None = N
         if case.state == CaseState.REACHING_OUT:
             start_acting(case, actor)
         open_items = case.action_items.filter(done_at__isnull=True).count()
-        due = timezone.now() + delay
+        due = clock.now() + delay
         event = state.move(case, CaseState.FOLLOWING_UP, actor, details={"note": note, "open_items": open_items},
                            fields={"follow_up_due_at": due, "follow_up_sent_at": None, "reminded_at": None})
         state.record(case, Kind.SCHEDULED, actor, what="follow_up", due_at=due)

@@ -28,9 +28,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 
-from careloop.cases import satisfaction, state
+from careloop.cases import clock, satisfaction, state
 from careloop.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, InboundMessage, OutboxMessage
 from careloop.cases.reach_out import send_template
 from careloop.cases.satisfaction import Reading
@@ -71,7 +70,7 @@ def lateness(case: Case, now: datetime) -> str:
 
 def flag_overdue(case: Case, reason: str, now: datetime | None = None) -> bool:
     """Mark the case overdue and tell the managers, unless it already is; True when newly flagged."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, overdue_at__isnull=True).update(
                 overdue_at=now, overdue_reason=reason[:200], updated_at=now):
@@ -120,7 +119,7 @@ class Woken:
 
 def wake_due(now: datetime | None = None) -> Woken:
     """Do what is due: follow-up questions, reminders, overdue flags (see the module docstring)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     woken = Woken()
     due = Case.objects.filter(state=CaseState.FOLLOWING_UP, follow_up_due_at__lte=now).select_related(
         "source", "member", "post", "assignee")
@@ -175,7 +174,7 @@ def send_follow_up(case: Case, actor=None) -> OutboxMessage:
     """Ask the follow-up question now (also how a manager retries after an error)."""
     if case.state != CaseState.FOLLOWING_UP:
         raise state.NotAllowed(f"case {case.pk} is {case.state}; mark the action done first")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         state.update_case(case, follow_up_sent_at=now, reminded_at=None, follow_up_due_at=now + reply_wait(),
                           last_error="")

@@ -31,9 +31,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
-from careloop.cases import state
+from careloop.cases import clock, state
 from careloop.cases.models import Case, CaseEvent, OutboxMessage
 from careloop.community.models import Source
 from careloop.connectors.base import (
@@ -59,7 +58,7 @@ def worker_name() -> str:
 def enqueue(case: Case, *, purpose: str, body: str, channel: str, recipient: str = "", subject: str = "",
             kind: str = OutboxMessage.Kind.PRIVATE, actor=None, dispatch: bool = True) -> OutboxMessage:
     """Write a message to the outbox; a worker sends it after the surrounding transaction commits."""
-    now = timezone.now()
+    now = clock.now()
     message = OutboxMessage.objects.create(
         case=case, purpose=purpose, kind=kind, channel=channel, recipient=recipient, subject=subject, body=body,
         idempotency_key=f"careloop-{case.pk}-{uuid.uuid4().hex}", created_at=now, next_attempt_at=now,
@@ -97,7 +96,7 @@ def _claim(message_id: int, now: datetime) -> tuple[bool, bool]:
 
 def deliver(message_id: int, *, now: datetime | None = None) -> OutboxMessage | None:
     """Send one outbox row if it is due and nobody else is sending it; the row afterwards (None if not ours)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     won, recovering = _claim(message_id, now)
     if not won:
         return None
@@ -171,7 +170,7 @@ def _finish(message: OutboxMessage, me: str, **fields) -> bool:
 
 
 def _record_sent(message: OutboxMessage, me: str, result: SendResult, recovered: bool = False) -> OutboxMessage:
-    sent_at = result.sent_at or timezone.now()
+    sent_at = result.sent_at or clock.now()
     with transaction.atomic():
         if not _finish(message, me, status=Status.SENT, sent_at=sent_at, external_id=result.external_id or "",
                        last_error=""):
@@ -243,7 +242,7 @@ def _what(message: OutboxMessage) -> str:
 
 def send_due(*, now: datetime | None = None, limit: int = 200) -> int:
     """Deliver every queued row that is due and recover rows stuck in "sending"; how many were handled."""
-    now = now or timezone.now()
+    now = now or clock.now()
     stale = now - timedelta(seconds=settings.CARELOOP_OUTBOX_LEASE)
     ids = list(
         OutboxMessage.objects.filter(
@@ -257,7 +256,7 @@ def retry(message: OutboxMessage, actor=None) -> OutboxMessage:
     """A manager's retry of a failed or unsure message: back in the queue, sent by the next worker."""
     if message.status not in (Status.FAILED, Status.UNSURE):
         raise ValueError(f"outbox message {message.pk} is {message.status}; only failed or unsure ones can be retried")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(status=Status.QUEUED, next_attempt_at=now, attempts=0,
                                                            claimed_by="", claimed_at=None)

@@ -27,8 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from careloop.cases import clock
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 
 S = CaseState
@@ -57,7 +57,7 @@ def _label(actor: Any, actor_label: str) -> str:
 
 def _next_time(case: Case) -> datetime:
     """Now, or the time of the case's latest event if the clock went back: timelines never run backwards."""
-    now = timezone.now()
+    now = clock.now()
     last = CaseEvent.objects.filter(case_id=case.pk).order_by("-at", "-id").values_list("at", flat=True).first()
     return max(now, last) if last else now
 
@@ -152,7 +152,7 @@ def update_case(case: Case, **fields: Any) -> None:
         raise NotAllowed("the state changes only through transition()")
     for name, value in fields.items():
         setattr(case, name, value)
-    Case.objects.filter(pk=case.pk).update(**fields, updated_at=timezone.now())
+    Case.objects.filter(pk=case.pk).update(**fields, updated_at=clock.now())
 
 
 def open_case(*, source, member, post=None, thread=None, topic: str = "", summary: str = "",
@@ -165,7 +165,7 @@ def open_case(*, source, member, post=None, thread=None, topic: str = "", summar
         case = Case.objects.create(
             source=source, member=member, post=post, thread=thread, topic=topic[:200], summary=summary,
             reasons=list(reasons), risk=risk, language=language or getattr(member, "language", "") or "",
-            opened_at=timezone.now(),
+            opened_at=clock.now(),
         )
         CaseEvent.objects.create(case=case, at=case.opened_at, kind=CaseEvent.Kind.OPENED, actor_label=actor_label,
                                  to_state=S.NEW, details=_jsonable({"reasons": list(case.reasons), "topic": topic,
@@ -190,7 +190,7 @@ def add_affected_member(case: Case, member, post=None, *, actor_label: str = "ca
 def find_reopenable(member, topic: str = "", now: datetime | None = None) -> Case | None:
     """The member's latest resolved case, closed within CARELOOP_REOPEN_WINDOW hours, about the same topic
     (any topic when `topic` is empty). The caller reopens it with `follow_up.reopen()`."""
-    now = now or timezone.now()
+    now = now or clock.now()
     since = now - timedelta(hours=settings.CARELOOP_REOPEN_WINDOW)
     cases = Case.objects.filter(member=member, state=S.RESOLVED, closed_at__gte=since)
     if topic:

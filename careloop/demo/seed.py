@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -42,6 +43,7 @@ def seed_demo(folder: Path, echo: Callable[[str], None] = print) -> Login:
     """Generate and import the demo community into the (migrated) database of `folder`, unless it is there."""
     from django.contrib.auth import get_user_model
 
+    from careloop.cases.models import OPEN_STATES, Case
     from careloop.community.models import Post
 
     marker = folder / MARKER
@@ -68,11 +70,21 @@ def seed_demo(folder: Path, echo: Callable[[str], None] = print) -> Login:
 
     echo("Scoring every post (language, complaint, sentiment, toxicity)…")
     score_posts(list(Post.objects.order_by("id").values_list("id", flat=True)))
-    from careloop.listen.incremental import update_everything
+    from careloop.demo.delivery import recording_only
+    from careloop.demo.history import replay
 
-    echo("Opening cases for the complaints (me too, origins, escalation risk)…")
-    outcome = update_everything(at=end)
-    echo(f"{len(outcome.opened)} cases opened; {outcome.affected} members who said \"me too\" added to them")
+    echo("Replaying the 60 days: cases opened as complaints arrive, and carried through the loop…")
+    quiet = logging.getLogger("careloop.cases.outbox")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # one line per replayed message is noise on a first start
+    try:
+        with recording_only(SOURCES):
+            history = replay(end, DEMO_SEED)
+    finally:
+        quiet.setLevel(level)
+    open_now = Case.objects.filter(state__in=OPEN_STATES).count()
+    echo(f"{history.opened} cases opened, {open_now} still open; {history.messages} messages recorded as "
+         "delivered (demo sources: kept in careloop, never sent to any platform)")
     (folder / TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=1))
 
     password = secrets.token_urlsafe(9)
