@@ -277,7 +277,9 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
 
 @main.command(short_help="Rebuild the scoring models from labelled data.")
 @click.option("--profile", type=click.Choice(["fast", "accurate", "derailment", "all"]), default="fast",
-              show_default=True, help="Which models to rebuild (derailment: the conversation forecast, about 10 s).")
+              show_default=True,
+              help="Which models to rebuild (derailment: the conversation forecast; about 10 s, or 3 minutes "
+                   "when the accurate profile can run, to embed the turns).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True),
               help="The labelled data [default: $CARELOOP_DATA_DIR, else ../shared/data next to this checkout].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),

