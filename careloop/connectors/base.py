@@ -133,3 +133,24 @@ def connector_for(source: Source) -> Connector:
     except KeyError:
         raise CannotDo(f"no connector is registered for sources of kind {source.kind!r}") from None
     return factory(source)
+
+
+class ReceiveOnlyConnector:
+    """A place posts only come in from (files, a generic webhook): sending raises CannotDo with `cannot_send`."""
+
+    kind = ""
+    capabilities = frozenset({RECEIVE})
+    cannot_send = "careloop can only receive from it"
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    def send(self, message: OutgoingMessage) -> SendResult:
+        raise CannotDo(f"source {self.source.name!r} {self.cannot_send}; reach the member by e-mail or on their "
+                       "platform")
+
+    def find_sent(self, idempotency_key: str) -> SendResult | None:
+        return None
+
+    def read_private_replies(self, since: datetime | None) -> Iterable[PrivateReply]:
+        return []

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-
 from careloop.community.ingest import Importer, ImportResult
-from careloop.community.models import Source
-from careloop.connectors.base import RECEIVE, CannotDo, OutgoingMessage, PrivateReply, SendResult
+from careloop.connectors.base import ReceiveOnlyConnector
 
 
-class FilesConnector:
+class FilesConnector(ReceiveOnlyConnector):
     kind = "files"
-    capabilities = frozenset({RECEIVE})
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-
-    def send(self, message: OutgoingMessage) -> SendResult:
-        raise CannotDo(f"source {self.source.name!r} is imported from files: careloop cannot write back to it; "
-                       "reach the member by e-mail or on their platform")
-
-    def find_sent(self, idempotency_key: str) -> SendResult | None:
-        return None
-
-    def read_private_replies(self, since: datetime | None) -> Iterable[PrivateReply]:
-        return []
+    cannot_send = "is imported from files: careloop cannot write back to it"
 
     def check(self) -> str:
         return f"posts are imported with `careloop import` ({self.source.posts.count()} so far)"
