@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
@@ -43,19 +43,12 @@ def max_score_text_chars() -> int:
 @endpoint(("GET",), public=True)
 def health(request: HttpRequest) -> JsonResponse:
     """Is the database reachable, is a worker alive (no login needed, like the web app's /health)."""
-    from careloop.health.models import latest_heartbeat
+    from careloop.health.status import health_status
 
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
-        database = f"error: {exc.__class__.__name__}"
-    beat = latest_heartbeat()
-    worker = "ok" if beat and beat.alive else ("stale" if beat else "never seen")
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database, "worker": worker,
-                         "api_version": API_VERSION}, status=status)
+    found = health_status()
+    status = 200 if found["database"] == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", **found, "api_version": API_VERSION},
+                        status=status)
 
 
 # ------------------------------------------------------------------------------------------------ cases

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from careloop.cases.models import OPEN_STATES, Case
 from careloop.community.models import Member, Post, Source, Thread
 from careloop.health.models import latest_heartbeat
+from careloop.health.status import health_status
 from careloop.web import dashboard as dash
 from careloop.web import queue as q
 from careloop.web import story as st
@@ -258,14 +258,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and `careloop status`: is the database reachable, is a worker alive."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
-        database = f"error: {exc.__class__.__name__}"
-    beat = latest_heartbeat()
-    worker = "ok" if beat and beat.alive else ("stale" if beat else "never seen")
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database, "worker": worker}, status=status)
+    status = health_status()
+    return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
 
