@@ -21,12 +21,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 TARGET_POSTS_PER_S = 10_000
 TARGET_PEAK_MB = 1024
 PG_ADMIN_URL = os.environ.get("CARELOOP_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+CARELOOP = [sys.executable, "-m", "careloop"]
 
 WORDS_EN = ("the app update broke login again and support never answers my ticket thanks for the quick help "
             "same here since Tuesday sync is stuck photos missing frame arrived great feature idea love it "
@@ -87,11 +90,16 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return elapsed, usage.ru_maxrss / 1024, (out.strip().splitlines() or [""])[-1]
 
 
-def bench(db: str, data: Path, posts: int) -> None:
-    home = Path(tempfile.mkdtemp(prefix=f"careloop-bench-{db}-"))
-    env = {**os.environ, "CARELOOP_HOME": str(home)}
-    env.pop("DATABASE_URL", None)
-    dbname = f"careloop_bench_{os.getpid()}"
+@contextmanager
+def fresh_install(db: str, name: str, keep: Path | None = None, **extra_env: str) -> Iterator[tuple[Path, dict]]:
+    """A migrated careloop in a fresh data folder (or `keep`, left in place) and, for PostgreSQL, a fresh
+    database; yields (data folder, environment for `python -m careloop`), and removes what it made afterwards."""
+    home = keep or Path(tempfile.mkdtemp(prefix=f"careloop-bench-{name}-{db}-"))
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CARELOOP_HOME": str(home), **extra_env}
+    for variable in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CARELOOP_TASKS_IMMEDIATE"):
+        env.pop(variable, None)
+    dbname = f"careloop_bench_{name}_{os.getpid()}"
     if db == "postgres":
         import psycopg
 
@@ -99,11 +107,23 @@ def bench(db: str, data: Path, posts: int) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
             conn.execute(f'CREATE DATABASE "{dbname}"')
         env["DATABASE_URL"] = f"{PG_ADMIN_URL}/{dbname}"
-    careloop = [sys.executable, "-m", "careloop"]
     try:
-        subprocess.run([*careloop, "migrate"], env=env, check=True, capture_output=True)
+        subprocess.run([*CARELOOP, "migrate"], env=env, check=True, capture_output=True)
+        yield home, env
+    finally:
+        if keep is None:
+            shutil.rmtree(home, ignore_errors=True)
+        if db == "postgres":
+            import psycopg
+
+            with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def bench(db: str, data: Path, posts: int) -> None:
+    with fresh_install(db, "ingest") as (_, env):
         for label in ("first import", "same file again"):
-            seconds, peak, summary = run([*careloop, "import", "--quiet", str(data)], env)
+            seconds, peak, summary = run([*CARELOOP, "import", "--quiet", str(data)], env)
             rate = posts / seconds
             if db == "sqlite":
                 verdict = "meets" if rate >= TARGET_POSTS_PER_S and peak < TARGET_PEAK_MB else "MISSES"
@@ -112,13 +132,6 @@ def bench(db: str, data: Path, posts: int) -> None:
                 verdict = "no target on PostgreSQL"
             print(f"{db:<9} {label:<16} {posts:>9,} posts {seconds:8.1f} s {rate:>9,.0f} posts/s "
                   f"peak {peak:7.0f} MB   ({verdict})   [{summary}]", flush=True)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-        if db == "postgres":
-            import psycopg
-
-            with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,6 @@ import time
 from pathlib import Path
 
 TARGET_P95_MS = 150
-PG_ADMIN_URL = os.environ.get("CARELOOP_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 ROOT = Path(__file__).resolve().parent.parent
 QUEUE_URLS = ["/", "/?risk=high", "/?state=new", "/?assignee=none", "/?source=bench-chat", "/?page=3",
               "/?language=en&risk=medium", "/?assignee=me"]
@@ -152,36 +150,15 @@ def child(db: str, cases: int, requests: int) -> None:
 def bench(db: str, data: Path, posts: int, cases: int, requests: int, keep: Path | None = None) -> None:
     """One database: import, lay the cases, measure. With `keep` (SQLite), the data folder is kept there and a
     later run with the same folder measures again without importing."""
-    home = keep or Path(tempfile.mkdtemp(prefix=f"careloop-bench-ui-{db}-"))
-    home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CARELOOP_HOME": str(home), "CARELOOP_ALLOWED_HOSTS": "testserver,localhost"}
-    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CARELOOP_TASKS_IMMEDIATE"):
-        env.pop(name, None)
-    dbname = f"careloop_bench_ui_{os.getpid()}"
-    if db == "postgres":
-        import psycopg
+    from ingest import CARELOOP, fresh_install
 
-        with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
-            conn.execute(f'CREATE DATABASE "{dbname}"')
-        env["DATABASE_URL"] = f"{PG_ADMIN_URL}/{dbname}"
-    careloop = [sys.executable, "-m", "careloop"]
-    try:
-        subprocess.run([*careloop, "migrate"], env=env, check=True, capture_output=True)
+    with fresh_install(db, "ui", keep, CARELOOP_ALLOWED_HOSTS="testserver,localhost") as (home, env):
         if not (keep and (home / "careloop.sqlite3").stat().st_size > 100_000_000):
             started = time.perf_counter()
-            subprocess.run([*careloop, "import", "--quiet", str(data)], env=env, check=True, capture_output=True)
+            subprocess.run([*CARELOOP, "import", "--quiet", str(data)], env=env, check=True, capture_output=True)
             print(f"{db:<9} imported {posts:,} posts in {time.perf_counter() - started:.1f} s", flush=True)
         subprocess.run([sys.executable, __file__, "--child", db, "--cases", str(cases), "--requests",
                         str(requests)], env=env, check=True)
-    finally:
-        if keep is None:
-            shutil.rmtree(home, ignore_errors=True)
-        if db == "postgres":
-            import psycopg
-
-            with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 def main() -> None:
