@@ -18,6 +18,7 @@ Everything is seeded (`SEED`): the same data gives byte-identical model files. S
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -605,11 +606,20 @@ def _meta(version: str, heads: dict[str, dict], files: dict[str, tuple[str, int]
     return meta
 
 
+def content_version(files: dict[str, tuple[str, int]]) -> str:
+    """`fast-YYYY.MM.DD-<8 hex>`: the training date and a digest of the features and the weight files, so two
+    models trained the same day with other features or data never share a version (scores carry the version, and
+    a new version is what makes careloop score posts again)."""
+    digest = hashlib.sha256(json.dumps(DEFAULT_FEATURES, sort_keys=True).encode())
+    for task in sorted(files):
+        digest.update(files[task][0].encode())
+    return f"fast-{date.today():%Y.%m.%d}-{digest.hexdigest()[:8]}"
+
+
 def train_fast(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = print, version: str | None = None) -> dict:
     """Rebuild meta.json + complaint/sentiment/toxicity `.npz` in `out_dir`; returns the quality report."""
     started = time.perf_counter()
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    version = version or f"fast-{date.today():%Y.%m.%d}"
     splits = {"complaint": complaint_splits(data_dir), "sentiment": sentiment_splits(data_dir),
               "toxicity": toxicity_splits(data_dir)}
     de_hand = handlabelled_complaints(data_dir)
@@ -627,7 +637,7 @@ def train_fast(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = prin
         path = out_dir / f"{task}.npz"
         rows = write_npz(path, head["coef"], head["intercept"])
         files[task] = (_sha256(path), rows)
-    meta = _meta(version, heads, files)
+    meta = _meta(version or content_version(files), heads, files)
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     report = _report(meta, heads, out_dir, de_hand)
     report["seconds"] = round(time.perf_counter() - started, 1)

@@ -129,3 +129,66 @@ def test_unreadable_model_folders_say_why(tmp_path):
         FastScorer(tmp_path)
     with pytest.raises(ModelFilesError, match="format 99"):
         FastScorer(_tiny_model(tmp_path, format=99))
+
+
+# ------------------------------------------------------------------------------ the numpy n-gram hasher
+
+POSTS = TEXTS + [
+    "Sooooo GOOD @Bob see https://x.y/z?a=1 #fail 2024 next",
+    "tab\tand\u00a0no-break   spaces, ４２ full-width digits",
+    "a\ud800b a lone surrogate, a NUL \x00 and right-to-left \u202e text",
+    "<script>alert(1)</script><img src=x onerror=alert(2)>",
+    "x" * 50_000,
+]
+
+
+def test_the_hasher_normalises_as_normalise_does():
+    from careloop.listen.fast import NgramHasher
+
+    hasher = NgramHasher(DEFAULT_FEATURES)
+    clean = TEXTS[:6] + POSTS[8:9]
+    points = hasher.points(clean)
+    as_text = "".join(map(chr, points)).split("\n")
+    assert [" ".join(t.split()) for t in as_text] == [" ".join(t.split()) for t in normalise(clean)]
+
+
+def test_hashed_scores_equal_the_sparse_matrix_product():
+    featurizer = Featurizer(DEFAULT_FEATURES)
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal((size, 5)).astype(np.float32) for size in featurizer.sizes]
+    direct = featurizer.product(POSTS, weights)
+    matrix = featurizer.transform(POSTS)
+    assert matrix.shape == (len(POSTS), featurizer.n_features)
+    assert np.allclose(direct, matrix @ np.vstack(weights), atol=1e-4)
+    assert featurizer.product([], weights).shape == (0, 5)
+    for tiny in (["x"], [""], ["ab"], ["", ""]):  # batches shorter than the longest n-gram
+        assert np.allclose(featurizer.product(tiny, weights), featurizer.transform(tiny) @ np.vstack(weights))
+
+
+def test_each_part_has_unit_length_when_nothing_repeats_and_words_hash_alike_anywhere():
+    featurizer = Featurizer(DEFAULT_FEATURES)
+    chars, words = featurizer.transform_parts(["support never answers", "answers never support", ""])
+    assert np.allclose(np.asarray(chars.multiply(chars).sum(axis=1)).ravel(), [1, 1, 0], atol=1e-5)
+    assert np.allclose(np.asarray(words.multiply(words).sum(axis=1)).ravel(), [1, 1, 0], atol=1e-5)
+    # the same three words, in another order: the same unigram columns, different bigram columns
+    first, second = set(words[0].indices), set(words[1].indices)
+    assert len(first) == len(second) == 5 and len(first & second) == 3
+    assert set(chars[0].indices) == set(chars[1].indices)  # character n-grams stay within words
+
+
+def test_hostile_posts_score_to_finite_probabilities(scorer):
+    predicted = scorer.predict(POSTS)
+    for array in (predicted.complaint, predicted.sentiment, predicted.toxicity):
+        assert np.isfinite(array).all()
+
+
+def test_models_trained_with_scikit_learn_hashing_still_load(tmp_path):
+    old_features = {k: v for k, v in DEFAULT_FEATURES.items() if k != "hasher"}
+    featurizer = Featurizer(old_features)
+    assert featurizer.transform(["awful"]).nnz > 0
+    old = {"max_chars": 1000, **{k: v for k, v in old_features.items() if k != "max_chars"}}
+    scorer = FastScorer(_tiny_model(tmp_path, features=old))
+    p = scorer.predict(["fine"])
+    assert p.complaint[0] == pytest.approx(1 / (1 + np.exp(2)), abs=1e-6)
+    with pytest.raises(ModelFilesError, match="unknown feature hasher"):
+        Featurizer({**DEFAULT_FEATURES, "hasher": "something-else"})

@@ -3,13 +3,20 @@
 One `Encoder` per ONNX file of the model folder. Texts are tokenized in one Rust call, sorted by length and run in
 batches of similar length (unsorted batches pad every short post up to the longest one: 35 % slower in the survey),
 then put back in the caller's order.
+
+Cores are used batch by batch, not inside each matrix product: one session with one thread per run, and as many
+batches running at once as there are cores (onnxruntime's `run` is thread-safe and releases the GIL). On 2 cores
+that scored 276–314 posts/s where one run at a time on two threads scored 219–284 (bench/scoring.py's posts):
+short posts make small matrices, and splitting each of them over two threads costs more than it gains.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,8 +95,11 @@ class Encoder:
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.tokens = Tokens(folder, config)
+        self.parallel = max(1, threads or cpu_count())  # batches in flight at once, one core each
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or cpu_count()
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # onnxruntime's fused SkipLayerNormalization kernel took 30 % of the time on this CPU (AMD EPYC, ort 1.32);
@@ -97,6 +107,12 @@ class Encoder:
         self._session = ort.InferenceSession(str(_require(folder / config.onnx, "ONNX encoder")), options,
                                              providers=["CPUExecutionProvider"],
                                              disabled_optimizers=["SkipLayerNormFusion"])
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix=f"careloop-{self.config.name}")
+            return self._pool
 
     def _windows(self, ids: list[list[int]]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
         """Model inputs (with bos/eos), the text each came from, and its weight in that text's average."""
@@ -136,7 +152,8 @@ class Encoder:
             return out
         rows, owner, weight = self._windows(self.tokens(texts))
         pooled = np.empty((len(rows), hidden), dtype=np.float32)
-        for batch in self._batches([len(r) for r in rows]):
+
+        def run(batch: np.ndarray) -> None:
             width = max(len(rows[j]) for j in batch)
             ids = np.full((len(batch), width), self.config.pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -144,6 +161,13 @@ class Encoder:
                 ids[r, :len(rows[j])] = rows[j]
                 mask[r, :len(rows[j])] = 1
             pooled[batch] = self._session.run(["pooled"], {"input_ids": ids, "attention_mask": mask})[0]
+
+        batches = self._batches([len(r) for r in rows])
+        if self.parallel > 1 and len(batches) > 1:
+            list(self._executor().map(run, batches))  # list(): wait for all, and raise the first error
+        else:
+            for batch in batches:
+                run(batch)
         np.add.at(out, owner, pooled * weight[:, None])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
