@@ -273,6 +273,9 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
     for label, figures in report["per_class"].items():
         click.echo(f"  {label:<14} precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
                    f"F1 {figures['f1']:.3f}  support {figures['support']}")
+    if report.get("in_training"):
+        click.echo(f"warning: {report['in_training']} of these {report['n']} conversations trained the model, so these "
+                   "figures flatter it; docs/model-card.md gives the cross-validated ones", err=True)
 
 
 @main.command(short_help="Rebuild the scoring models from labelled data.")

@@ -13,6 +13,8 @@ from careloop.listen.derailment import (
     Turn,
     accurate_embedder,
     conversation_features,
+    conversation_hash,
+    evaluate_file,
     feature_names,
     forecast,
     forecast_many,
@@ -136,6 +138,7 @@ def test_eval_derailment_prints_the_documented_json(cli, tmp_path):
     assert {"n", "accuracy", "f1", "fpr", "macro_f1", "macro_precision", "macro_recall", "per_class",
             "posts_per_s"} <= set(report)
     assert report["n"] == 3 and 0 <= report["accuracy"] <= 1 and 0 <= report["fpr"] <= 1
+    assert report["in_training"] == 0  # none of these conversations is in the shipped model's training data
     assert report["f1"] == report["per_class"]["derail"]["f1"]
     bad = write(tmp_path / "texts.jsonl", [{"text": "a post", "label": "toxic"}])
     result = cli("eval", "derailment", str(bad), "--json")
@@ -155,11 +158,15 @@ def test_training_writes_a_model_that_loads_and_reports_its_protocol(tmp_path):
     write(data / "en-cga-wiki-sample.train.jsonl", rows[:20])
     report = train_derailment(tmp_path / "data", tmp_path / "out", echo=lambda _: None, version="test",
                               embed=letters)
-    assert report["cv_cmv"]["n"] == 60 and report["heldout_wiki"]["n"] == 20
+    assert report["cv_cmv"]["n"] == 60 and report["cmv_only_on_wiki"]["n"] == 20
     assert report["cv_cmv"]["accuracy"] > 0.8 and report["embedding"]["cv_cmv"]["accuracy"] > 0.8
-    assert report["embedding"]["heldout_wiki"]["n"] == 20
+    assert report["embedding"]["cmv_only_on_wiki"]["n"] == 20
+    cv = report["embedding"]["cv_wiki_with_cmv"]
+    assert cv["n"] == 20 and len(cv["runs"]) == 3
+    assert cv["accuracy_range"][0] <= cv["accuracy"] <= cv["accuracy_range"][1]
     model = load_model(tmp_path / "out")
-    assert model.version == "test" and "held out" in model.spec["report"]["protocol"]
+    assert model.version == "test" and "10-fold CV" in model.spec["report"]["protocol"]
+    assert model.spec["trained_on"] == ["en-cga-cmv.train.jsonl", "en-cga-wiki-sample.train.jsonl"]
     embedded = model.with_embedding()
     assert embedded is not None and embedded.version == "test+e5" and len(embedded.coef) == len(feature_names()) + 28
     probs = forecast_many([POLITE, HOSTILE], model, embed=letters)
@@ -168,17 +175,34 @@ def test_training_writes_a_model_that_loads_and_reports_its_protocol(tmp_path):
     assert "embedding" not in readable_only and load_model(tmp_path / "plain").with_embedding() is None
 
 
+def test_evaluation_says_how_many_conversations_the_model_was_trained_on(tmp_path):
+    data = tmp_path / "data" / "derailment"
+    data.mkdir(parents=True)
+    rows = [conversation("derail" if n % 2 else "civil", HOSTILE if n % 2 else POLITE[: 1 + n % 4], n)
+            for n in range(40)]
+    write(data / "en-cga-cmv.train.jsonl", rows)
+    train_derailment(tmp_path / "data", tmp_path / "out", echo=lambda _: None, embed=None)
+    assert conversation_hash(HOSTILE) in load_model(tmp_path / "out").spec["training_hashes"]
+    unseen = [Turn("A fresh question about the sources?", "x"), Turn("Here they are, thanks for asking.", "y")]
+    path = write(tmp_path / "mixed.jsonl", [conversation("derail", HOSTILE, 1), conversation("civil", POLITE[:1], 2),
+                                             conversation("civil", unseen, 3)])
+    assert evaluate_file(path, model_dir=tmp_path / "out")["in_training"] == 2
+
+
+@pytest.mark.django_db
 @pytest.mark.skipif(not SHARED.exists(), reason="the shared Conversations Gone Awry files are not here")
-def test_the_shipped_figures_are_what_the_model_does_on_the_held_out_wikipedia_sample():
-    conversations = load_conversations(SHARED / "en-cga-wiki-sample.train.jsonl")
-    model = load_model()
-    gold = np.array([c.label == "derail" for c in conversations])
-    probs = forecast_many([c.turns for c in conversations], model, embed=None)
-    assert np.mean((probs >= model.threshold) == gold) == pytest.approx(
-        model.spec["report"]["heldout_wiki"]["accuracy"], abs=1e-3)
-    embed = accurate_embedder()
-    if embed is not None:
-        embedded = model.with_embedding()
-        probs = forecast_many([c.turns for c in conversations], embedded, embed=embed)
-        assert np.mean((probs >= embedded.threshold) == gold) == pytest.approx(
-            model.spec["report"]["embedding"]["heldout_wiki"]["accuracy"], abs=2e-3)
+def test_careloop_eval_warns_when_the_file_trained_the_model(cli):
+    result = cli("eval", "derailment", str(SHARED / "en-cga-wiki-sample.train.jsonl"), "--profile", "fast")
+    assert result.exit_code == 0, result.output
+    assert "500 of these 500 conversations trained the model" in result.stderr
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="the shared Conversations Gone Awry files are not here")
+def test_the_shipped_model_knows_it_was_trained_on_the_wikipedia_sample():
+    report = evaluate_file(SHARED / "en-cga-wiki-sample.train.jsonl", profile="fast")
+    assert report["n"] == report["in_training"] == 500
+    spec = load_model().spec
+    assert spec["trained_on"] == ["en-cga-cmv.train.jsonl", "en-cga-wiki-sample.train.jsonl"]
+    for part in (spec["report"], spec["report"].get("embedding", spec["report"])):
+        assert part["cmv_only_on_wiki"]["n"] == part["cv_wiki_with_cmv"]["n"] == 500
+        assert len(part["cv_wiki_with_cmv"]["runs"]) == 3
