@@ -20,8 +20,9 @@ Why this shape:
   conversations of a file the model was trained on (`in_training`), so a contaminated measurement says so.
 * How it does on Wikipedia conversations it has not seen (`model.json`'s report, rebuilt by `careloop train
   --profile derailment`): stratified 10-fold CV on the Wikipedia sample with CMV in every training fold, three fold
-  splits: accuracy 0.588 (0.584–0.592), F1 0.546, FPR 0.32 with the e5 model; 0.537 (F1 0.363, FPR 0.19) with the
-  readable features alone. Trained on CMV only and measured on the whole sample: 0.564 / 0.522. CRAFT: 0.664.
+  splits: accuracy 0.577 (0.576–0.578), F1 0.503, FPR 0.27 with the e5 model (11-layer encoder; 0.588 with 12);
+  0.537 (F1 0.363, FPR 0.19) with the readable features alone. Trained on CMV only and measured on the whole
+  sample: 0.564 / 0.522. CRAFT: 0.664.
 * When the accurate profile is installed, the model also reads what the latest two turns say: the mean of their
   multilingual-e5 sentence embeddings (384 numbers, from the accurate scorer), next to the readable features.
   Without the accurate profile the forecast falls back to the readable features alone, with a model fitted on them

@@ -208,7 +208,10 @@ def test_the_built_model_tells_a_complaint_from_thanks_in_english_and_german(acc
     ])
     assert p.complaint[0] > 0.5 > p.complaint[1]
     assert p.complaint[2] > 0.5 > p.complaint[3]
-    assert list(p.sentiment.argmax(1)) == [0, 2, 0, 2]
+    assert [int(i) for i in p.sentiment.argmax(1)[[0, 1, 3]]] == [0, 2, 2]
+    # Known miss, in the model card: since the encoder stops after 11 layers (accurate-20261124-2ac8e695) this German
+    # complaint reads neutral (0.57) before negative (0.39); it must at least never read positive.
+    assert p.sentiment[2, 0] > 0.3 > p.sentiment[2, 2]
 
 
 @needs_model
@@ -227,3 +230,14 @@ def test_a_models_dir_without_the_profile_is_a_clear_error(settings, tmp_path):
         score(["hello"], profile="fast")
     with pytest.raises(ScoringUnavailable, match="accurate profile cannot run here"):
         score(["hello"], profile="accurate")
+
+
+def test_the_served_encoder_stops_after_the_configured_layers():
+    weights = tiny_weights(layers=3)
+    cut = build.served(weights, 2)
+    assert cut.layers == 2 and not any(name.startswith("l2.") for name in cut.tensors)
+    assert all(np.array_equal(cut.tensors[k], weights.tensors[k]) for k in cut.tensors)
+    assert build.served(weights, None) is weights and build.served(weights, 5) is weights
+    ids = np.array([[0, 5, 7, 2]])
+    mask = np.ones_like(ids)
+    assert not np.allclose(build.reference_pooled(cut, ids, mask), build.reference_pooled(weights, ids, mask))

@@ -29,11 +29,12 @@ def shipped_meta(shipped: Path = SHIPPED_DIR) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def save_top(weights, frozen_layers: int, shipped: Path) -> Path:
-    """The fine-tuned layers (frozen_layers..last) as float16: what careloop ships of the encoder."""
+def save_top(weights, frozen_layers: int, shipped: Path, below: int | None = None) -> Path:
+    """The fine-tuned layers (frozen_layers up to `below`, default the last) as float16: what careloop ships."""
     shipped.mkdir(parents=True, exist_ok=True)
+    below = below or weights.layers
     arrays = {name: value.astype(np.float16) for name, value in weights.tensors.items()
-              if name.startswith("l") and int(name[1:].split(".")[0]) >= frozen_layers}
+              if name.startswith("l") and frozen_layers <= int(name[1:].split(".")[0]) < below}
     path = shipped / TOP_FILE
     np.savez_compressed(path, **arrays)
     return path
@@ -94,7 +95,9 @@ def assemble(model_dir: Path, shipped: Path = SHIPPED_DIR, echo: Callable[[str],
         except (ImportError, FileNotFoundError) as exc:
             raise ImportError(f"{NEEDS} ({exc})") from exc
         write_e5_files(e5, work)
-        export_encoder(overlay_top(e5.weights, shipped), work, "e5", keep_fp32=True)
+        from careloop.listen.accurate.build import served
+
+        export_encoder(served(overlay_top(e5.weights, shipped), meta.get("layers")), work, "e5", keep_fp32=True)
         quantize_int8(work / "e5.fp32.onnx", work / "e5.onnx", keep_fp32=meta.get("kept_fp32", []))
         (work / "e5.fp32.onnx").unlink()
         shutil.copy2(shipped / HEADS_FILE, work / HEADS_FILE)
