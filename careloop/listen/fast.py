@@ -102,21 +102,25 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 
 class _Powers:
-    """PRIME**i and PRIME**-i modulo 2**64 for i < n, grown on demand (the word hash needs one per position)."""
+    """PRIME**i and PRIME**-i modulo 2**64 for i < n, grown on demand (the word hash needs one per position).
+
+    Both arrays are replaced together as one tuple, so a scorer shared by threads never pairs a new one with an old.
+    """
 
     def __init__(self) -> None:
-        self.up = np.ones(1, dtype=np.uint64)
-        self.down = np.ones(1, dtype=np.uint64)
+        self._arrays = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
     def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) < n:
-            size = max(n, 2 * len(self.up))
+        up, down = self._arrays
+        if len(up) < n:
+            size = max(n, 2 * len(up))
             with np.errstate(over="ignore"):
-                self.up, self.down = (  # 1, b, b**2, ... for b = PRIME and its inverse
+                up, down = (  # 1, b, b**2, ... for b = PRIME and its inverse
                     np.cumprod(np.concatenate((np.ones(1, np.uint64), np.full(size - 1, b, dtype=np.uint64))),
                                dtype=np.uint64)
                     for b in (_PRIME, _PRIME_INVERSE))
-        return self.up[:n], self.down[:n]
+            self._arrays = (up, down)
+        return up[:n], down[:n]
 
 
 @dataclass
