@@ -14,9 +14,8 @@ from careloop.api.tokens import create_token
 from careloop.cases import state
 from careloop.cases.models import Case, CaseEvent, OutboxMessage
 from careloop.community.models import Member, Post, Source, Thread
-from careloop.connectors import base
 from careloop.web.roles import Role, set_role
-from tests.cases.recording import KIND, RecordingConnector
+from tests.cases.recording import KIND, RecordingConnector, registered
 
 ROLES = ("admin", "manager", "agent", "viewer")
 
@@ -38,11 +37,8 @@ class Api:
 @pytest.fixture
 def recording() -> Iterator[type[RecordingConnector]]:
     """The community's source sends through a connector that records what it was asked to send."""
-    RecordingConnector.reset()
-    base.register(KIND, RecordingConnector)
-    yield RecordingConnector
-    base.unregister(KIND)
-    RecordingConnector.reset()
+    with registered() as connector:
+        yield connector
 
 
 @pytest.fixture

@@ -9,17 +9,13 @@ from django.contrib.auth import get_user_model
 
 from careloop.cases import state
 from careloop.community.models import Member, Post, Source, Thread
-from careloop.connectors import base
-from tests.cases.recording import KIND, RecordingConnector
+from tests.cases.recording import KIND, registered
 
 
 @pytest.fixture
 def recording():
-    RecordingConnector.reset()
-    base.register(KIND, RecordingConnector)
-    yield RecordingConnector
-    base.unregister(KIND)
-    RecordingConnector.reset()
+    with registered() as connector:
+        yield connector
 
 
 @pytest.fixture

@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from careloop.connectors import base
 from careloop.connectors.base import (
     POST_PUBLIC,
     READ_PRIVATE,
@@ -89,3 +92,15 @@ class ForgetfulConnector(RecordingConnector):
 
     def find_sent(self, idempotency_key: str) -> SendResult | None:
         return None
+
+
+@contextmanager
+def registered() -> Iterator[type[RecordingConnector]]:
+    """RecordingConnector registered for KIND, empty, for the duration (the fixtures of tests/cases, api and web)."""
+    RecordingConnector.reset()
+    base.register(KIND, RecordingConnector)
+    try:
+        yield RecordingConnector
+    finally:
+        base.unregister(KIND)
+        RecordingConnector.reset()

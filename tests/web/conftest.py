@@ -69,12 +69,8 @@ def community(db) -> dict:
 def recording(community):
     """The community's source sends through a connector that records what it was asked to send."""
     from careloop.community.models import Source
-    from careloop.connectors import base
-    from tests.cases.recording import KIND, RecordingConnector
+    from tests.cases.recording import KIND, registered
 
-    RecordingConnector.reset()
-    base.register(KIND, RecordingConnector)
-    Source.objects.filter(name="forum").update(kind=KIND)
-    yield RecordingConnector
-    base.unregister(KIND)
-    RecordingConnector.reset()
+    with registered() as connector:
+        Source.objects.filter(name="forum").update(kind=KIND)
+        yield connector
