@@ -34,6 +34,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -44,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from careloop.listen.evaluation import EvalFileError
+from careloop.listen.evaluation import EvalFileError, json_object
 
 FORMAT = 1
 LABELS = ("derail", "civil")
@@ -341,12 +342,7 @@ def load_conversations(path: Path | str) -> list[Conversation]:
                 if not line.strip():
                     continue
                 where = f"{path}:{number}"
-                try:
-                    obj = json.loads(line)
-                except ValueError as exc:
-                    raise EvalFileError(f"{where}: not valid JSON ({exc.msg}); {expected}") from None
-                if not isinstance(obj, dict):
-                    raise EvalFileError(f"{where}: a JSON {type(obj).__name__}, not an object; {expected}")
+                obj = json_object(where, line, expected)
                 utterances = obj.get("utterances")
                 if not isinstance(utterances, list) or not utterances:
                     raise EvalFileError(f'{where}: "utterances" is missing, empty or not a list; {expected}')
@@ -414,8 +410,6 @@ EMBEDDING_C_GRID = (0.0003, 0.001, 0.003)
 def conversation_hash(turns: Sequence[Turn]) -> str:
     """A short fingerprint of a conversation's texts (first 8 hex of sha1): model.json lists those it was trained
     on, so `careloop eval derailment` can say how many conversations of a file the model has seen."""
-    import hashlib
-
     return hashlib.sha1("\n".join(t.text for t in turns).encode("utf-8")).hexdigest()[:8]
 
 

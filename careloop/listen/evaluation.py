@@ -31,16 +31,22 @@ def _task_labels(task: str) -> tuple[str, ...]:
     return TASK_LABELS[task]
 
 
-def _parse_line(path: Path, number: int, line: str, labels: tuple[str, ...]) -> tuple[str, str]:
-    """One line as (text, label), or an EvalFileError that names the file, the line and what was expected."""
-    where = f"{path}:{number}"
-    expected = f'expected a JSON object {{"text": "...", "label": {" | ".join(labels)}}}'
+def json_object(where: str, line: str, expected: str) -> dict:
+    """A JSON-lines line as an object, or an EvalFileError naming `where` (file:line) and what was `expected`."""
     try:
         obj = json.loads(line)
     except ValueError as exc:
         raise EvalFileError(f"{where}: not valid JSON ({exc.msg}); {expected}") from None
     if not isinstance(obj, dict):
         raise EvalFileError(f"{where}: a JSON {type(obj).__name__}, not an object; {expected}")
+    return obj
+
+
+def _parse_line(path: Path, number: int, line: str, labels: tuple[str, ...]) -> tuple[str, str]:
+    """One line as (text, label), or an EvalFileError that names the file, the line and what was expected."""
+    where = f"{path}:{number}"
+    expected = f'expected a JSON object {{"text": "...", "label": {" | ".join(labels)}}}'
+    obj = json_object(where, line, expected)
     text, label = obj.get("text"), obj.get("label")
     if not isinstance(text, str):
         raise EvalFileError(f'{where}: "text" is missing or not a string; {expected}')
