@@ -55,16 +55,21 @@ class ModelFilesError(RuntimeError):
     """The model folder is missing, incomplete, corrupt or of a format this code does not read."""
 
 
+def _marked(texts: Sequence[str], max_chars: int) -> str:
+    """The batch as one lower-cased string, a line per text: URLs → `_url_`, @user → `_user_`, `#` dropped."""
+    joined = "\n".join(t[:max_chars].replace("\n", " ") for t in texts).lower()
+    joined = _URL.sub(" _url_ ", joined)
+    joined = _USER.sub(" _user_ ", joined)
+    return _HASH.sub("", joined)
+
+
 def normalise(texts: Sequence[str], max_chars: int = 1000) -> list[str]:
     """Lower-case; URLs → `_url_`, @user → `_user_`; drop `#`; squash letters repeated 3+ times; digits → 0.
 
     Works on the whole batch joined by newlines: one regex pass per rule, not one per text, which matters at
     10,000+ texts a second. Long texts are cut to `max_chars` (the start of a post carries its tone).
     """
-    joined = "\n".join(t[:max_chars].replace("\n", " ") for t in texts).lower()
-    joined = _URL.sub(" _url_ ", joined)
-    joined = _USER.sub(" _user_ ", joined)
-    joined = _HASH.sub("", joined)
+    joined = _marked(texts, max_chars)
     joined = _REPEAT.sub(r"\1\1", joined)
     joined = _DIGIT.sub("0", joined)
     joined = _SPACE.sub(" ", joined)
@@ -189,10 +194,7 @@ class NgramHasher:
         Case, links, @users and `#` by regular expressions over the whole batch; digits, whitespace and letters
         repeated three or more times by table look-ups on the code points (the costly part of `normalise()`).
         """
-        joined = " " + " \n ".join(t[:self.max_chars].replace("\n", " ") for t in texts).lower() + " "
-        joined = _URL.sub(" _url_ ", joined)
-        joined = _USER.sub(" _user_ ", joined)
-        joined = _HASH.sub("", joined)
+        joined = " " + _marked(texts, self.max_chars).replace("\n", " \n ") + " "
         word, mapped = _character_tables()
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         third = (points[2:] == points[1:-1]) & (points[1:-1] == points[:-2]) & word[points[2:]]
