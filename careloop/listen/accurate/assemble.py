@@ -31,10 +31,12 @@ def shipped_meta(shipped: Path = SHIPPED_DIR) -> dict | None:
 
 def save_top(weights, frozen_layers: int, shipped: Path, below: int | None = None) -> Path:
     """The fine-tuned layers (frozen_layers up to `below`, default the last) as float16: what careloop ships."""
+    from careloop.listen.accurate.build import layer_of
+
     shipped.mkdir(parents=True, exist_ok=True)
     below = below or weights.layers
     arrays = {name: value.astype(np.float16) for name, value in weights.tensors.items()
-              if name.startswith("l") and frozen_layers <= int(name[1:].split(".")[0]) < below}
+              if layer_of(name) is not None and frozen_layers <= layer_of(name) < below}
     path = shipped / TOP_FILE
     np.savez_compressed(path, **arrays)
     return path
@@ -80,6 +82,7 @@ def assemble(model_dir: Path, shipped: Path = SHIPPED_DIR, echo: Callable[[str],
                 package_file,
                 quantize_int8,
                 read_e5s1,
+                served,
                 write_e5_files,
             )
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -95,8 +98,6 @@ def assemble(model_dir: Path, shipped: Path = SHIPPED_DIR, echo: Callable[[str],
         except (ImportError, FileNotFoundError) as exc:
             raise ImportError(f"{NEEDS} ({exc})") from exc
         write_e5_files(e5, work)
-        from careloop.listen.accurate.build import served
-
         export_encoder(served(overlay_top(e5.weights, shipped), meta.get("layers")), work, "e5", keep_fp32=True)
         quantize_int8(work / "e5.fp32.onnx", work / "e5.onnx", keep_fp32=meta.get("kept_fp32", []))
         (work / "e5.fp32.onnx").unlink()

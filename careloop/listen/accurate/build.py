@@ -598,14 +598,18 @@ class FineTune:
     served_layers: int = 11
 
 
+def layer_of(name: str) -> int | None:
+    """The encoder layer a tensor belongs to ("l7.fi.w" → 7), None for the embeddings."""
+    head = name.split(".")[0]
+    return int(head[1:]) if head[:1] == "l" and head[1:].isdigit() else None
+
+
 def served(weights: EncoderWeights, layers: int | None) -> EncoderWeights:
     """The encoder cut after `layers` layers (None or more than it has: all of them)."""
     if not layers or layers >= weights.layers:
         return weights
     return EncoderWeights(hidden=weights.hidden, layers=layers, heads=weights.heads, eps=weights.eps,
-                          tensors={k: v for k, v in weights.tensors.items()
-                                   if not (k.startswith("l") and k[1:].split(".")[0].isdigit()
-                                           and int(k[1:].split(".")[0]) >= layers)})
+                          tensors={k: v for k, v in weights.tensors.items() if (layer_of(k) or 0) < layers})
 
 
 FEATURE_SCALE = float(np.sqrt(384))  # heads see the L2-normalised embedding × √hidden: unit-variance-ish features
