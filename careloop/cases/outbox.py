@@ -252,9 +252,19 @@ def send_due(*, now: datetime | None = None, limit: int = 200) -> int:
     return sum(1 for message_id in ids if deliver(message_id, now=now) is not None)
 
 
+def may_retry(message: OutboxMessage) -> bool:
+    """Only a failed or unsure message can be put back in the queue."""
+    return message.status in (Status.FAILED, Status.UNSURE)
+
+
+def may_cancel(message: OutboxMessage) -> bool:
+    """A message can be stopped until a worker has it (sending), is sent, or is stopped already."""
+    return message.status not in (Status.SENT, Status.SENDING, Status.CANCELLED)
+
+
 def retry(message: OutboxMessage, actor=None) -> OutboxMessage:
     """A manager's retry of a failed or unsure message: back in the queue, sent by the next worker."""
-    if message.status not in (Status.FAILED, Status.UNSURE):
+    if not may_retry(message):
         raise ValueError(f"outbox message {message.pk} is {message.status}; only failed or unsure ones can be retried")
     now = clock.now()
     with transaction.atomic():
@@ -269,7 +279,7 @@ def retry(message: OutboxMessage, actor=None) -> OutboxMessage:
 
 def cancel(message: OutboxMessage, actor=None) -> OutboxMessage:
     """Never send this message (e.g. the member was reached another way)."""
-    if message.status in (Status.SENT, Status.SENDING):
+    if not may_cancel(message):
         raise ValueError(f"outbox message {message.pk} is {message.status}; it cannot be cancelled")
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(status=Status.CANCELLED)

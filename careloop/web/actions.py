@@ -80,6 +80,16 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     if do == "dismiss":
         _call("act", "dismiss", case, user, data.get("reason", ""))
         return _("Case dismissed.")
+    if do in ("retry_message", "cancel_message"):
+        message = case.outbox.filter(pk=int(data["message"])).first() \
+            if (data.get("message") or "").isdigit() else None
+        if message is None:
+            raise StepFailed(_("That message is not on this case."))
+        if do == "retry_message":
+            _call("outbox", "retry", message, user)
+            return _("The message is queued again.")
+        _call("outbox", "cancel", message, user)
+        return _("The message will not be sent.")
     if do == "reply":
         if not text:
             raise StepFailed(_("Paste the member's reply first."))

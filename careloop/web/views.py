@@ -94,6 +94,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "teams": Team.objects.all(),
         "loop": {name: st.loop_module(name) is not None for name in ("reach_out", "act", "follow_up", "tone")},
         "checklist": _checklist(c),
+        "messages_out": _messages_out(c),
         "draft": request.GET.get("draft", ""),
     }
     template = request.GET.get("template")
@@ -101,6 +102,16 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         context["draft"] = st.draft(c, template, request.user)
         context["chosen_template"] = template
     return render(request, "web/case.html", context)
+
+
+def _messages_out(c: Case) -> list:
+    """The case's outbox, oldest first, each with what the manager may still do about it."""
+    from careloop.cases import outbox
+
+    out = list(c.outbox.order_by("created_at", "id"))
+    for m in out:
+        m.may_retry, m.may_cancel = outbox.may_retry(m), outbox.may_cancel(m)
+    return out
 
 
 def _checklist(c: Case) -> list[dict]:
@@ -132,6 +143,8 @@ CASE_ACTIONS = {  # form "do" value -> (role action, case-loop module, what it d
     "link": Action.WORK,
     "done": Action.WORK,
     "dismiss": Action.WORK,
+    "retry_message": Action.SEND,
+    "cancel_message": Action.SEND,
     "reply": Action.WORK,
     "judge": Action.WORK,
 }

@@ -128,3 +128,50 @@ def test_the_manager_decides_when_the_reply_came_another_way(login, community, r
     assert "the closing message is on its way" in page
     case = Case.objects.get(pk=case.pk)
     assert case.state == CaseState.RESOLVED and case.satisfaction == 4
+
+
+def test_a_failed_message_is_shown_and_retried_or_stopped_from_the_page(login, community, recording):
+    from careloop.cases.reach_out import reach_out
+    from careloop.connectors.base import PermanentFailure
+
+    client = login("manager")
+    case = community["billing"]
+    reach_out(case, client.user, "Hi Anna, sorry about the double charge. Can we talk?", "dm")
+    recording.failures.append(PermanentFailure("the member does not accept direct messages"))
+    assert outbox.send_due() == 1
+    message = case.outbox.get()
+    assert message.status == "failed"
+
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    card = page[page.index('id="outbox"'):page.index('id="timeline"')]
+    assert "Outreach" in card and "failed" in card and "does not accept direct messages" in card
+    assert 'value="retry_message"' in card and 'value="cancel_message"' in card
+    assert login("viewer").post(f"/cases/{case.pk}/step", {"do": "retry_message", "message": message.pk}
+                                ).status_code == 403  # a viewer may not send
+
+    page = client.post(f"/cases/{case.pk}/step", {"do": "retry_message", "message": message.pk},
+                       follow=True).content.decode()
+    assert "The message is queued again." in page
+    assert outbox.send_due() == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and recording.sent[-1].body.startswith("Hi Anna, sorry about the double charge")
+    card = (page := client.get(f"/cases/{case.pk}/").content.decode())[page.index('id="outbox"'):]
+    assert 'value="retry_message"' not in card.split('id="timeline"')[0]  # nothing left to do about it
+
+    page = client.post(f"/cases/{case.pk}/step", {"do": "retry_message", "message": message.pk},
+                       follow=True).content.decode()
+    assert "only failed or unsure ones can be retried" in page  # a stale page says why, and sends nothing twice
+    assert len(recording.sent) == 1
+
+    reach_out_again = client.post(f"/cases/{case.pk}/step", {"do": "reach_out", "text": "One more thing, Anna.",
+                                                             "channel": "dm"}, follow=True)
+    assert reach_out_again.status_code == 200
+    queued = case.outbox.exclude(pk=message.pk).get()
+    page = client.post(f"/cases/{case.pk}/step", {"do": "cancel_message", "message": queued.pk},
+                       follow=True).content.decode()
+    assert "The message will not be sent." in page
+    assert outbox.send_due() == 0 and len(recording.sent) == 1
+    assert client.post(f"/cases/{case.pk}/step", {"do": "cancel_message", "message": "99999"},
+                       follow=True).content.decode().count("That message is not on this case.") == 1
+    actions = [e.details.get("what") for e in CaseEvent.objects.filter(case=case, kind="action")]
+    assert "retry_message" in actions and "cancel_message" in actions

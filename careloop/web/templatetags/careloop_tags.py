@@ -50,6 +50,29 @@ EVENT_LABELS = {
 }
 
 
+MESSAGE_LABELS = {  # an outbox message's purpose and status, as the case page lists them
+    "outreach": pgettext_lazy("message", "Outreach"),
+    "public_note": pgettext_lazy("message", "Public note"),
+    "call_offer": pgettext_lazy("message", "Call offer"),
+    "follow_up": pgettext_lazy("message", "Follow-up"),
+    "reminder": pgettext_lazy("message", "Reminder"),
+    "closing": pgettext_lazy("message", "Closing message"),
+    "warning": pgettext_lazy("message", "Warning"),
+    "queued": pgettext_lazy("message", "queued"),
+    "sending": pgettext_lazy("message", "sending"),
+    "sent": pgettext_lazy("message", "sent"),
+    "failed": pgettext_lazy("message", "failed"),
+    "unsure": pgettext_lazy("message", "unsure: check on the platform before retrying"),
+    "cancelled": pgettext_lazy("message", "cancelled"),
+}
+
+
+@register.filter
+def message_label(value: str) -> str:
+    """An outbox message's purpose or status in the reader's language."""
+    return str(MESSAGE_LABELS.get(value, value.replace("_", " ")))
+
+
 @register.filter
 def state_label(value: str) -> str:
     """A case state in the reader's language."""
