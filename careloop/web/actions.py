@@ -42,7 +42,12 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     if do == "reach_out":
         channel = data.get("channel") or case.channel or "dm"
         if case.state in (CaseState.NEW, CaseState.REACHING_OUT):
-            _call("reach_out", "reach_out", case, user, text, channel)
+            note = (data.get("public_note") or "").strip() if data.get("post_public") == "yes" else ""
+            if data.get("post_public") == "yes" and not note:
+                raise StepFailed(_("The note for the thread is empty; write it or untick the box."))
+            _call("reach_out", "reach_out", case, user, text, channel, public_note=note or None)
+            if note:
+                return _("Message and note for the thread queued for sending.")
         else:
             _call("reach_out", "send_private_message", case, user, text, channel=channel)
         return _("Message queued for sending.")

@@ -131,6 +131,16 @@ def templates_for(language: str) -> list[str]:
     return [name for name in module.NAMES if name in found.get(lang, found.get("en", {}))]
 
 
+def can_post_publicly(case: Case) -> bool:
+    """Whether the case's platform lets careloop reply in the thread (the public note beside the first message)."""
+    from careloop.connectors.base import POST_PUBLIC, ConnectorError, connector_for
+
+    try:
+        return POST_PUBLIC in connector_for(case.source).capabilities
+    except ConnectorError:
+        return False
+
+
 def draft(case: Case, template: str, user: Any) -> str:
     """The template filled in for this case by the case loop (a call offer leaves the time to fill in)."""
     reach_out = loop_module("reach_out")

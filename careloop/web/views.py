@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from careloop.cases.models import OPEN_STATES, Case
+from careloop.cases.models import OPEN_STATES, Case, CaseState
 from careloop.community.models import Member, Post, Source, Thread
 from careloop.health.models import latest_heartbeat
 from careloop.health.status import health_status
@@ -97,6 +97,8 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "messages_out": _messages_out(c),
         "draft": request.GET.get("draft", ""),
     }
+    if c.state == CaseState.NEW and "public_note" in context["templates"] and st.can_post_publicly(c):
+        context["public_note"] = st.draft(c, "public_note", request.user)
     template = request.GET.get("template")
     if template and template in context["templates"]:
         context["draft"] = st.draft(c, template, request.user)

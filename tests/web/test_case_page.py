@@ -175,3 +175,23 @@ def test_a_failed_message_is_shown_and_retried_or_stopped_from_the_page(login, c
                        follow=True).content.decode().count("That message is not on this case.") == 1
     actions = [e.details.get("what") for e in CaseEvent.objects.filter(case=case, kind="action")]
     assert "retry_message" in actions and "cancel_message" in actions
+
+
+def test_the_first_message_can_come_with_a_note_in_the_thread(login, community, recording):
+    client = login("manager")
+    case = community["billing"]
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="post_public"' in page and "We&#x27;ve sent you a private message" in page  # the template, filled
+    assert '<input type="checkbox" name="post_public" value="yes" id="post-public">' in page  # opt-in: unticked
+    step = f"/cases/{case.pk}/step"
+    page = client.post(step, {"do": "reach_out", "text": "Hi Anna, can we talk?", "channel": "dm",
+                              "post_public": "yes", "public_note": "  "}, follow=True).content.decode()
+    assert "The note for the thread is empty" in page and not case.outbox.exists()
+    page = client.post(step, {"do": "reach_out", "text": "Hi Anna, can we talk?", "channel": "dm",
+                              "post_public": "yes", "public_note": "Thanks Anna, we have written to you."},
+                       follow=True).content.decode()
+    assert "Message and note for the thread queued for sending." in page
+    assert outbox.send_due() == 2
+    kinds = sorted((m.kind, m.body) for m in recording.sent)
+    assert kinds == [("private", "Hi Anna, can we talk?"), ("public_reply", "Thanks Anna, we have written to you.")]
+    assert 'name="post_public"' not in client.get(f"/cases/{case.pk}/").content.decode()  # only with the first one
