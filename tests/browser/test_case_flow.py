@@ -12,7 +12,7 @@ from careloop.cases import outbox
 from careloop.cases.follow_up import read_replies
 from careloop.cases.models import Case, CaseState
 from careloop.community.models import Source
-from careloop.connectors.base import PrivateReply
+from careloop.connectors.base import PermanentFailure, PrivateReply
 from careloop.web.roles import set_role
 from tests.browser.conftest import screenshot, sign_in
 
@@ -73,6 +73,38 @@ def test_from_the_queue_to_a_resolved_case(page, live_server, community, recordi
     assert Case.objects.get(pk=case.pk).state == CaseState.RESOLVED
     assert page.dialogs == []
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+
+
+def test_a_message_that_failed_is_retried_from_the_case_page(page, live_server, community, recording):
+    manager = User.objects.create_user("maria", "maria@example.org", "a-long-password")
+    set_role(manager, "manager")
+    case = community["billing"]
+    sign_in(page, live_server, "maria")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+
+    # the first message, with the note in the thread ticked; the platform refuses the private message
+    page.fill("#message", "Hi Anna, I am sorry about the double charge. Could you tell me more?")
+    assert "sent you a private message" in page.input_value("textarea[name=public_note]")
+    page.check("#post-public")
+    recording.failures.append(PermanentFailure("the member does not accept direct messages"))
+    page.click("#outreach button[type=submit]")
+    page.locator(".messages", has_text="Message and note for the thread queued for sending.").wait_for()
+    outbox.send_due()
+    page.reload()
+    failed = page.locator(".outbox-list .message.failed")
+    assert "does not accept direct messages" in failed.inner_text()
+    assert page.locator(".outbox-list .message.sent", has_text="Public note").count() == 1
+    failed.scroll_into_view_if_needed()
+    screenshot(page, "case-messages")
+
+    failed.locator("button[value=retry_message]").click()
+    page.locator(".messages", has_text="The message is queued again.").wait_for()
+    outbox.send_due()
+    page.reload()
+    assert page.locator(".outbox-list .message.sent").count() == 2
+    assert page.locator(".outbox-list button").count() == 0
+    assert sorted(m.kind for m in recording.sent) == ["private", "public_reply"]
+    assert page.dialogs == [] and not page.console_errors, page.console_errors
 
 
 def test_dashboard_draws_its_charts_offline(page, live_server, community):
