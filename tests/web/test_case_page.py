@@ -20,6 +20,7 @@ def test_the_story_marks_the_complaint_and_groups_the_me_toos(login, community):
     assert "Same here, two charges on my card." in html and "me too!!" in html
     assert "a complaint about a double charge" in html  # the reasons
     assert "risk 55 %" in html
+    assert "<dd>a complaint about a double charge</dd>" in html  # the opening event's reasons, in words
 
 
 def test_the_member_card(login, community):

@@ -50,7 +50,11 @@ EVENT_LABELS = {
 }
 
 
-MESSAGE_LABELS = {  # an outbox message's purpose and status, as the case page lists them
+MESSAGE_LABELS = {  # an outbox message's purpose, channel and status, as the case page lists them
+    "dm": pgettext_lazy("message", "private message"),
+    "email": pgettext_lazy("message", "e-mail"),
+    "call": pgettext_lazy("message", "call offer"),
+    "public": pgettext_lazy("message", "in the thread"),
     "outreach": pgettext_lazy("message", "Outreach"),
     "public_note": pgettext_lazy("message", "Public note"),
     "call_offer": pgettext_lazy("message", "Call offer"),
@@ -69,7 +73,7 @@ MESSAGE_LABELS = {  # an outbox message's purpose and status, as the case page l
 
 @register.filter
 def message_label(value: str) -> str:
-    """An outbox message's purpose or status in the reader's language."""
+    """An outbox message's purpose, channel or status in the reader's language."""
     return str(MESSAGE_LABELS.get(value, value.replace("_", " ")))
 
 
@@ -82,6 +86,16 @@ def state_label(value: str) -> str:
 @register.filter
 def event_label(value: str) -> str:
     return str(EVENT_LABELS.get(value, value.replace("_", " ")))
+
+
+@register.filter
+def detail(value: object) -> str:
+    """One value of a timeline event's details in words: a list as "a; b", a reason as its text."""
+    if isinstance(value, dict):
+        return str(value.get("text") or ", ".join(f"{k}: {v}" for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return "; ".join(detail(v) for v in value)
+    return "" if value is None else str(value)
 
 
 @register.filter
