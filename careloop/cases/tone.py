@@ -110,6 +110,16 @@ RULES: list[Rule] = [
         r"honey", r"sweetie", r"sweetheart", r"kiddo",
     ], "It draws a line between \"us\" and the member, or talks down to them.",
         "Stand on the member's side: \"I'll find out who can help with this.\""),
+    _r("dismissive", "en", [
+        r"(?:this|that|it|your \w+) (?:is|was|'s|sounds) (?:(?:just|a bit|really|frankly|honestly|pretty) )?"
+        r"(?:ridiculous|absurd|pointless|silly|petty|nonsense|trivial|laughable|childish|drama)",
+        r"(?:a |this |that )?(?:ridiculous|silly|petty|pointless|trivial|childish) (?:thing|complaint|post|"
+        r"question|request|issue|rant)", r"(?:such|this|that|what) (?:kind of )?(?:nonsense|drama|rubbish|"
+        r"garbage|a rant)",
+        r"(?:waste|wasting|wasted) (?:of )?(?:my|our|everyone'?s) time", r"not worth (?:my|our|the) time",
+        r"(?:stop|quit) (?:spamming|ranting|trolling|posting)", r"grow up", r"get a life", r"get a grip",
+    ], "It belittles the member's concern; people who feel brushed off come back louder.",
+        "Take the concern seriously: \"Thanks for flagging this — here's what I found.\""),
     # ---------------------------------------------------------------- German
     _r("blame", "de", [
         r"(?:du bist|sie sind|bist du|sind sie) selbst schuld", r"selber schuld", r"selbst schuld",
@@ -165,6 +175,15 @@ RULES: list[Rule] = [
         r"(?:das ist )?(?:deine|ihre) letzte warnung", r"schätzchen",
     ], "Das zieht eine Linie zwischen \"uns\" und dem Mitglied oder redet von oben herab.",
         "Auf der Seite des Mitglieds stehen: \"Ich finde heraus, wer dabei helfen kann.\""),
+    _r("dismissive", "de", [
+        r"(?:das|dies|es) (?:ist|war|klingt) (?:(?:doch|ja|echt|wirklich|einfach|total|ziemlich) )*"
+        r"(?:lächerlich|albern|kindisch|unsinn|quatsch|blödsinn|kleinkariert|kinderkram|ein witz)",
+        r"(?:so ein|so einen|was für ein|solche[rsn]?) (?:unsinn|quatsch|blödsinn|theater|drama|kinderkram|"
+        r"gejammer|geheule)", r"lächerlich\w*",
+        r"(?:verschwende|verschwendest|verschwendet) (?:unsere|meine) zeit", r"zeitverschwendung",
+        r"(?:hör|hört) (?:auf|doch auf) (?:zu spammen|zu trollen|rumzuspammen)", r"werd(?:e|et)? erwachsen",
+    ], "Das tut das Anliegen des Mitglieds als nichtig ab; wer sich abgewimmelt fühlt, wird lauter.",
+        "Das Anliegen ernst nehmen: \"Danke für den Hinweis — das habe ich herausgefunden: …\""),
     # ---------------------------------------------------------------- any language
     Rule("shouting_punctuation", "", re.compile(r"[!?]*(?:!{2,}|\?{2,}|\?!|!\?)[!?]*"),
          "Several exclamation or question marks read as shouting or exasperation.",

@@ -61,3 +61,22 @@ def test_capitals_are_shouting_but_acronyms_are_not():
 def test_absolutes_about_the_person_but_not_reassurance():
     assert [f.rule for f in check_tone("You always ignore the rules.")] == ["absolute"]
     assert check_tone("You never have to set this up again, and you can always ask me.") == []
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Honestly this is a ridiculous thing to complain about.", "en"),
+    ("Your post is pointless, just stop.", "en"),
+    ("Stop spamming the forum with the same nonsense.", "en"),
+    ("We don't have time for this kind of drama.", "en"),
+    ("Das ist doch lächerlich, darüber beschwert sich sonst keiner.", "de"),
+    ("Hör auf zu spammen, das ist Zeitverschwendung.", "de"),
+])
+def test_brushing_the_concern_off_is_flagged(text, language):
+    assert "dismissive" in {f.rule for f in check_tone(text, language)}
+
+
+def test_siding_with_the_member_is_not_dismissive():
+    for text, language in [("Being charged twice is not a small thing, and I'm sorry it happened.", "en"),
+                           ("Thanks for your time, Anna — the fix is live.", "en"),
+                           ("Zweimal abgebucht zu werden ist ärgerlich, das tut mir leid.", "de")]:
+        assert not check_tone(text, language), text
