@@ -21,6 +21,7 @@ from careloop.listen.derailment import (
     load_conversations,
     load_model,
     train_derailment,
+    wikipedia_training,
 )
 from careloop.listen.evaluation import EvalFileError
 from tests.listen.accurate_model import needs_model
@@ -173,6 +174,14 @@ def test_training_writes_a_model_that_loads_and_reports_its_protocol(tmp_path):
     assert probs[1] > probs[0]
     readable_only = train_derailment(tmp_path / "data", tmp_path / "plain", echo=lambda _: None, embed=None)
     assert "embedding" not in readable_only and load_model(tmp_path / "plain").with_embedding() is None
+
+    # a fuller Wikipedia split dropped in beside the sample is read too, without counting the sample twice
+    fuller = rows[10:20] + [conversation("civil", [Turn(f"a conversation only the full split has, #{n}")], n)
+                            for n in (100, 101)]
+    write(data / "en-cga-wiki.train.jsonl", fuller)
+    wiki, files = wikipedia_training(tmp_path / "data")
+    assert files == ["en-cga-wiki-sample.train.jsonl", "en-cga-wiki.train.jsonl"]
+    assert [c.id for c in wiki] == [f"c{n}" for n in range(20)] + ["c100", "c101"]
 
 
 def test_evaluation_says_how_many_conversations_the_model_was_trained_on(tmp_path):
