@@ -252,24 +252,33 @@ def send_due(*, now: datetime | None = None, limit: int = 200) -> int:
     return sum(1 for message_id in ids if deliver(message_id, now=now) is not None)
 
 
+RETRYABLE = (Status.FAILED, Status.UNSURE)  # a person may put these back in the queue
+UNSTOPPABLE = (Status.SENDING, Status.SENT, Status.CANCELLED)  # a worker has it, it is out, or it is stopped
+
+
 def may_retry(message: OutboxMessage) -> bool:
     """Only a failed or unsure message can be put back in the queue."""
-    return message.status in (Status.FAILED, Status.UNSURE)
+    return message.status in RETRYABLE
 
 
 def may_cancel(message: OutboxMessage) -> bool:
     """A message can be stopped until a worker has it (sending), is sent, or is stopped already."""
-    return message.status not in (Status.SENT, Status.SENDING, Status.CANCELLED)
+    return message.status not in UNSTOPPABLE
 
 
 def retry(message: OutboxMessage, actor=None) -> OutboxMessage:
-    """A manager's retry of a failed or unsure message: back in the queue, sent by the next worker."""
-    if not may_retry(message):
-        raise ValueError(f"outbox message {message.pk} is {message.status}; only failed or unsure ones can be retried")
+    """A manager's retry of a failed or unsure message: back in the queue, sent by the next worker.
+
+    The change is conditional on the row's status in the database, so a page that is out of date (another
+    manager retried it already) gets an error instead of queueing the message twice."""
     now = clock.now()
     with transaction.atomic():
-        OutboxMessage.objects.filter(pk=message.pk).update(status=Status.QUEUED, next_attempt_at=now, attempts=0,
-                                                           claimed_by="", claimed_at=None)
+        changed = OutboxMessage.objects.filter(pk=message.pk, status__in=RETRYABLE).update(
+            status=Status.QUEUED, next_attempt_at=now, attempts=0, claimed_by="", claimed_at=None)
+        if not changed:
+            message.refresh_from_db()
+            raise ValueError(f"outbox message {message.pk} is {message.status}; only failed or unsure ones can be "
+                             "retried")
         state.record(message.case, CaseEvent.Kind.ACTION, actor, what="retry_message", outbox=message.pk,
                      purpose=message.purpose)
         transaction.on_commit(lambda: _dispatch(message.pk))
@@ -278,11 +287,14 @@ def retry(message: OutboxMessage, actor=None) -> OutboxMessage:
 
 
 def cancel(message: OutboxMessage, actor=None) -> OutboxMessage:
-    """Never send this message (e.g. the member was reached another way)."""
-    if not may_cancel(message):
-        raise ValueError(f"outbox message {message.pk} is {message.status}; it cannot be cancelled")
+    """Never send this message (e.g. the member was reached another way). Conditional in the database like
+    `retry()`: a message a worker claimed a moment ago is not marked cancelled while it goes out."""
     with transaction.atomic():
-        OutboxMessage.objects.filter(pk=message.pk).update(status=Status.CANCELLED)
+        changed = OutboxMessage.objects.filter(pk=message.pk).exclude(status__in=UNSTOPPABLE).update(
+            status=Status.CANCELLED)
+        if not changed:
+            message.refresh_from_db()
+            raise ValueError(f"outbox message {message.pk} is {message.status}; it cannot be cancelled")
         state.record(message.case, CaseEvent.Kind.ACTION, actor, what="cancel_message", outbox=message.pk,
                      purpose=message.purpose)
     message.refresh_from_db()

@@ -117,3 +117,25 @@ def test_where_the_platform_cannot_tell_careloop_does_not_guess(queued, case):
 def test_only_failed_messages_are_retried(queued):
     with pytest.raises(ValueError, match="only failed or unsure ones"):
         outbox.retry(queued)
+
+
+def test_a_stale_copy_never_retries_or_cancels_what_changed_meanwhile(queued, recording, case):
+    # two managers look at the same failed message; the first retries it and a worker sends it
+    OutboxMessage.objects.filter(pk=queued.pk).update(status=Status.FAILED)
+    stale = OutboxMessage.objects.get(pk=queued.pk)
+    outbox.retry(OutboxMessage.objects.get(pk=queued.pk))
+    assert outbox.send_due() == 1 and len(recording.sent) == 1
+    with pytest.raises(ValueError, match="is sent; only failed or unsure ones"):
+        outbox.retry(stale)  # the second one's page still says "failed"
+    with pytest.raises(ValueError, match="is sent; it cannot be cancelled"):
+        outbox.cancel(stale)
+    assert OutboxMessage.objects.get(pk=queued.pk).status == Status.SENT and len(recording.sent) == 1
+    # a worker claims a queued message between the page and the click: it is not marked cancelled under it
+    second = outbox.enqueue(case, purpose="follow_up", body="How is it now?", channel="dm", recipient="@m:x")
+    page_copy = OutboxMessage.objects.get(pk=second.pk)
+    OutboxMessage.objects.filter(pk=second.pk).update(status=Status.SENDING, claimed_by="worker:1",
+                                                      claimed_at=timezone.now())
+    with pytest.raises(ValueError, match="is sending; it cannot be cancelled"):
+        outbox.cancel(page_copy)
+    assert OutboxMessage.objects.get(pk=second.pk).status == Status.SENDING
+    assert not CaseEvent.objects.filter(case=case, details__what="cancel_message").exists()
