@@ -146,6 +146,9 @@ def render(name: str, language: str | None = None, *, text: str | None = None, *
     filled = {p: "" for p in PLACEHOLDERS}
     filled.update({k: str(v) for k, v in values.items() if v is not None})
     filled["quote"] = shorten(filled["quote"])
+    for key, value in filled.items():  # "Thanks, Daniel D.." → "Thanks, Daniel D.": the value ends the sentence
+        if value.endswith((".", "!", "?", "…")):
+            text = text.replace("{" + key + "}.", "{" + key + "}")
     return Rendered(name=name, language=lang, text=text.format_map(filled).strip())
 
 

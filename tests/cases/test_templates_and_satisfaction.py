@@ -45,6 +45,13 @@ def test_an_unknown_placeholder_is_named(settings):
         render("closing", "en", text="Bye {member_name")
 
 
+def test_a_name_that_ends_the_sentence_is_not_followed_by_a_second_full_stop():
+    assert render("public_note", "en", member_name="Daniel D.").text.startswith("Thanks for raising this, Daniel D. We")
+    assert render("public_note", "en", member_name="Daniel").text.startswith("Thanks for raising this, Daniel. We")
+    assert render("public_note", "en", text="Hi {member_name}. {member_name}, thanks.",
+                  member_name="Jo!").text == "Hi Jo! Jo!, thanks."  # only a full stop right after the value goes
+
+
 def test_long_posts_are_quoted_short():
     text = render("outreach", "en", quote="word " * 200).text
     assert "…" in text and len(text) < 600
