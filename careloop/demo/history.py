@@ -29,6 +29,7 @@ from careloop.connectors.base import PrivateReply
 TEAM = (("mara", "Mara", "Lindqvist"), ("jonas", "Jonas", "Becker"), ("priya", "Priya", "Raman"))
 NOT_PICKED_UP = timedelta(days=4)  # cases this young are mostly still new when the demo starts
 PICKED_UP_RECENT = 0.35  # ... except this share of them
+NEVER_PICKED_UP = timedelta(hours=48)  # and these always are: the newcomer's first cases to reach out on
 OLD = timedelta(days=30)  # older cases mostly went all the way round; younger ones are mostly still open
 
 ANSWERS = {
@@ -109,7 +110,8 @@ class _Replay:
     def plan(self, case: Case) -> None:
         rng = random.Random(f"{self.seed}-{case.post.external_id if case.post else case.pk}")
         opened = case.opened_at
-        if self.end - opened < NOT_PICKED_UP and rng.random() > PICKED_UP_RECENT:
+        age = self.end - opened
+        if age < NEVER_PICKED_UP or (age < NOT_PICKED_UP and rng.random() > PICKED_UP_RECENT):
             return  # not picked up yet: the queue's newest cases
         manager = rng.choice(self.team)
         progress = (opened - self.start) / (self.end - self.start)  # the team gets quicker over the 60 days

@@ -39,8 +39,11 @@ def reset_folder(folder: Path) -> None:
     shutil.rmtree(folder)
 
 
-def seed_demo(folder: Path, echo: Callable[[str], None] = print) -> Login:
-    """Generate and import the demo community into the (migrated) database of `folder`, unless it is there."""
+def seed_demo(folder: Path, echo: Callable[[str], None] = print, end: datetime | None = None) -> Login:
+    """Generate and import the demo community into the (migrated) database of `folder`, unless it is there.
+
+    The community's 60 days end at `end` (default: this hour, so a newcomer's demo is current); tests pass a
+    fixed `end`, because what the replay leaves open depends on the weekday and hour it ends at."""
     from django.contrib.auth import get_user_model
 
     from careloop.cases.models import OPEN_STATES, Case
@@ -60,7 +63,7 @@ def seed_demo(folder: Path, echo: Callable[[str], None] = print) -> Login:
     from careloop.demo.generate import generate
 
     echo("Generating the demo community (first start only)…")
-    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    end = end or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     posts, truth = generate(seed=DEMO_SEED, end=end)
     importer = Importer(source_defaults=SOURCES)
     importer.feed(("demo", number, post) for number, post in enumerate(posts, start=1))
