@@ -1,5 +1,8 @@
 """The queue: open cases in the order they need someone — risk, time waiting, overdue follow-ups.
 
+With the state filter on "closed" (or one closed state) it lists what the team finished instead, most recently
+closed first: the record to look back on.
+
 Urgency is one number the database sorts by, so a page of 50 out of 50,000 open cases is one query:
 
     urgency = risk (0..1, unknown counts as 0.3)
@@ -26,13 +29,15 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from careloop.cases.models import OPEN_STATES, AffectedMember, Case
+from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState
 from careloop.community.models import Post, Source
 
 UNKNOWN_RISK = 0.3
 RISK_LEVELS = {"high": 0.7, "medium": 0.4}
 TOPIC_CHARS = 60
 WAITING_STEPS = ((timedelta(hours=24), 0.4), (timedelta(hours=6), 0.2), (timedelta(hours=1), 0.1))
+CLOSED = "closed"  # the state filter's value for every closed state
+CLOSED_STATES = tuple(s for s in CaseState if s not in OPEN_STATES)
 
 
 @dataclass
@@ -50,6 +55,11 @@ class QueueFilters:
     def as_query(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}
 
+    @property
+    def closed(self) -> bool:
+        """The filter asks for finished cases (all of them, or one closed state), not the queue."""
+        return self.state == CLOSED or self.state in CLOSED_STATES
+
 
 def urgency(now: datetime) -> CombinedExpression:
     """The urgency expression (see the module docstring). It reads only the case's own columns, so sorting
@@ -65,9 +75,10 @@ def urgency(now: datetime) -> CombinedExpression:
 
 
 def matching(filters: QueueFilters, user) -> QuerySet[Case]:
-    """Open cases matching the filters, unordered."""
-    qs = Case.objects.filter(state__in=OPEN_STATES)
-    if filters.state and filters.state in OPEN_STATES:
+    """Open cases matching the filters (closed ones when the filter asks for them), unordered."""
+    states = CLOSED_STATES if filters.closed else OPEN_STATES
+    qs = Case.objects.filter(state__in=states)
+    if filters.state in states:
         qs = qs.filter(state=filters.state)
     if filters.source:
         source = Source.objects.filter(name=filters.source).values_list("id", flat=True).first()
@@ -86,8 +97,11 @@ def matching(filters: QueueFilters, user) -> QuerySet[Case]:
 
 
 def open_cases(filters: QueueFilters, user, now: datetime | None = None) -> QuerySet[Case]:
-    """Ids of the matching open cases, most urgent first (what the queue pages through)."""
+    """Ids of the matching open cases, most urgent first (what the queue pages through); closed ones, when the
+    filter asks for them, most recently closed first."""
     now = now or timezone.now()
+    if filters.closed:
+        return matching(filters, user).order_by("-closed_at", "-id").values_list("id", flat=True)
     return (matching(filters, user).annotate(urgency=urgency(now)).order_by("-urgency", "opened_at", "id")
             .values_list("id", flat=True))
 
@@ -141,7 +155,9 @@ def reason_in_words(case: Case, now: datetime | None = None) -> str:
         agree = case.affected.filter(role=AffectedMember.Role.AFFECTED).count()
     if agree:
         parts.append(ngettext("%(n)d member agrees", "%(n)d members agree", agree) % {"n": agree})
-    if case.overdue_at:
+    if not case.is_open:
+        parts.append(closed_in_words(case))
+    elif case.overdue_at:
         parts.append(_("overdue: %(why)s") % {"why": case.overdue_reason} if case.overdue_reason else _("overdue"))
     elif case.follow_up_due_at and case.follow_up_due_at < now:
         parts.append(_("follow-up overdue by %(t)s") % {"t": hours(now - case.follow_up_due_at)})
@@ -150,6 +166,18 @@ def reason_in_words(case: Case, now: datetime | None = None) -> str:
     elif case.follow_up_due_at:
         parts.append(_("follow-up due in %(t)s") % {"t": hours(case.follow_up_due_at - now)})
     return ", ".join(parts)
+
+
+def closed_in_words(case: Case) -> str:
+    """'resolved after 3 days, rated 5 of 5' / 'dismissed after 6 h': how a closed case ended."""
+    took = hours((case.closed_at or case.updated_at) - case.opened_at)
+    if case.state == CaseState.RESOLVED:
+        if case.satisfaction:
+            return _("resolved after %(t)s, rated %(n)d of 5") % {"t": took, "n": case.satisfaction}
+        return _("resolved after %(t)s") % {"t": took}
+    if case.state == CaseState.MODERATED:
+        return _("handed to moderation after %(t)s") % {"t": took}
+    return _("dismissed after %(t)s") % {"t": took}
 
 
 def waiting_since(case: Case) -> datetime:

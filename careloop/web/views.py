@@ -39,7 +39,8 @@ def _common(request: HttpRequest) -> dict:
 # ------------------------------------------------------------------------------------------------ queue
 @require(Action.VIEW)
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open cases, most urgent first, with the reason in words; the rows refresh themselves (HTMX)."""
+    """Open cases, most urgent first, with the reason in words; the rows refresh themselves (HTMX). The state filter
+    also reaches the closed cases, most recently closed first."""
     filters = q.QueueFilters.from_query(request.GET)
     now = timezone.now()
     page, cases = q.queue_page(filters, request.user, request.GET.get("page"), CASES_PER_PAGE, now)
@@ -51,6 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         _common(request),
         sources=Source.objects.order_by("name"),
         states=[(s.value, s.label) for s in OPEN_STATES],
+        closed_states=[(s.value, s.label) for s in q.CLOSED_STATES],
         assignees=_teammates(),
         languages=cache.get_or_set("careloop-case-languages", _case_languages, 300),
     )

@@ -36,6 +36,26 @@ def test_closed_cases_leave_the_queue(login, community):
     assert "complaint about login" not in html and "1 open case" in html
 
 
+def test_the_closed_cases_most_recently_closed_first(login, community):
+    client = login("manager")
+    billing, login_case = community["billing"], community["login"]
+    now = timezone.now()
+    Case.objects.filter(pk=billing.pk).update(state="resolved", satisfaction=5, opened_at=now - timedelta(hours=7),
+                                              closed_at=now - timedelta(hours=1))
+    Case.objects.filter(pk=login_case.pk).update(state="dismissed", closed_at=now - timedelta(minutes=5))
+    assert "Nothing needs you right now" in client.get("/").content.decode()
+    html = client.get("/?state=closed").content.decode()
+    assert "What the team closed" in html and "2 closed cases" in html
+    assert html.index("complaint about login") < html.index("complaint about billing")  # newest first
+    assert "complaint about billing, 2 members agree, resolved after 6 h, rated 5 of 5" in html
+    assert "dismissed after 29 h" in html
+    only = client.get("/?state=resolved").content.decode()
+    assert "1 closed case" in only and "complaint about login" not in only
+    assert '<option value="closed" selected>' in html
+    none = client.get("/?state=closed&language=xx").content.decode()
+    assert "No closed cases match" in none
+
+
 def test_filters(login, community):
     client = login("manager")
     billing = community["billing"]
