@@ -90,10 +90,11 @@ def _weekly_hours(chart_id: str, title: str, pairs, start: datetime, now: dateti
         weeks[_week(end if by_end else begin, start)].append((end - begin).total_seconds() / 3600)
     n_weeks = (now - start).days // 7 + 1
     return {
-        "id": chart_id, "type": "bar", "title": title,
+        "id": chart_id, "type": "bar", "title": title, "count_label": _("cases"),
         "labels": [(start + timedelta(weeks=w)).date().isoformat() for w in range(n_weeks)],
         "datasets": [{"label": _("hours"), "data": [round(median(weeks[w]), 1) if weeks[w] else None
-                                                     for w in range(n_weeks)]}],
+                                                     for w in range(n_weeks)],
+                      "counts": [len(weeks[w]) for w in range(n_weeks)]}],
     }
 
 
@@ -116,9 +117,11 @@ def _satisfaction(start: datetime, now: datetime) -> dict[str, Any]:
     n_weeks = (now - start).days // 7 + 1
     return {
         "id": "satisfaction", "type": "line", "title": _("Satisfied members (rating 4 or 5), by week"),
+        "count_label": _("ratings"),
         "labels": [(start + timedelta(weeks=w)).date().isoformat() for w in range(n_weeks)],
         "datasets": [{"label": "%", "data": [round(100 * sum(r >= 4 for r in weeks[w]) / len(weeks[w]))
-                                             if weeks[w] else None for w in range(n_weeks)]}],
+                                             if weeks[w] else None for w in range(n_weeks)],
+                      "counts": [len(weeks[w]) for w in range(n_weeks)]}],
     }
 
 

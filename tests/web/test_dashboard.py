@@ -31,6 +31,8 @@ def test_cases_over_time_and_loops_and_satisfaction(community):
     assert sum(cases["datasets"][1]["data"]) == 2 and sum(cases["datasets"][2]["data"]) == 1
     assert result["loops"]["labels"] == ["0", "1"] and result["loops"]["datasets"][0]["data"] == [0, 1]
     assert 100 in result["satisfaction"]["datasets"][0]["data"]
+    week = result["satisfaction"]["datasets"][0]["data"].index(100)  # and what the share stands on, for its tooltip
+    assert result["satisfaction"]["datasets"][0]["counts"][week] == 1 and result["satisfaction"]["count_label"]
     assert 3.0 in result["first-contact"]["datasets"][0]["data"]  # contact 3 h after the case opened
     assert max(result["members"]["datasets"][0]["data"]) >= 1
 

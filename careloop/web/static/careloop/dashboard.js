@@ -10,12 +10,17 @@
     var datasets = spec.datasets.map(function (d, i) {
       var colour = palette[i % palette.length];
       return { label: d.label, data: d.data, borderColor: colour, backgroundColor: colour + (spec.type === "bar" ? "cc" : "33"),
-               spanGaps: true, tension: 0.25, pointRadius: 0, borderWidth: 2 };
+               spanGaps: true, tension: 0.25, pointRadius: d.counts ? 3 : 0, borderWidth: 2 };
     });
     new window.Chart(canvas, {
       type: spec.type, data: { labels: spec.labels, datasets: datasets },
       options: { animation: false, responsive: true, maintainAspectRatio: false,
-                 plugins: { legend: { display: datasets.length > 1, position: "bottom" } },
+                 plugins: { legend: { display: datasets.length > 1, position: "bottom" },
+                            // a weekly median or share says how many it stands on ("ratings: 2")
+                            tooltip: { callbacks: { afterLabel: function (ctx) {
+                              var counts = spec.datasets[ctx.datasetIndex].counts;
+                              return counts ? spec.count_label + ": " + counts[ctx.dataIndex] : "";
+                            } } } },
                  scales: { x: { ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true } } }
     });
   });
