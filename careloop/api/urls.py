@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/<int:case_id>/mark-done", views.mark_done, name="mark_done"),
     path("cases/<int:case_id>/member-reply", views.member_reply, name="member_reply"),
     path("cases/<int:case_id>/dismiss", views.dismiss, name="dismiss"),
+    path("cases/<int:case_id>/messages/<int:message_id>/retry", views.retry_message, name="retry_message"),
+    path("cases/<int:case_id>/messages/<int:message_id>/cancel", views.cancel_message, name="cancel_message"),
     path("score", views.score, name="score"),
     re_path(r"^(?P<rest>.*)$", views.not_found),  # anything else under /api/: a JSON 404, not the web UI's page
 ]

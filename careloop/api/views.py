@@ -273,6 +273,34 @@ def dismiss(request: HttpRequest, case_id: int) -> JsonResponse:
     return _after(c, event=serialize.event(event))
 
 
+def _message_step(request: HttpRequest, case_id: int, message_id: int, what: str) -> JsonResponse:
+    """Retry or stop one of the case's outbox messages; 409 when its status no longer allows it."""
+    from careloop.cases import outbox
+
+    c, _ = _step(request, case_id, Action.SEND, {})
+    message = c.outbox.filter(pk=message_id).first() if message_id <= MAX_ID else None
+    if message is None:
+        raise ApiError(404, f"case {c.pk} has no message {message_id}")
+    try:
+        with transaction.atomic():
+            message = getattr(outbox, what)(message, request.user)
+    except ValueError as exc:  # failed/unsure only for a retry; not once a worker has it, for a cancel
+        raise ApiError(409, str(exc)) from None
+    return _after(c, message=serialize.message(message))
+
+
+@endpoint(("POST",), Action.SEND)
+def retry_message(request: HttpRequest, case_id: int, message_id: int) -> JsonResponse:
+    """A failed or unsure message back in the queue (after the cause is fixed, or the platform checked)."""
+    return _message_step(request, case_id, message_id, "retry")
+
+
+@endpoint(("POST",), Action.SEND)
+def cancel_message(request: HttpRequest, case_id: int, message_id: int) -> JsonResponse:
+    """Never send this message (the member was reached another way)."""
+    return _message_step(request, case_id, message_id, "cancel")
+
+
 # ------------------------------------------------------------------------------------------------ score
 @endpoint(("POST",))
 def score(request: HttpRequest) -> JsonResponse:

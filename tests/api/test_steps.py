@@ -131,3 +131,32 @@ def test_reach_out_by_email_uses_the_members_address(api, community, recording, 
     assert [(m.recipient, m.subject, m.body) for m in recording.sent] == [("eve@example.org", "Your login",
                                                                            "Hello Eve")]
     assert CaseEvent.objects.filter(case=case, kind="message_out").count() == 1
+
+
+def test_a_failed_message_is_retried_or_stopped_through_the_api(api, community, recording):
+    from careloop.connectors.base import PermanentFailure
+
+    client = api("manager")
+    case = community["billing"]
+    url = f"/api/cases/{case.pk}"
+    message_id = client.post(f"{url}/reach-out", {"body": "Hi Anna, can we talk?"}).json()["message"]["id"]
+    recording.failures.append(PermanentFailure("the member does not accept direct messages"))
+    assert outbox.send_due() == 1
+    shown = client.get(url).json()["messages"][0]
+    assert shown["status"] == "failed" and "does not accept direct messages" in shown["last_error"]
+
+    assert api("viewer").post(f"{url}/messages/{message_id}/retry").status_code == 403
+    assert client.post(f"{url}/messages/99999/retry").status_code == 404
+    retried = client.post(f"{url}/messages/{message_id}/retry")
+    assert retried.status_code == 200 and retried.json()["message"]["status"] == "queued"
+    assert outbox.send_due() == 1 and [m.body for m in recording.sent] == ["Hi Anna, can we talk?"]
+    again = client.post(f"{url}/messages/{message_id}/retry")
+    assert again.status_code == 409 and "only failed or unsure" in again.json()["error"]
+    assert client.post(f"{url}/messages/{message_id}/cancel").status_code == 409  # it is out: nothing to stop
+
+    second = client.post(f"{url}/reach-out", {"body": "One more thing."}).json()["message"]["id"]
+    stopped = client.post(f"{url}/messages/{second}/cancel")
+    assert stopped.status_code == 200 and stopped.json()["message"]["status"] == "cancelled"
+    assert outbox.send_due() == 0 and len(recording.sent) == 1
+    kinds = [e["details"].get("what") for e in client.get(url).json()["events"] if e["kind"] == "action"]
+    assert "retry_message" in kinds and "cancel_message" in kinds
