@@ -76,21 +76,32 @@ def wake() -> None:
                f"errors {woken.errors}, messages handled {sent}")
 
 
-@case_group.command("retry")
-@click.argument("message_id", type=int)
-def retry(message_id: int) -> None:
-    """Put a failed or unsure outbox message back in the queue."""
+def _outbox_step(message_id: int, what: str):
+    """outbox.retry / outbox.cancel on one message, with its refusals as clear errors."""
     _setup()
     from careloop.cases import outbox
     from careloop.cases.models import OutboxMessage
 
     try:
-        message = outbox.retry(OutboxMessage.objects.get(pk=message_id))
+        return getattr(outbox, what)(OutboxMessage.objects.get(pk=message_id))
     except OutboxMessage.DoesNotExist:
         raise click.ClickException(f"there is no outbox message {message_id}") from None
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"outbox {message.pk} queued again")
+
+
+@case_group.command("retry")
+@click.argument("message_id", type=int)
+def retry(message_id: int) -> None:
+    """Put a failed or unsure outbox message back in the queue (`careloop case show` lists them)."""
+    click.echo(f"outbox {_outbox_step(message_id, 'retry').pk} queued again")
+
+
+@case_group.command("cancel")
+@click.argument("message_id", type=int)
+def cancel(message_id: int) -> None:
+    """Never send an outbox message that has not gone out (the member was reached another way)."""
+    click.echo(f"outbox {_outbox_step(message_id, 'cancel').pk} will not be sent")
 
 
 @case_group.command("templates")

@@ -25,6 +25,11 @@ def test_list_show_retry(cli, case, manager, recording):
     assert cli("case", "retry", str(message_id)).output == f"outbox {message_id} queued again\n"
     assert "messages handled 1" in cli("case", "wake").output
     assert len(recording.sent) == 1
+    refused = cli("case", "cancel", str(message_id))
+    assert refused.exit_code == 1 and "is sent; it cannot be cancelled" in refused.output
+    later = reach_out.send_private_message(case, manager, "One more thing.")
+    assert cli("case", "cancel", str(later.pk)).output == f"outbox {later.pk} will not be sent\n"
+    assert "messages handled 0" in cli("case", "wake").output and len(recording.sent) == 1
 
 
 def test_unknown_case_and_template_check(cli, settings):
