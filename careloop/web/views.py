@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -186,9 +186,19 @@ def member(request: HttpRequest, member_id: int) -> HttpResponse:
 # ------------------------------------------------------------------------------------------------ threads
 @require(Action.VIEW)
 def threads(request: HttpRequest) -> HttpResponse:
-    """All threads, most recently active first, with a filter by source and a search in titles."""
+    """All threads, most recently active first, with a filter by source and a search in titles; each with its
+    open cases and the riskiest of them (a hot thread is visible at a glance)."""
     opening = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("text")[:1]
-    qs = Thread.objects.select_related("source").annotate(opening=Subquery(opening)).order_by("-last_post_at", "-id")
+    open_cases = Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES).order_by()
+    riskiest = open_cases.order_by(F("risk").desc(nulls_last=True), "id")
+    qs = Thread.objects.select_related("source").annotate(
+        opening=Subquery(opening),
+        open_cases=Subquery(open_cases.values("thread").annotate(n=Count("id")).values("n")[:1]),
+        top_case=Subquery(riskiest.values("id")[:1]),
+        top_risk=Subquery(riskiest.values("risk")[:1]),
+    ).order_by("-last_post_at", "-id")
+    if request.GET.get("open") == "1":
+        qs = qs.filter(cases__state__in=OPEN_STATES).distinct()
     source = request.GET.get("source", "")
     query = request.GET.get("q", "").strip()
     if source:
@@ -196,8 +206,10 @@ def threads(request: HttpRequest) -> HttpResponse:
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(channel__icontains=query))
     page = Paginator(qs, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    for t in page.object_list:
+        t.level = q.risk_level(t.top_risk)
     context = {**_common(request), "page": page, "sources": Source.objects.order_by("name"), "source": source,
-               "query": query}
+               "query": query, "only_open": request.GET.get("open") == "1"}
     return render(request, "web/threads.html", context)
 
 

@@ -59,6 +59,26 @@ def test_search_and_source_filter(manager):
     assert "Login trouble" in only_chat and "Billing question" not in only_chat
 
 
+def test_a_thread_with_open_cases_links_its_riskiest(manager):
+    from careloop.cases.models import Case
+    from careloop.cases.state import open_case
+    from careloop.community.models import Post
+
+    load(post(1, thread="hot", title="Charged twice", author="a"), post(2, thread="hot", parent="1", author="b"),
+         post(3, thread="calm", title="Nice photos"))
+    first, second = Post.objects.get(external_id="1"), Post.objects.get(external_id="2")
+    low = open_case(source=first.source, member=first.author, post=first, risk=0.2)
+    high = open_case(source=second.source, member=second.author, post=second, risk=0.8)
+    html = manager.get("/threads/").content.decode()
+    row = html[html.index("Charged twice"):html.index("</tr>", html.index("Charged twice"))]
+    assert f'href="/cases/{high.pk}/"' in row and "80 %" in row and "+1" in row
+    assert f'href="/cases/{low.pk}/"' not in row
+    only_open = manager.get("/threads/?open=1").content.decode()
+    assert "Charged twice" in only_open and "Nice photos" not in only_open
+    Case.objects.filter(pk__in=[low.pk, high.pk]).update(state="resolved")
+    assert "Charged twice" not in manager.get("/threads/?open=1").content.decode()
+
+
 def test_empty_community_explains_how_to_start(manager):
     assert "careloop import" in manager.get("/threads/").content.decode()
 
