@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -197,8 +197,8 @@ def threads(request: HttpRequest) -> HttpResponse:
         top_case=Subquery(riskiest.values("id")[:1]),
         top_risk=Subquery(riskiest.values("risk")[:1]),
     ).order_by("-last_post_at", "-id")
-    if request.GET.get("open") == "1":
-        qs = qs.filter(cases__state__in=OPEN_STATES).distinct()
+    if request.GET.get("open") == "1":  # EXISTS per thread, newest first: stops once a page is full
+        qs = qs.filter(Exists(Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES)))
     source = request.GET.get("source", "")
     query = request.GET.get("q", "").strip()
     if source:
