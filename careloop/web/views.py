@@ -187,16 +187,11 @@ def member(request: HttpRequest, member_id: int) -> HttpResponse:
 @require(Action.VIEW)
 def threads(request: HttpRequest) -> HttpResponse:
     """All threads, most recently active first, with a filter by source and a search in titles; each with its
-    open cases and the riskiest of them (a hot thread is visible at a glance)."""
-    opening = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("text")[:1]
-    open_cases = Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES).order_by()
-    riskiest = open_cases.order_by(F("risk").desc(nulls_last=True), "id")
-    qs = Thread.objects.select_related("source").annotate(
-        opening=Subquery(opening),
-        open_cases=Subquery(open_cases.values("thread").annotate(n=Count("id")).values("n")[:1]),
-        top_case=Subquery(riskiest.values("id")[:1]),
-        top_risk=Subquery(riskiest.values("risk")[:1]),
-    ).order_by("-last_post_at", "-id")
+    open cases and the riskiest of them (a hot thread is visible at a glance).
+
+    The pager sorts and counts thread ids only; the opening post and the cases are read for the page's rows
+    alone (PostgreSQL would compute them for every row an OFFSET skips)."""
+    qs = Thread.objects.order_by("-last_post_at", "-id")
     if request.GET.get("open") == "1":  # EXISTS per thread, newest first: stops once a page is full
         qs = qs.filter(Exists(Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES)))
     source = request.GET.get("source", "")
@@ -205,7 +200,18 @@ def threads(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(source__name=source)
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(channel__icontains=query))
-    page = Paginator(qs, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(qs.values_list("id", flat=True), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    opening = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("text")[:1]
+    open_cases = Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES).order_by()
+    riskiest = open_cases.order_by(F("risk").desc(nulls_last=True), "id")
+    rows = Thread.objects.filter(pk__in=list(page.object_list)).select_related("source").annotate(
+        opening=Subquery(opening),
+        open_cases=Subquery(open_cases.values("thread").annotate(n=Count("id")).values("n")[:1]),
+        top_case=Subquery(riskiest.values("id")[:1]),
+        top_risk=Subquery(riskiest.values("risk")[:1]),
+    )
+    by_id = {t.pk: t for t in rows}
+    page.object_list = [by_id[i] for i in page.object_list if i in by_id]
     for t in page.object_list:
         t.level = q.risk_level(t.top_risk)
     context = {**_common(request), "page": page, "sources": Source.objects.order_by("name"), "source": source,
