@@ -191,9 +191,10 @@ def threads(request: HttpRequest) -> HttpResponse:
 
     The pager sorts and counts thread ids only; the opening post and the cases are read for the page's rows
     alone (PostgreSQL would compute them for every row an OFFSET skips)."""
+    open_cases = Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES).order_by()
     qs = Thread.objects.order_by("-last_post_at", "-id")
     if request.GET.get("open") == "1":  # EXISTS per thread, newest first: stops once a page is full
-        qs = qs.filter(Exists(Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES)))
+        qs = qs.filter(Exists(open_cases))
     source = request.GET.get("source", "")
     query = request.GET.get("q", "").strip()
     if source:
@@ -202,7 +203,6 @@ def threads(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(title__icontains=query) | Q(channel__icontains=query))
     page = Paginator(qs.values_list("id", flat=True), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     opening = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("text")[:1]
-    open_cases = Case.objects.filter(thread=OuterRef("pk"), state__in=OPEN_STATES).order_by()
     riskiest = open_cases.order_by(F("risk").desc(nulls_last=True), "id")
     rows = Thread.objects.filter(pk__in=list(page.object_list)).select_related("source").annotate(
         opening=Subquery(opening),
