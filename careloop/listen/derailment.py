@@ -423,9 +423,9 @@ def wikipedia_training(data_dir: Path) -> tuple[list[Conversation], list[str]]:
     seen: set[str] = set()
     out: list[Conversation] = []
     for path in files:
-        new = [c for c in load_conversations(path) if conversation_hash(c.turns) not in seen]
-        seen.update(conversation_hash(c.turns) for c in new)
-        out += new
+        keyed = [(conversation_hash(c.turns), c) for c in load_conversations(path)]
+        out += [c for key, c in keyed if key not in seen]  # only an earlier file's conversations are skipped
+        seen.update(key for key, _ in keyed)
     return out, [f.name for f in files]
 
 
