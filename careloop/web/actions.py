@@ -42,8 +42,9 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     if do == "reach_out":
         channel = data.get("channel") or case.channel or "dm"
         if case.state in (CaseState.NEW, CaseState.REACHING_OUT):
-            note = (data.get("public_note") or "").strip() if data.get("post_public") == "yes" else ""
-            if data.get("post_public") == "yes" and not note:
+            wants_note = data.get("post_public") == "yes"
+            note = (data.get("public_note") or "").strip() if wants_note else ""
+            if wants_note and not note:
                 raise StepFailed(_("The note for the thread is empty; write it or untick the box."))
             _call("reach_out", "reach_out", case, user, text, channel, public_note=note or None)
             if note:
