@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState
+from careloop.cases.state import CLOSED_STATES
 from careloop.community.models import Post, Source
 
 UNKNOWN_RISK = 0.3
@@ -37,7 +38,6 @@ RISK_LEVELS = {"high": 0.7, "medium": 0.4}
 TOPIC_CHARS = 60
 WAITING_STEPS = ((timedelta(hours=24), 0.4), (timedelta(hours=6), 0.2), (timedelta(hours=1), 0.1))
 CLOSED = "closed"  # the state filter's value for every closed state
-CLOSED_STATES = tuple(s for s in CaseState if s not in OPEN_STATES)
 
 
 @dataclass
