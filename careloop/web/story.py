@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext, gettext_lazy
 
-from careloop.cases.models import AffectedMember, Case, CaseState
+from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState
 from careloop.community.models import Member, Post
 
 MAX_STORY_POSTS = 200
@@ -105,8 +105,7 @@ def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
     agg = Case.objects.filter(member=member).aggregate(
         sat=Avg("satisfaction"), dismissed=Count("id", filter=Q(state=CaseState.DISMISSED)),
         moderated=Count("id", filter=Q(state=CaseState.MODERATED)),
-        open=Count("id", filter=Q(state__in=[s.value for s in CaseState if s not in
-                                             (CaseState.RESOLVED, CaseState.DISMISSED, CaseState.MODERATED)])),
+        open=Count("id", filter=Q(state__in=OPEN_STATES)),
     )
     toxic_share = stats["toxic"] / stats["scored"] if stats["scored"] else None
     reasons: list[str] = []
