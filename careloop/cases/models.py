@@ -43,6 +43,23 @@ class Case(models.Model):
     summary = models.TextField(blank=True)
     reasons = models.JSONField(default=list, blank=True, help_text="Why this is a case, in words.")
     risk = models.FloatField(null=True, blank=True, help_text="Escalation risk, 0..1.")
+    severity = models.PositiveSmallIntegerField(
+        default=0, help_text="0 not judged, 1 minor, 2 a real problem, 3 urgent (listen/judgment.py)."
+    )
+    origin = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The first member post that states the problem (where the trouble began).",
+    )
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, help_text="The member's latest post the team has not answered yet (None: answered)."
+    )
+    first_response_at = models.DateTimeField(null=True, blank=True, help_text="The team's first public reply.")
+    handed_off_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the team moved it private in public (\"please DM us\")."
+    )
+    public_outcome = models.CharField(
+        max_length=12, blank=True, help_text="What the member's latest public post says: satisfied or unsatisfied."
+    )
     language = models.CharField(max_length=16, blank=True)
     channel = models.CharField(max_length=20, blank=True, help_text="How we reach out: dm, email, call.")
     assignee = models.ForeignKey(
@@ -70,6 +87,7 @@ class Case(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["state", "-risk"], name="case_queue"),
+            models.Index(fields=["state", "-severity"], name="case_queue_severity"),
             models.Index(fields=["member", "state"], name="case_member"),
             models.Index(
                 fields=["follow_up_due_at"], name="case_due", condition=Q(follow_up_due_at__isnull=False)

@@ -118,6 +118,12 @@ class Post(models.Model):
     scores = models.JSONField(null=True, blank=True, help_text="Every score with its details.")
     model_version = models.CharField(max_length=100, blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
+    listened_at = models.DateTimeField(
+        null=True, blank=True, help_text="When listening (case opening) last judged this post; None: still to do."
+    )
+    embedding = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="The post's sentence vector (float16), kept for judgments."
+    )
 
     class Meta:
         constraints = [
@@ -133,6 +139,7 @@ class Post(models.Model):
                 condition=Q(parent__isnull=True) & ~Q(parent_external_id=""),
             ),
             models.Index(fields=["scored_at"], name="post_unscored", condition=Q(scored_at__isnull=True)),
+            models.Index(fields=["scored_at"], name="post_unlistened", condition=Q(listened_at__isnull=True)),
         ]
 
     def __str__(self) -> str:
