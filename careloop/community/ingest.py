@@ -42,7 +42,7 @@ MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,62}[A-Za-z0
 MAX_ERRORS_KEPT = 10_000
 THREAD_DETAILS = ("title", "url", "channel")
 SCORE_FIELDS = {"complaint": None, "sentiment": "", "toxicity": None, "scores": None, "model_version": "",
-                "scored_at": None}
+                "scored_at": None, "listened_at": None, "embedding": None}
 
 
 @dataclass

@@ -213,6 +213,7 @@ def process_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | 
     moment = Moment(at or timezone.now(), graph)
     at = moment.at
     threads = sorted(set(thread_ids)) if thread_ids is not None else None
+    post_ids = list(post_ids) if post_ids is not None else None
     outcome = Outcome()
     candidates = Post.objects.filter(deleted=False, created_at__lte=at, author__is_team=False,
                                      scored_at__isnull=False)
@@ -228,6 +229,7 @@ def process_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | 
             rules[post.source_id] = rules_for(post.source)
         if post.id not in handled and rules[post.source_id].enabled:
             outcome.add(consider(post, rules[post.source_id], moment))
+    _mark_listened(threads, post_ids, at)
     if threads is None:
         threads = sorted(set(Case.objects.filter(state__in=OPEN_STATES).values_list("thread_id", flat=True))
                          - {None})
@@ -386,6 +388,17 @@ def refresh_risk(thread_id: int, moment: Moment | None = None) -> int:
         if risk.probability != case.risk or reasons != case.reasons:
             update_case(case, risk=risk.probability, reasons=reasons)
     return len(cases)
+
+
+def _mark_listened(thread_ids: list[int] | None, post_ids: Iterable[int] | None, at: datetime) -> None:
+    """Every scored post these threads (or these posts) hold up to `at` has been listened to: the backlog shrinks
+    (`careloop status`, `careloop import --wait`)."""
+    posts = Post.objects.filter(listened_at__isnull=True, scored_at__isnull=False, created_at__lte=at)
+    if thread_ids is not None:
+        posts = posts.filter(thread_id__in=thread_ids)
+    if post_ids is not None:
+        posts = posts.filter(id__in=list(post_ids))
+    posts.update(listened_at=timezone.now())
 
 
 def _handled(thread_ids: list[int] | None) -> set[int]:

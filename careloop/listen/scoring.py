@@ -74,7 +74,12 @@ def _scorer(profile: str):
 
 
 def accurate_model_dir() -> Path:
-    """Where the accurate profile's assembled encoder lives (its full ONNX graph is too big to ship): here."""
+    """Where the accurate profile's assembled encoder lives (its full ONNX graph is too big to ship): here
+    (CARELOOP_ACCURATE_DIR names an assembled one elsewhere, e.g. for a throwaway data folder)."""
+    import os
+
+    if os.environ.get("CARELOOP_ACCURATE_DIR"):
+        return Path(os.environ["CARELOOP_ACCURATE_DIR"])
     return Path(settings.CARELOOP_MODELS_DIR or settings.HOME / "models") / "accurate"
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_case_loop'),
-        ('community', '0003_post_embedding_post_listened_at_post_post_unlistened'),
+        ('community', '0003_post_listening'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
