@@ -26,19 +26,91 @@ def case_group() -> None:
     """Cases: reach out, act, follow up (see docs/case-loop.md)."""
 
 
-@case_group.command("list")
-@click.option("--state", "states", multiple=True, help="Only cases in this state (repeatable).")
-@click.option("--overdue", is_flag=True, help="Only cases past a service level.")
-@click.option("--limit", default=50, show_default=True)
-def list_cases(states: tuple[str, ...], overdue: bool, limit: int) -> None:
-    """Open cases, riskiest first: id, state, member, topic, and why a case is late."""
-    _setup()
-    from careloop.cases.models import OPEN_STATES, Case
+STATE_CHOICES = ("all", "new", "reaching_out", "acting", "following_up", "resolved", "dismissed", "moderated")
 
-    cases = Case.objects.filter(state__in=states or OPEN_STATES).select_related("member")
+
+def listed_cases(states: tuple[str, ...] = (), *, overdue: bool = False, limit: int = 50, now=None):
+    """The cases `careloop case list` shows, in its order: the open ones in queue order (most urgent first,
+    careloop.cases.ranking), then the closed ones, most recently closed first. `states` empty means the open
+    states; "all" means every state; `limit` 0 means all."""
+    from itertools import chain, islice
+
+    from django.db.models import F
+
+    from careloop.cases import clock
+    from careloop.cases.models import OPEN_STATES, Case
+    from careloop.cases.ranking import in_queue_order
+    from careloop.cases.state import CLOSED_STATES
+
+    if not states:
+        wanted = set(OPEN_STATES)
+    elif "all" in states:
+        wanted = {*OPEN_STATES, *CLOSED_STATES}
+    else:
+        wanted = set(states)
+    cases = Case.objects.select_related("member", "source", "thread", "post", "origin")
     if overdue:
         cases = cases.filter(overdue_at__isnull=False)
-    for case in cases.order_by("-overdue_at", "-risk", "opened_at")[:limit]:
+    open_ones = [s for s in OPEN_STATES if s in wanted]
+    closed_ones = [s for s in CLOSED_STATES if s in wanted]
+    parts = []
+    if open_ones:
+        parts.append(in_queue_order(cases.filter(state__in=open_ones), now or clock.now()).iterator(chunk_size=2000))
+    if closed_ones:
+        parts.append(cases.filter(state__in=closed_ones).order_by(F("closed_at").desc(nulls_last=True), "-id")
+                     .iterator(chunk_size=2000))
+    listed = chain.from_iterable(parts)
+    return islice(listed, limit) if limit else listed
+
+
+def case_as_json(case) -> dict:
+    """One line of `careloop case list --json`: platform ids (not database ones) for thread, member and posts."""
+    post = case.post.external_id if case.post_id else None
+    return {
+        "id": case.pk,
+        "state": case.state,
+        "severity": case.severity,
+        "risk": case.risk,
+        "thread": case.thread.external_id if case.thread_id else None,
+        "member": case.member.external_id,
+        "post": post,
+        "origin": case.origin.external_id if case.origin_id else post,
+        "handed_off": case.handed_off_at is not None,
+        "reasons": [str(reason) for reason in case.reasons or []],
+        "source": case.source.name,
+        "topic": case.topic,
+        "public_outcome": case.public_outcome,
+        "opened_at": case.opened_at.isoformat() if case.opened_at else None,
+        "waiting_since": case.waiting_since.isoformat() if case.waiting_since else None,
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+    }
+
+
+@case_group.command("list")
+@click.option("--state", "states", multiple=True, type=click.Choice(STATE_CHOICES),
+              help="Only cases in this state (repeatable); all: every state, open and closed.")
+@click.option("--overdue", is_flag=True, help="Only cases past a service level.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=0), help="At most this many; 0: all.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line (for other tools).")
+def list_cases(states: tuple[str, ...], overdue: bool, limit: int, as_json: bool) -> None:
+    """Open cases in queue order, most urgent first: id, state, member, topic, and why a case is late.
+
+    With --state, cases in those states; open ones come first in queue order, then closed ones, most recently
+    closed first (--state all: every case).
+
+    \b
+    --json prints one object a line with the keys id, state, severity (0-3), risk, thread, member, post,
+    origin (the platform's ids; origin is the post where the trouble began), handed_off (the team moved it
+    private in public), reasons, source, topic, public_outcome, opened_at, waiting_since, closed_at.
+    """
+    _setup()
+    if as_json:
+        import json
+
+        for case in listed_cases(states, overdue=overdue, limit=limit):
+            click.echo(json.dumps(case_as_json(case), ensure_ascii=False))
+        return
+    for case in listed_cases(states, overdue=overdue, limit=limit):
         late = f"  OVERDUE: {case.overdue_reason}" if case.overdue_at else ""
         error = f"  ERROR: {case.last_error}" if case.last_error else ""
         click.echo(f"{case.pk:>6}  {case.state:<13} {str(case.member)[:24]:<24} {case.topic[:40]}{late}{error}")
