@@ -44,3 +44,33 @@ def test_on_the_demo_community_against_its_ground_truth():
     precision = found_right / (found_right + found_wrong)
     recall = found_right / (found_right + missed)
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+CHAT_OPENER = ("Random thread: what's your frame showing today? Mine is stuck on the dog, about 90% of the time "
+               "and I'm not complaining.")
+CHAT_OPENER_DE = ("Was zeigt euer Rahmen gerade? Bei mir hängt er seit Wochen auf den Hundefotos fest, und ich "
+                  "beschwere mich nicht.")
+
+
+@pytest.mark.parametrize(("opener", "reply"), [
+    (CHAT_OPENER, "Same here! Whatever my kids send from uni"),  # the demo's false me-too
+    (CHAT_OPENER, "Same here! Whatever my kids send from uni, which is mostly food. 😄"),
+    (CHAT_OPENER, "Ha, same. Leaves on wet pavement, my favourite subject every October."),
+    (CHAT_OPENER_DE, "Geht mir genauso! Was die Kinder aus dem Studium schicken, meistens Essen."),
+    (CHAT_OPENER_DE, "Ha, bei mir auch. Nasse Blätter auf dem Gehweg, jedes Jahr mein Lieblingsmotiv."),
+])
+def test_agreeing_with_something_that_is_no_problem_is_no_me_too(opener, reply):
+    """A me-too agrees with a problem: "same here" followed by chat about something else is chat."""
+    assert find_me_toos(opener, [reply]) == []
+
+
+@pytest.mark.parametrize(("complaint", "reply"), [
+    ("My Frame 2 order is still stuck on 'processing' since they pushed the shipping date.",
+     "Same here. Ordered on day one, order #61804."),
+    (COMPLAINT, "Same here! The app logs me out as well, every single time."),
+    ("Seit der neuen Version dreht sich die Anmeldung endlos.",
+     "Geht mir genauso. Auf dem Tablet geht's, nur das Handy spinnt."),
+    ("Seit der Umstellung hat mein Ticket keine Antwort.", "Bei mir auch, mein Ticket steht nur auf 'offen'."),
+])
+def test_same_here_with_the_problem_in_other_words_is_a_me_too(complaint, reply):
+    assert [m.index for m in find_me_toos(complaint, [reply])] == [0]
