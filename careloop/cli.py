@@ -231,12 +231,13 @@ def score(file: str, output, profile: str | None) -> None:
     sys.exit(EXIT_SOME_LINES_FAILED if failed else 0)
 
 
-@main.command("eval", short_help="Measure the models on your own labelled posts.")
-@click.argument("task", type=click.Choice(["complaint", "sentiment", "toxicity", "derailment"]))
+@main.command("eval", short_help="Measure the models on your own labelled posts or threads.")
+@click.argument("task", type=click.Choice(["complaint", "sentiment", "toxicity", "derailment", "threads"]))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("labels", required=False, type=click.Path(dir_okay=False, exists=True))
 @PROFILE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for other tools).")
-def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> None:
+def eval_command(task: str, file: str, labels: str | None, profile: str | None, as_json: bool) -> None:
     """Measure the models on FILE: JSON lines {"text": ..., "label": ...} with the labels of TASK.
 
     \b
@@ -249,7 +250,20 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
     Prints accuracy, macro-F1, macro-precision, macro-recall, per-class figures and posts/s; with --json one
     object with the keys n, accuracy, macro_f1, macro_precision, macro_recall, per_class, posts_per_s (and for
     derailment also f1 of the derail class, fpr: the share of civil conversations flagged, conversations_per_s).
+
+    \b
+    threads     careloop eval threads POSTS LABELS: imports POSTS (the import format) into a throwaway data
+                folder, listens as the worker would, and compares the cases with LABELS, one thread a line
+                (docs/user-guide.md, "Measuring listening on your own threads"). Prints n, precision, recall,
+                f1, recall_by_severity, complainant_accuracy, origin_accuracy, ndcg50_severity,
+                handoff_precision, handoff_recall, handoff_f1, outcome_accuracy, the counts cases, flagged,
+                actionable and the seconds listening took.
     """
+    if task == "threads":
+        _eval_threads(file, labels, profile, as_json)
+        return
+    if labels is not None:
+        raise click.UsageError(f"a LABELS file is only for `careloop eval threads`; {task} reads its labels from FILE")
     setup()
     import json
 
@@ -276,6 +290,31 @@ def eval_command(task: str, file: str, profile: str | None, as_json: bool) -> No
     if report.get("in_training"):
         click.echo(f"warning: {report['in_training']} of these {report['n']} conversations trained the model, so these "
                    "figures flatter it; docs/model-card.md gives the cross-validated ones", err=True)
+
+
+def _eval_threads(posts: str, labels_path: str | None, profile: str | None, as_json: bool) -> None:
+    """`careloop eval threads POSTS LABELS`: listening in a throwaway data folder, compared with the labels."""
+    if labels_path is None:
+        raise click.UsageError("`careloop eval threads` needs two files: POSTS (to import) and LABELS "
+                               "(one thread a line)")
+    setup()
+    import json
+
+    from careloop.listen import thread_eval
+    from careloop.listen.scoring import accurate_model_dir
+
+    try:
+        labels = thread_eval.load_labels(labels_path)  # a bad labels file fails before the long part
+        cases, seconds, summary = thread_eval.listen_to(posts, accurate_model_dir(), profile)
+    except (thread_eval.EvalFileError, thread_eval.ListeningFailed) as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = {**thread_eval.compare(cases, labels), "seconds": round(seconds, 2), "import": summary}
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    click.echo(f"threads on {posts} against {labels_path}: {summary}")
+    for line in thread_eval.report_lines(report):
+        click.echo(line)
 
 
 @main.command(short_help="Rebuild the scoring models from labelled data.")
