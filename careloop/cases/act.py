@@ -99,9 +99,16 @@ def mark_action_done(case: Case, actor, *, follow_up_after: timedelta | None = N
 
 
 def dismiss(case: Case, actor, reason: str, note: str = "") -> CaseEvent:
+    """Close the case without a fix. "not_complaint" corrects careloop: the event carries the label and the
+    post (its id, platform id and text as judged), which careloop.cases.corrections reads back for training."""
     if reason not in DISMISS_REASONS:
         raise NotAllowed(f"unknown reason {reason!r}; dismiss with one of {', '.join(DISMISS_REASONS)}")
-    return state.transition(case, CaseState.DISMISSED, actor, reason=reason, note=note)
+    details: dict = {"reason": reason, "note": note}
+    if reason == "not_complaint":
+        post = case.post if case.post_id else None
+        details.update(label="not_complaint", post=case.post_id,
+                       external_id=post.external_id if post else "", text=post.text if post else "")
+    return state.transition(case, CaseState.DISMISSED, actor, **details)
 
 
 def moderate(case: Case, actor, *, warning: str | None = None, moderator=None, team: str = "moderators",

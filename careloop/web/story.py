@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext, gettext_lazy
 
-from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState
+from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.community.models import Member, Post
 
 MAX_STORY_POSTS = 200
@@ -103,10 +103,13 @@ def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
     cases = Case.objects.filter(member=member).select_related("assignee").order_by("-opened_at")
     past = list(cases.exclude(pk=exclude_case)[:10]) if exclude_case else list(cases[:10])
     agg = Case.objects.filter(member=member).aggregate(
-        sat=Avg("satisfaction"), dismissed=Count("id", filter=Q(state=CaseState.DISMISSED)),
-        moderated=Count("id", filter=Q(state=CaseState.MODERATED)),
+        sat=Avg("satisfaction"), moderated=Count("id", filter=Q(state=CaseState.MODERATED)),
         open=Count("id", filter=Q(state__in=OPEN_STATES)),
     )
+    # Only a dismissal as trolling is a troll signal: "not a complaint" corrects careloop, it accuses no one.
+    trolling = CaseEvent.objects.filter(
+        case__member=member, kind=CaseEvent.Kind.TRANSITION, to_state=CaseState.DISMISSED, details__reason="troll",
+    ).values("case_id").distinct().count()
     toxic_share = stats["toxic"] / stats["scored"] if stats["scored"] else None
     reasons: list[str] = []
     troll = (member.extra or {}).get("troll") if isinstance(member.extra, dict) else None
@@ -114,8 +117,8 @@ def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
         reasons += [str(r) for r in troll.get("reasons", []) if r]
     if toxic_share is not None and stats["scored"] >= 5 and toxic_share >= 0.2:
         reasons.append(f"{toxic_share:.0%} of their {stats['scored']} posts are toxic")
-    if agg["moderated"] or agg["dismissed"]:
-        reasons.append(f"{agg['dismissed']} earlier case(s) dismissed, {agg['moderated']} moderated")
+    if trolling or agg["moderated"]:
+        reasons.append(f"{trolling} earlier case(s) dismissed as trolling, {agg['moderated']} moderated")
     return MemberCard(member, stats["n"], toxic_share, stats["negative"], past, agg["open"],
                       agg["sat"], reasons)
 

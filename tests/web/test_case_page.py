@@ -114,6 +114,44 @@ def test_member_page(login, community):
     assert "Member anna" in html
 
 
+def test_a_case_dismissed_as_not_a_complaint_is_no_troll_signal(login, community):
+    """Dismissing careloop's own false positive corrects careloop: the member's card accuses them of nothing."""
+    earlier = community["login"]
+    manager = login("manager")
+    assert manager.post(f"/cases/{earlier.pk}/step", {"do": "dismiss", "reason": "not_complaint"}).status_code == 302
+    assert Case.objects.get(pk=earlier.pk).state == CaseState.DISMISSED
+    later = _open_another(earlier)
+    for page in (f"/cases/{later.pk}/", f"/members/{earlier.member_id}/"):
+        html = manager.get(page).content.decode()
+        assert "Troll signals" not in html and "dismissed as trolling" not in html, page
+
+
+def test_a_case_dismissed_as_trolling_is_a_troll_signal(login, community):
+    earlier = community["login"]
+    manager = login("manager")
+    manager.post(f"/cases/{earlier.pk}/step", {"do": "dismiss", "reason": "troll"})
+    later = _open_another(earlier)
+    for page in (f"/cases/{later.pk}/", f"/members/{earlier.member_id}/"):
+        html = manager.get(page).content.decode()
+        assert "Troll signals" in html and "1 earlier case(s) dismissed as trolling, 0 moderated" in html, page
+
+
+@pytest.mark.parametrize("reason", ["duplicate", "handled_elsewhere"])
+def test_other_dismissals_are_no_troll_signal_either(login, community, reason):
+    from careloop.web.story import member_card
+
+    earlier = community["login"]
+    login("manager").post(f"/cases/{earlier.pk}/step", {"do": "dismiss", "reason": reason})
+    assert member_card(earlier.member).troll_reasons == []
+
+
+def _open_another(earlier: Case) -> Case:
+    """A new case of the same member, whose page shows their card."""
+    from careloop.cases.state import open_case
+
+    return open_case(source=earlier.source, member=earlier.member, post=earlier.post, topic="login again", risk=0.3)
+
+
 def test_the_manager_decides_when_the_reply_came_another_way(login, community, recording):
     from careloop.cases.act import mark_action_done
     from careloop.cases.reach_out import reach_out

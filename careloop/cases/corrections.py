@@ -1,0 +1,48 @@
+"""Corrections: what the team told careloop it got wrong, kept as labels for training.
+
+Dismissing a case as "not a complaint" (`act.dismiss(case, actor, "not_complaint")`) is a correction of
+careloop's judgment, not a verdict on the member: it never counts as a troll signal. The dismissal's TRANSITION
+event carries the label and the post as it was judged (see `act.dismiss`); this module reads them back.
+
+- `corrections(since=None)` → one dict per correction, oldest first: `post` (the platform's id of the post),
+  `text` (as judged), `label` ("not_complaint"), `by` (who dismissed it), `at` (when), `case` (its id), `source`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.db.models import Q
+
+from careloop.cases.models import CaseEvent, CaseState
+
+LABEL = "not_complaint"
+
+
+def corrections(since: datetime | None = None) -> Iterator[dict]:
+    """Every "not a complaint" dismissal (at or after `since` when given), oldest first.
+
+    A dismissal recorded before the label was stored reads its post from the case. A case without a post
+    (opened by hand) has no text to learn from and is left out.
+    """
+    events = (CaseEvent.objects.filter(kind=CaseEvent.Kind.TRANSITION, to_state=CaseState.DISMISSED)
+              .filter(Q(details__label=LABEL) | Q(details__reason=LABEL))
+              .select_related("actor", "case__post", "case__source").order_by("at", "id"))
+    if since is not None:
+        events = events.filter(at__gte=since)
+    for event in events.iterator(chunk_size=500):
+        details = event.details or {}
+        post = event.case.post
+        text = details.get("text") or (post.text if post else "")
+        if not text:
+            continue
+        yield {
+            "post": details.get("external_id") or (post.external_id if post else ""),
+            "text": text,
+            "label": details.get("label") or LABEL,
+            "by": event.actor.get_username() if event.actor else event.actor_label,
+            "at": event.at,
+            "case": event.case_id,
+            "source": event.case.source.name,
+        }
