@@ -73,6 +73,12 @@ def _scorer(profile: str):
         raise ScoringUnavailable(f"{exc} (CARELOOP_MODELS_DIR={settings.CARELOOP_MODELS_DIR or 'unset'})") from exc
 
 
+def accurate_scorer():
+    """The accurate profile's scorer (its encoder embeds posts for the case judgment); ScoringUnavailable when it
+    cannot run here."""
+    return _scorer("accurate")
+
+
 def accurate_model_dir() -> Path:
     """Where the accurate profile's assembled encoder lives (its full ONNX graph is too big to ship): here
     (CARELOOP_ACCURATE_DIR names an assembled one elsewhere, e.g. for a throwaway data folder)."""

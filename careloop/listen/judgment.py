@@ -1,0 +1,222 @@
+"""The case judgment: is a member raising a problem the team should act on — and how serious is it?
+
+Read from the whole thread as it stands (the post, what it answers, the rest of the thread, whether the team
+answered), never from a word list. A thread's state is a list of turns (its posts, oldest first); it becomes one
+feature vector:
+
+* the sentence vector (multilingual e5, the accurate profile's encoder) of the first member post, the mean of
+  every member post, and the mean of the team's posts (zeros while the team has not written);
+* the fast scores: the highest and the first complaint and negative-sentiment scores of the members, their
+  highest toxicity; whether the team asked to move it private (handoff.py); whether several members wrote;
+  how long the thread is.
+
+Two logistic models read that vector (listen/models/judgment/model.json, trained by
+`careloop train --profile judgment` on the hand-labelled real support threads, the complaint tweets and German
+silver labels; cross-validated by brand — docs/model-card.md): **actionable** (the probability that the thread
+holds a problem to act on; a case opens at `threshold`, overridable per source) and **severity** (1 minor,
+2 a real problem, 3 urgent). The problem's first statement — the origin — is the first member post that, judged
+alone, reaches `origin_threshold`; its author is the complainant.
+
+When the encoder cannot run here (careloop installed without its `accurate` extra), the same models' *fast*
+variant reads the fast scores only (weaker: its figures are in the model card beside the full one).
+
+Words appear only in the reasons (severity_cues), to say in a manager's words why a case is serious; they never
+open one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from careloop.listen.handoff import is_handoff
+
+MODEL_DIR = Path(__file__).parent / "models" / "judgment"
+DIM = 384
+log = logging.getLogger("careloop.listen")
+
+_CUES = (
+    ("safety, health or food contamination",
+     r"\b(food poisoning|poison\w*|sick|ill|vomit\w*|hospital|allerg\w*|hair in|bone in|bug in|mou?ld\w*|raw chicken|"
+     r"undercooked|unsafe|danger\w*|injur\w*|fire|smoke|lebensmittelvergiftung|krank|schimmel\w*|gefährlich|"
+     r"verletz\w*)\b"),
+    ("harassment, discrimination or assault",
+     r"\b(harass\w*|assault\w*|attack\w*|threat\w*|racis\w*|sexis\w*|discriminat\w*|abus\w*|creep\w*|grop\w*|"
+     r"belästig\w*|angegriffen|bedroh\w*|rassis\w*|diskriminier\w*)\b"),
+    ("fraud or account takeover",
+     r"\b(fraud\w*|scam\w*|hack\w*|stolen|stole|phish\w*|unauthori[sz]ed|identity theft|someone (used|logged)|"
+     r"betrug\w*|gehackt|gestohlen|unbefugt\w*)\b"),
+    ("someone stranded",
+     r"\b(stranded|stuck at|stuck in|missed (my|the|our) (flight|train|connection)|no way home|left behind|"
+     r"cancell?ed (my|our|the) (flight|train)|gestrandet|festsitz\w*|zug (fällt|fiel) aus|anschluss verpasst)\b"),
+    ("money lost or charged wrongly",
+     r"\b(charged|overcharg\w*|double charg\w*|billed|refund\w*|money back|collections?|debit\w*|"
+     r"abgebucht|doppelt (abgebucht|berechnet)|erstattung|rückerstattung|geld zurück)\b"),
+    ("a service down",
+     r"\b(down|outage|not working|doesn'?t work|won'?t (load|open|connect)|no (service|signal|internet)|"
+     r"can'?t (log ?in|connect|access)|offline|ausfall|störung|geht nicht|funktioniert nicht)\b"),
+    ("several contacts without a fix",
+     r"\b(again|still|(\d+|several|multiple|many) (times|calls|emails|messages|days|weeks)|no one|nobody|"
+     r"no (reply|response|answer)|immer noch|schon wieder|keine antwort|niemand)\b"),
+    ("a threat to leave", r"\b(cancel (my|the) (account|subscription|contract)|switch\w* to|leav\w* (you|for)|"
+                          r"never (again|use|fly|order|shop)|kündig\w*|wechsel\w*|nie wieder)\b"),
+    ("vulnerable people affected", r"\b(disab\w*|wheelchair|elderly|pregnan\w*|my (baby|toddler|son|daughter|kids?)|"
+                                   r"child(ren)?|behindert\w*|rollstuhl|schwanger|mein (kind|baby|sohn)|"
+                                   r"meine tochter)\b"),
+)
+SEVERITY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((reason, re.compile(p, re.I)) for reason, p in _CUES)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One post as the judgment reads it."""
+
+    text: str
+    is_team: bool
+    author: str = ""
+    complaint: float = 0.0
+    negative: float = 0.0
+    toxicity: float = 0.0
+    vector: np.ndarray | None = None
+
+
+@dataclass
+class Judgment:
+    probability: float
+    opens: bool
+    severity: int
+    origin: int | None  # index of the origin turn in the thread, None when not actionable
+    reasons: list[str] = field(default_factory=list)
+    variant: str = "e5"
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Standardise, then a linear layer: one (binary) or several (softmax) outputs."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (outputs, features)
+    intercept: np.ndarray
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = self.raw(np.atleast_2d(x))
+        if z.shape[1] == 1:
+            return 1 / (1 + np.exp(-z[:, 0]))
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def as_dict(self) -> dict:
+        return {k: np.round(getattr(self, k), 6).tolist() for k in ("mean", "scale", "coef", "intercept")}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Linear:
+        return cls(*(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef", "intercept")))
+
+
+@dataclass(frozen=True)
+class Variant:
+    actionable: Linear
+    severity: Linear  # outputs: severity 1, 2, 3
+    threshold: float
+    origin_threshold: float
+    severity_bias: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class JudgmentModel:
+    version: str
+    variants: dict[str, Variant]
+    report: dict
+
+    def variant(self, with_vectors: bool) -> tuple[str, Variant]:
+        name = "e5" if with_vectors and "e5" in self.variants else "fast"
+        return name, self.variants[name]
+
+
+def dense_features(turns: Sequence[Turn]) -> np.ndarray:
+    """The readable part of the vector (both variants have it)."""
+    members = [t for t in turns if not t.is_team] or [Turn("", False)]
+    team = [t for t in turns if t.is_team]
+    return np.array([
+        max(t.complaint for t in members), members[0].complaint,
+        max(t.negative for t in members), members[0].negative,
+        max(t.toxicity for t in members),
+        float(any(is_handoff(t.text) for t in team)), float(bool(team)),
+        float(len({t.author for t in members}) > 1), float(len(members) > 1), min(len(turns), 10) / 10,
+    ])
+
+
+def vector_features(turns: Sequence[Turn]) -> np.ndarray:
+    members = [t.vector for t in turns if not t.is_team and t.vector is not None]
+    team = [t.vector for t in turns if t.is_team and t.vector is not None]
+    zero = np.zeros(DIM)
+    return np.concatenate([members[0] if members else zero, np.mean(members, axis=0) if members else zero,
+                           np.mean(team, axis=0) if team else zero])
+
+
+def features(turns: Sequence[Turn], variant: str) -> np.ndarray:
+    dense = dense_features(turns)
+    return np.concatenate([vector_features(turns), dense]) if variant == "e5" else dense
+
+
+def severity_features(turns: Sequence[Turn], variant: str) -> np.ndarray:
+    """What the severity model reads: the thread's features and which kinds of seriousness its members name."""
+    text = " ".join(t.text for t in turns if not t.is_team)
+    named = set(severity_cues(text))
+    return np.concatenate([features(turns, variant), [float(reason in named) for reason, _ in SEVERITY_CUES]])
+
+
+def severity_cues(text: str) -> list[str]:
+    """The kinds of seriousness the text names, in words (for the reasons; never a gate)."""
+    return [reason for reason, pattern in SEVERITY_CUES if pattern.search(text or "")]
+
+
+def judge(turns: Sequence[Turn], model: JudgmentModel | None = None, threshold: float | None = None) -> Judgment:
+    """The judgment of a thread as it stands (turns oldest first)."""
+    model = model or load_model()
+    with_vectors = all(t.vector is not None for t in turns)
+    name, variant = model.variant(with_vectors)
+    x = features(turns, name)
+    probability = float(variant.actionable.probability(x)[0])
+    limit = variant.threshold if threshold is None else threshold
+    members = [i for i, t in enumerate(turns) if not t.is_team]
+    if probability < limit or not members:
+        return Judgment(probability, False, 0, None, variant=name)
+    origin = next((i for i in members
+                   if float(variant.actionable.probability(features([turns[i]], name))[0]) >= variant.origin_threshold),
+                  members[0])
+    probs = variant.severity.probability(severity_features(turns, name))[0] + np.asarray(variant.severity_bias)
+    severity = int(np.argmax(probs)) + 1
+    text = " ".join(turns[i].text for i in members)
+    reasons = [f"a problem the team should act on ({probability:.0%} by the thread judgment; cases open from "
+               f"{limit:.0%})", f"severity {severity} ({['minor', 'a real problem', 'urgent'][severity - 1]})"
+               + (": " + ", ".join(severity_cues(text)) if severity_cues(text) else "")]
+    return Judgment(probability, True, severity, origin, reasons, name)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> JudgmentModel:
+    """The shipped judgment model (or one written by `careloop train --profile judgment --out DIR`)."""
+    file = Path(path) if path else MODEL_DIR / "model.json"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no judgment model at {file}: run `careloop train --profile judgment`") from None
+    variants = {}
+    for name, v in data["variants"].items():
+        variants[name] = Variant(Linear.from_dict(v["actionable"]), Linear.from_dict(v["severity"]),
+                                 float(v["threshold"]), float(v["origin_threshold"]),
+                                 tuple(v.get("severity_bias", (0.0, 0.0, 0.0))))
+    return JudgmentModel(data["version"], variants, data.get("report", {}))

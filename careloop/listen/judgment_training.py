@@ -1,0 +1,310 @@
+"""Training the case judgment (judgment.py) and measuring it by brand, the way it will meet new communities.
+
+Data (all in ../shared/data, never shipped):
+* `threads/en-twcs-dev.*` — real support threads labelled by hand per thread (actionable, origin, severity);
+  every *prefix* of a thread is an example (the thread as it stood after each post, labelled actionable once its
+  origin has been posted), because that is what listening sees as posts arrive;
+* `complaint/en-complaints.train.jsonl` — complaint tweets to companies, each a one-post thread;
+* GermEval 2017 as German silver labels (training.german_silver_complaints), half weight.
+
+Protocol: 5-fold cross-validation grouped by brand (the team account of the thread): every figure in the report is
+measured on brands the fold never saw, with the threshold chosen inside the training folds (nested). The shipped
+model is then fitted on everything with the median of the folds' thresholds. Seeded: the same data gives the same
+model file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from careloop.listen.judgment import MODEL_DIR, Linear, Turn, features, severity_features
+from careloop.listen.training import german_silver_complaints, read_rows
+
+SEED = 20261202
+FOLDS = 5
+C_GRID = (0.003, 0.01)
+THREAD_WEIGHT = 3.0
+SILVER_WEIGHT = 0.5
+SEVERITY_C = 0.01
+
+
+@dataclass
+class Thread:
+    id: str
+    brand: str
+    turns: list[Turn]
+    ids: list[str]
+    actionable: bool
+    origin: int | None
+    severity: int
+    complainant: str | None
+
+
+def read_threads(data_dir: Path) -> tuple[list[dict], dict[str, dict]]:
+    folder = data_dir / "threads"
+    posts = read_rows(folder / "en-twcs-dev.posts.jsonl")
+    labels = {row["thread_id"]: row for row in read_rows(folder / "en-twcs-dev.labels.jsonl")}
+    return posts, labels
+
+
+def encode(texts: list[str], echo: Callable[[str], None]) -> tuple[list, np.ndarray]:
+    """Fast scores and e5 vectors of every text (the accurate profile's encoder)."""
+    from careloop.listen.judgment_vectors import embed_texts
+    from careloop.listen.scoring import score
+
+    started = time.monotonic()
+    scores = score(texts, "fast")
+    vectors = embed_texts(texts).astype(np.float16).astype(np.float32)  # as stored with the posts
+    echo(f"scored and embedded {len(texts):,} texts in {time.monotonic() - started:.0f} s")
+    return scores, vectors
+
+
+def build_threads(data_dir: Path, echo: Callable[[str], None]) -> tuple[list[Thread], list[tuple[Turn, bool, float]]]:
+    posts, labels = read_threads(data_dir)
+    complaints = read_rows(data_dir / "complaint" / "en-complaints.train.jsonl")
+    silver_texts, silver_labels = german_silver_complaints(data_dir)
+    texts = [p["text"] for p in posts] + [c["text"] for c in complaints] + list(silver_texts)
+    scores, vectors = encode(texts, echo)
+
+    def turn(i: int, text: str, is_team: bool, author: str) -> Turn:
+        s = scores[i]
+        return Turn(text, is_team, author, s.complaint, s.sentiment_probs["negative"], s.toxicity, vectors[i])
+
+    by_thread: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for i, p in enumerate(posts):
+        by_thread[p["thread_id"]].append((i, p))
+    threads = []
+    for tid, items in sorted(by_thread.items()):
+        label = labels.get(tid)
+        if label is None or label.get("ambiguous"):
+            continue
+        items.sort(key=lambda ip: (ip[1]["created_at"], ip[1]["id"]))
+        turns = [turn(i, p["text"], p["author"].get("role") == "team", p["author"]["id"]) for i, p in items]
+        ids = [p["id"] for _, p in items]
+        brand = next((p["author"]["id"] for _, p in items if p["author"].get("role") == "team"), "none")
+        origin = ids.index(label["origin"]) if label["actionable"] and label["origin"] in ids else None
+        threads.append(Thread(tid, brand, turns, ids, bool(label["actionable"]) and origin is not None, origin,
+                              int(label["severity"]), label.get("complainant")))
+    singles = []
+    offset = len(posts)
+    for j, c in enumerate(complaints):
+        singles.append((turn(offset + j, c["text"], False, "x"), c["label"] == "complaint", 1.0))
+    offset += len(complaints)
+    for j, (text, label) in enumerate(zip(silver_texts, silver_labels, strict=True)):
+        singles.append((turn(offset + j, text, False, "x"), label == "complaint", SILVER_WEIGHT))
+    echo(f"{len(threads)} labelled threads ({sum(t.actionable for t in threads)} actionable), "
+         f"{len(singles):,} single posts")
+    return threads, singles
+
+
+def prefixes(thread: Thread) -> list[tuple[list[Turn], bool]]:
+    """The thread as it stood after each post (from the first member post on), labelled."""
+    out = []
+    for k in range(len(thread.turns)):
+        if not any(not t.is_team for t in thread.turns[:k + 1]):
+            continue
+        out.append((thread.turns[:k + 1], thread.actionable and thread.origin is not None and thread.origin <= k))
+    return out
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float, multinomial: bool = False) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if multinomial else None)
+    model.fit((x - mean) / scale, y, sample_weight=w)
+    return Linear(mean, scale, np.atleast_2d(model.coef_), np.atleast_1d(model.intercept_))
+
+
+def design(threads: list[Thread], singles: list[tuple[Turn, bool, float]], variant: str
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    xs, ys, ws = [], [], []
+    for thread in threads:
+        rows = prefixes(thread)
+        for turns, label in rows:
+            xs.append(features(turns, variant))
+            ys.append(label)
+            ws.append(THREAD_WEIGHT / len(rows))
+    for turn, label, weight in singles:
+        xs.append(features([turn], variant))
+        ys.append(label)
+        ws.append(weight)
+    return np.array(xs), np.array(ys, dtype=int), np.array(ws)
+
+
+def simulate(model: Linear, threads: list[Thread], variant: str) -> list[dict]:
+    """Listening as posts arrive: each thread's first prefix at or above the threshold opens it (kept as the
+    highest probability so far, so any threshold can be read off afterwards); the origin's candidates too."""
+    out = []
+    for thread in threads:
+        rows = prefixes(thread)
+        probs = model.probability(np.array([features(turns, variant) for turns, _ in rows]))
+        members = [i for i, t in enumerate(thread.turns) if not t.is_team]
+        alone = model.probability(np.array([features([thread.turns[i]], variant) for i in members]))
+        first_at = len(thread.turns) - len(rows)
+        out.append({"thread": thread, "probs": probs, "first_at": first_at, "members": members, "alone": alone})
+    return out
+
+
+def decide(sim: dict, threshold: float, origin_threshold: float, live: bool = False) -> tuple[bool, int | None]:
+    """Whether the thread opens a case and at which origin: judged once on the whole thread (an import, and what
+    `careloop eval threads` measures), or `live`, after every post as it arrives (the first time it is reached)."""
+    probs = sim["probs"] if live else sim["probs"][-1:]
+    above = np.flatnonzero(probs >= threshold)
+    if not len(above):
+        return False, None
+    k = sim["first_at"] + int(above[0]) if live else len(sim["thread"].turns) - 1
+    candidates = [(i, p) for i, p in zip(sim["members"], sim["alone"], strict=True) if i <= k]
+    origin = next((i for i, p in candidates if p >= origin_threshold), candidates[0][0])
+    return True, origin
+
+
+def opening_figures(sims: list[dict], threshold: float, origin_threshold: float) -> dict:
+    flagged = tp = origin_right = complainant_right = 0
+    by_severity: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for sim in sims:
+        thread = sim["thread"]
+        opens, origin = decide(sim, threshold, origin_threshold)
+        flagged += opens
+        if thread.actionable:
+            by_severity[thread.severity][1] += 1
+            by_severity[thread.severity][0] += opens
+        if opens and thread.actionable:
+            tp += 1
+            origin_right += origin == thread.origin
+            complainant_right += thread.turns[origin].author == thread.complainant
+    actionable = sum(s["thread"].actionable for s in sims)
+    precision, recall = tp / max(flagged, 1), tp / max(actionable, 1)
+    return {"precision": precision, "recall": recall, "f1": 2 * precision * recall / max(precision + recall, 1e-9),
+            "origin_accuracy": origin_right / max(tp, 1), "complainant_accuracy": complainant_right / max(tp, 1),
+            "recall_by_severity": {str(s): v[0] / max(v[1], 1) for s, v in sorted(by_severity.items())}}
+
+
+def choose_thresholds(sims: list[dict]) -> tuple[float, float]:
+    """The threshold with the best F1 on these (out-of-fold) judgments, then the origin threshold with the best
+    origin accuracy."""
+    grid = np.round(np.arange(0.2, 0.9, 0.025), 3)
+    threshold = max(grid, key=lambda t: (opening_figures(sims, t, 0.5)["f1"], -abs(t - 0.5)))
+    origin = max(grid, key=lambda o: (opening_figures(sims, threshold, o)["origin_accuracy"], -abs(o - 0.5)))
+    return float(threshold), float(origin)
+
+
+def brand_folds(threads: list[Thread]) -> list[tuple[list[int], list[int]]]:
+    from sklearn.model_selection import GroupKFold
+
+    groups = [t.brand for t in threads]
+    return [(list(tr), list(te)) for tr, te in GroupKFold(FOLDS).split(threads, groups=groups)]
+
+
+def fit_variant(threads: list[Thread], singles: list, variant: str, c: float) -> Linear:
+    x, y, w = design(threads, singles, variant)
+    return fit_linear(x, y, w, c)
+
+
+def fit_severity(threads: list[Thread], variant: str) -> Linear:
+    rows = [t for t in threads if t.actionable]
+    x = np.array([severity_features(t.turns, variant) for t in rows])
+    y = np.array([t.severity for t in rows])
+    return fit_linear(x, y, np.ones(len(rows)), SEVERITY_C, multinomial=True)
+
+
+def out_of_fold(threads: list[Thread], singles: list, variant: str, c: float,
+                echo: Callable[[str], None] = print) -> tuple[list[dict], list[tuple[float, float]], dict]:
+    """Brand-CV: per outer fold, thresholds from an inner brand-CV on the training brands, then the test brands
+    judged. Returns the simulations with each fold's thresholds applied, and severity predictions."""
+    sims: list[dict] = []
+    chosen: list[tuple[float, float]] = []
+    severity_pred: dict[str, int] = {}
+    for n, (train, test) in enumerate(brand_folds(threads), 1):
+        inner_train = [threads[i] for i in train]
+        inner_sims: list[dict] = []
+        for tr, te in brand_folds(inner_train):
+            model = fit_variant([inner_train[i] for i in tr], singles, variant, c)
+            inner_sims += simulate(model, [inner_train[i] for i in te], variant)
+        thresholds = choose_thresholds(inner_sims)
+        model = fit_variant(inner_train, singles, variant, c)
+        fold_sims = simulate(model, [threads[i] for i in test], variant)
+        for sim in fold_sims:
+            sim["thresholds"] = thresholds
+        sims += fold_sims
+        chosen.append(thresholds)
+        severity = fit_severity(inner_train, variant)
+        for i in test:
+            probs = severity.probability(severity_features(threads[i].turns, variant))[0]
+            severity_pred[threads[i].id] = int(np.argmax(probs)) + 1
+        echo(f"  {variant} C={c}: fold {n} of {FOLDS} (threshold {thresholds[0]:.3f}, origin {thresholds[1]:.3f})")
+    return sims, chosen, severity_pred
+
+
+def cv_report(sims: list[dict], severity_pred: dict[str, int], live: bool = False) -> dict:
+    """Figures of the nested brand-CV: each fold's test brands judged at that fold's own thresholds."""
+    flagged = [(sim, *decide(sim, *sim["thresholds"], live=live)) for sim in sims]
+    tp = [(s, o) for s, opens, o in flagged if opens and s["thread"].actionable]
+    n_flagged = sum(opens for _, opens, _ in flagged)
+    actionable = [s for s in sims if s["thread"].actionable]
+    precision, recall = len(tp) / max(n_flagged, 1), len(tp) / max(len(actionable), 1)
+    by_severity = {}
+    for level in (1, 2, 3):
+        group = [s for s, opens, _ in flagged if s["thread"].actionable and s["thread"].severity == level]
+        hits = [s for s, opens, _ in flagged if opens and s["thread"].actionable and s["thread"].severity == level]
+        by_severity[str(level)] = round(len(hits) / max(len(group), 1), 3)
+    severity_right = [severity_pred[s["thread"].id] == s["thread"].severity for s, _ in tp]
+    urgent = [s for s, _ in tp if s["thread"].severity == 3]
+    return {
+        "protocol": f"{FOLDS}-fold cross-validation grouped by brand; thresholds chosen by an inner brand-CV; "
+                    + ("judged after every post as it arrives" if live else "each thread judged whole, as imported"),
+        "threads": len(sims), "actionable": len(actionable), "flagged": n_flagged,
+        "precision": round(precision, 3), "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
+        "recall_by_severity": by_severity,
+        "origin_accuracy": round(sum(o == s["thread"].origin for s, o in tp) / max(len(tp), 1), 3),
+        "complainant_accuracy": round(sum(s["thread"].turns[o].author == s["thread"].complainant for s, o in tp)
+                                      / max(len(tp), 1), 3),
+        "severity_accuracy": round(sum(severity_right) / max(len(severity_right), 1), 3),
+        "urgent_found_as_urgent": round(sum(severity_pred[s["thread"].id] == 3 for s in urgent)
+                                        / max(len(urgent), 1), 3),
+    }
+
+
+def train_judgment(data_dir: Path, out_dir: Path | None = None, echo: Callable[[str], None] = print) -> dict:
+    """Fit both variants, measure them by brand, write model.json; returns the report."""
+    threads, singles = build_threads(data_dir, echo)
+    variants, report = {}, {}
+    for variant in ("e5", "fast"):
+        best = None
+        for c in C_GRID if variant == "e5" else (1.0,):
+            sims, chosen, severity_pred = out_of_fold(threads, singles, variant, c, echo)
+            figures = cv_report(sims, severity_pred)
+            figures["live"] = cv_report(sims, severity_pred, live=True)
+            echo(f"{variant} C={c}: " + json.dumps({k: figures[k] for k in ("precision", "recall", "f1")}))
+            if best is None or figures["f1"] > best[1]["f1"]:
+                best = (c, figures, chosen)
+        c, figures, chosen = best
+        threshold = float(np.median([t for t, _ in chosen]))
+        origin_threshold = float(np.median([o for _, o in chosen]))
+        variants[variant] = {
+            "C": c, "threshold": threshold, "origin_threshold": origin_threshold,
+            "actionable": fit_variant(threads, singles, variant, c).as_dict(),
+            "severity": fit_severity(threads, variant).as_dict(),
+        }
+        report[variant] = figures
+    digest = hashlib.sha256(json.dumps(variants, sort_keys=True).encode()).hexdigest()[:8]
+    model = {"format": "careloop-judgment-1", "version": f"judgment-{date.today():%Y%m%d}-{digest}",
+             "seed": SEED, "trained_on": {"threads": len(threads), "single_posts": len(singles)},
+             "variants": variants, "report": report}
+    out = (out_dir or MODEL_DIR)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "model.json").write_text(json.dumps(model), encoding="utf-8")
+    echo(f"wrote {out / 'model.json'}")
+    return report
