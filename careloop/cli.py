@@ -100,6 +100,11 @@ def main() -> None:
 
 
 # ------------------------------------------------------------------------------------------------- import
+EXIT_WAIT_UNFINISHED = 4  # import --wait: its --timeout ran out before every post was scored and listened to
+WAIT_STALL_SECONDS = 120.0  # import --wait: a worker without progress this long is taken over by the command
+WAIT_POLL_SECONDS = 1.0
+
+
 @main.command("import", short_help="Import posts from JSON lines or CSV files (idempotent).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False, exists=True))
 @click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "csv"]), default="auto", show_default=True,
@@ -107,8 +112,15 @@ def main() -> None:
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write every failed line as JSON lines (file, line, field, message) to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-line errors; only the summary.")
+@click.option("--wait", is_flag=True,
+              help="Return only when every new or changed post is scored and listened to (cases opened); "
+                   "done in this process when no worker runs.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds --wait waits at most (0: no limit); exit status 4 when it runs out.")
+@click.option("--stall-after", type=click.FloatRange(min=0), default=WAIT_STALL_SECONDS, hidden=True)
 @click.option("--batch-size", default=5000, show_default=True, hidden=True)
-def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, quiet: bool, batch_size: int) -> None:
+def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, quiet: bool, wait: bool,
+                   timeout: float, stall_after: float, batch_size: int) -> None:
     """Import posts from FILES (JSON lines or CSV; `-` reads standard input).
 
     Importing is idempotent: the same file twice adds nothing. A post whose id is known but whose text is
@@ -121,9 +133,19 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
     \b
       imported N, updated U, unchanged K, failed F
 
+    With --wait it returns only once every new or changed post is scored and listened to (cases opened):
+    a running worker does it while this command watches the database (if the worker makes no progress for
+    2 minutes, this process takes over), otherwise this process does it. Before the summary it prints
+
+    \b
+      scored: P posts
+      listened: T threads, C cases opened
+
+    (a progress bar per stage on a terminal). Posts dated in the future are listened to when their time comes.
+
     \b
     Exit status: 0 every line imported, 1 some lines failed (the rest imported), 2 usage error,
-    3 the database could not be reached.
+    3 the database could not be reached, 4 --wait ran out of --timeout.
     """
     if files.count("-") > 1:
         raise click.UsageError("standard input (-) can be read only once")
@@ -136,15 +158,24 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
 
     sizes = [os.path.getsize(f) for f in files if f != "-" and not f.endswith(".gz")]
     show_bar = not quiet and sys.stderr.isatty() and len(sizes) == len(files) and sum(sizes) > 256 * 1024
+    touched: list[int] = []  # the new and changed posts, for --wait
+    cases_before = latest_case_id() if wait else 0
+
+    def on_batch(new_ids: list[int], changed_ids: list[int]) -> None:
+        if wait:
+            touched.extend(new_ids)
+            touched.extend(changed_ids)
+        queue_scoring(new_ids, changed_ids)  # a worker gets the tasks either way; they are idempotent
+
     started = time.monotonic()
     try:
         if show_bar:
             with click.progressbar(length=sum(sizes), label="Importing", file=sys.stderr, show_eta=True,
                                    show_percent=True) as bar:
                 result = import_files(files, fmt=fmt, progress=bar.update, batch_size=batch_size,
-                                      on_batch=queue_scoring)
+                                      on_batch=on_batch)
         else:
-            result = import_files(files, fmt=fmt, batch_size=batch_size, on_batch=queue_scoring)
+            result = import_files(files, fmt=fmt, batch_size=batch_size, on_batch=on_batch)
     except KeyboardInterrupt:
         click.echo("\nInterrupted. Posts of completed batches are stored; run the same import again to finish "
                    "(it skips what is already there).", err=True)
@@ -169,11 +200,276 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
     if not quiet and result.lines:
         click.echo(f"{result.lines} lines in {elapsed:.1f} s ({result.lines / max(elapsed, 1e-9):,.0f} lines/s)",
                    err=True)
-    if not quiet and result.imported + result.updated:
+    if not quiet and result.imported + result.updated and not wait:
         click.echo(f"{result.imported + result.updated} new or changed posts are queued for scoring; "
                    "a running worker (careloop serve or careloop worker) scores them", err=True)
+    unfinished = False
+    if wait:
+        try:
+            ImportWaiter(touched, bars=not quiet and sys.stderr.isatty(), quiet=quiet, timeout=timeout,
+                         stall_after=stall_after, cases_after=cases_before).run()
+        except WaitUnfinished as exc:
+            click.echo(f"careloop: {exc}", err=True)
+            unfinished = True
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted while waiting. The posts are imported and queued: a worker (careloop serve or "
+                       "careloop worker) scores and listens to them; `careloop status` shows what is left.", err=True)
+            sys.exit(130)
+        except DatabaseError as exc:
+            click.echo(f"careloop: the database failed ({describe_database()}): {exc}", err=True)
+            sys.exit(EXIT_ENVIRONMENT)
     click.echo(result.summary())
-    sys.exit(EXIT_SOME_LINES_FAILED if result.failed else 0)
+    sys.exit(EXIT_WAIT_UNFINISHED if unfinished else EXIT_SOME_LINES_FAILED if result.failed else 0)
+
+
+class WaitUnfinished(Exception):
+    """`careloop import --wait` gave up (its --timeout) before every post was scored and listened to."""
+
+
+def latest_case_id() -> int:
+    """The newest case's id: the cases an import opens are the later ones on its posts (ids only grow)."""
+    from careloop.cases.models import Case
+
+    return Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+class _Backlog:
+    """What is left to do for some posts, as the posts say: scoring (scored_at null), then listening
+    (listened_at null). A scored post dated in the future is not waited for: listening judges a post only once
+    its time has come (careloop.listen.opening._mark_listened)."""
+
+    def __init__(self, post_ids: list[int]) -> None:
+        self.total = len(post_ids)
+        self.unscored = list(post_ids)
+        self.unlistened: list[int] = []
+        self.future = 0
+        self.refresh()
+
+    @property
+    def scored(self) -> int:
+        return self.total - len(self.unscored)
+
+    @property
+    def listened(self) -> int:
+        """Listened to, or not due yet."""
+        return self.total - len(self.unscored) - len(self.unlistened)
+
+    @property
+    def done(self) -> bool:
+        return not self.unscored and not self.unlistened
+
+    def refresh(self) -> None:
+        from django.utils import timezone
+
+        from careloop.community.models import Post
+        from careloop.listen.scoring import CHUNK
+
+        now = timezone.now()
+        unscored, unlistened = [], []
+        for chunk in _chunks(sorted(self.unscored + self.unlistened), CHUNK):
+            rows = Post.objects.filter(id__in=chunk, listened_at__isnull=True).values_list(
+                "id", "scored_at", "created_at")
+            for post_id, scored_at, created_at in rows:
+                if scored_at is None:
+                    unscored.append(post_id)
+                elif created_at > now:
+                    self.future += 1
+                else:
+                    unlistened.append(post_id)
+        self.unscored, self.unlistened = sorted(unscored), sorted(unlistened)
+
+
+class _Stage:
+    """One stage of --wait: a progress bar on a terminal, nothing otherwise (the stage's line follows it)."""
+
+    def __init__(self, label: str, total: int, show: bool) -> None:
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True,
+                                     show_percent=True) if show and total else None
+        self.shown = 0
+
+    def __enter__(self) -> _Stage:
+        if self.bar:
+            self.bar.__enter__()
+        return self
+
+    def to(self, done: int) -> None:
+        if self.bar and done > self.shown:
+            self.bar.update(done - self.shown)
+            self.shown = done
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar:
+            self.bar.__exit__(*exc_info)
+
+
+class ImportWaiter:
+    """`careloop import --wait`: return once every given (new or changed) post is scored and its thread listened to.
+
+    With a live worker (its heartbeat, careloop.health) the command only watches the posts in the database:
+    the worker scores them and listens to their threads, batch by batch, from the tasks the import queued.
+    Without one, or once a worker has moved none of them for `stall_after` seconds, this process does the rest
+    itself with the same functions (score_posts, then update_threads, thread by thread in the order written);
+    the tasks still queued for the same posts find nothing left to do when a worker runs them.
+    """
+
+    def __init__(self, post_ids: list[int], *, bars: bool, quiet: bool, timeout: float = 0,
+                 stall_after: float = WAIT_STALL_SECONDS, cases_after: int = 0) -> None:
+        self.ids = sorted(set(post_ids))
+        self.cases_after = cases_after
+        self.bars = bars
+        self.quiet = quiet
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout if timeout else None
+        self.stall_after = stall_after
+        self.by_worker = False
+        self.poll_seconds = WAIT_POLL_SECONDS
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def run(self) -> tuple[int, int, int]:
+        """Wait (or work), printing one line per stage; returns (posts scored, threads listened to, cases opened)."""
+        from huey.contrib.djhuey import HUEY
+
+        from careloop.health.models import latest_heartbeat
+
+        backlog = _Backlog(self.ids)
+        if not backlog.done:
+            beat = latest_heartbeat()
+            # The heartbeat, not a queue round trip: a check task would wait behind this import's own tasks.
+            self.by_worker = bool(beat and beat.alive) and not HUEY.immediate
+            if self.by_worker:
+                self.note(f"waiting for the worker ({beat.worker}) to score and listen to {self.total_left(backlog)} "
+                          "posts…")
+            else:
+                self.note(f"no worker is running: scoring and listening to {self.total_left(backlog)} posts in "
+                          "this process…")
+        self.last_move = time.monotonic()
+        with _Stage("Scoring", backlog.total, self.bars) as stage:
+            stage.to(backlog.scored)
+            while backlog.unscored:
+                if self.by_worker:
+                    self.poll(backlog)
+                else:
+                    self.score_here(backlog, stage)
+                stage.to(backlog.scored)
+        click.echo(f"scored: {backlog.scored} posts")
+        with _Stage("Listening", backlog.total, self.bars) as stage:
+            stage.to(backlog.listened)
+            while not backlog.done:
+                if self.by_worker:
+                    self.poll(backlog)
+                else:
+                    self.score_here(backlog, None)  # a post changed again meanwhile needs its new score first
+                    self.listen_here(backlog, stage)
+                stage.to(backlog.listened)
+        threads, cases = self.outcome()
+        click.echo(f"listened: {threads} threads, {cases} cases opened")
+        if backlog.future:
+            self.note(f"{backlog.future} of these posts {'is' if backlog.future == 1 else 'are'} dated in the "
+                      "future: listening judges a post when its time comes")
+        return backlog.scored, threads, cases
+
+    @staticmethod
+    def total_left(backlog: _Backlog) -> int:
+        return len(backlog.unscored) + len(backlog.unlistened)
+
+    def check_deadline(self, backlog: _Backlog) -> None:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise WaitUnfinished(
+                f"--wait gave up after {self.timeout:g} s: {len(backlog.unscored)} posts not scored yet, "
+                f"{len(backlog.unlistened)} not listened to yet; they are queued for the worker "
+                "(`careloop status` shows the backlog)")
+
+    def poll(self, backlog: _Backlog) -> None:
+        """Look at the posts again after a pause; take over when the worker stopped or stopped moving."""
+        from careloop.health.models import latest_heartbeat
+
+        self.check_deadline(backlog)
+        time.sleep(self.poll_seconds)
+        before = (backlog.scored, backlog.listened)
+        started = time.monotonic()
+        backlog.refresh()
+        self.poll_seconds = max(WAIT_POLL_SECONDS, 2 * (time.monotonic() - started))  # a long list: poll less often
+        if (backlog.scored, backlog.listened) != before:
+            self.last_move = time.monotonic()
+            return
+        if backlog.done:
+            return
+        beat = latest_heartbeat()
+        if not (beat and beat.alive):
+            self.note("the worker stopped (no heartbeat); doing the rest in this process")
+            self.by_worker = False
+        elif time.monotonic() - self.last_move >= self.stall_after:
+            self.note(f"the worker has scored or listened to none of these posts for {self.stall_after:g} s (busy with "
+                      "other tasks, or not taking them? `careloop status --check-queue` tells); doing the rest in "
+                      "this process")
+            self.by_worker = False
+
+    def score_here(self, backlog: _Backlog, stage: _Stage | None) -> None:
+        from careloop.listen.scoring import CHUNK, score_posts
+
+        if not backlog.unscored:
+            return
+        before, done = backlog.scored, 0
+        for chunk in _chunks(backlog.unscored, CHUNK):
+            self.check_deadline(backlog)
+            score_posts(chunk)
+            done += len(chunk)
+            if stage:
+                stage.to(before + done)
+        backlog.refresh()
+        if backlog.unscored and backlog.scored == before:
+            raise WaitUnfinished(f"{len(backlog.unscored)} posts could not be scored (they keep changing?)")
+
+    def listen_here(self, backlog: _Backlog, stage: _Stage) -> None:
+        """Listen to the posts' threads: whole threads at a time, the thread whose first new post is oldest first."""
+        from careloop.community.models import Post
+        from careloop.listen.incremental import update_threads
+        from careloop.listen.scoring import CHUNK
+
+        if not backlog.unlistened:
+            return
+        threads: dict[int, list] = {}
+        for chunk in _chunks(backlog.unlistened, CHUNK):
+            for post_id, thread_id, created_at in Post.objects.filter(id__in=chunk).values_list(
+                    "id", "thread_id", "created_at"):
+                threads.setdefault(thread_id, []).append((created_at, post_id))
+        groups: list[list[int]] = [[]]
+        for posts in sorted(threads.values(), key=min):
+            if groups[-1] and len(groups[-1]) + len(posts) > CHUNK:
+                groups.append([])
+            groups[-1].extend(post_id for _, post_id in sorted(posts))
+        before, done = backlog.listened, 0
+        for group in groups:
+            self.check_deadline(backlog)
+            update_threads(group)
+            done += len(group)
+            stage.to(before + done)
+        backlog.refresh()
+        if not backlog.done and backlog.listened == before:
+            raise WaitUnfinished(f"{len(backlog.unlistened)} posts could not be listened to")
+
+    def outcome(self) -> tuple[int, int]:
+        """(threads of these posts listened to, cases opened on them: newer than `cases_after`; a changed post
+        keeps the case it opened before)."""
+        from careloop.cases.models import Case
+        from careloop.community.models import Post
+        from careloop.listen.scoring import CHUNK
+
+        threads: set[int] = set()
+        cases = 0
+        for chunk in _chunks(self.ids, CHUNK):
+            threads.update(Post.objects.filter(id__in=chunk, listened_at__isnull=False)
+                           .values_list("thread_id", flat=True))
+            cases += Case.objects.filter(post_id__in=chunk, id__gt=self.cases_after).count()
+        return len(threads), cases
+
 
 
 # ------------------------------------------------------------------------------------------------- listen
@@ -599,6 +895,9 @@ def migrate() -> None:
 def status(check_queue: bool, wait: int) -> None:
     """Where the data lives, what is in it, and whether a worker is alive.
 
+    Also what listening still has to do: posts scored and waiting to be scored, and scored posts not yet
+    listened to (no case opening has judged them) with the threads they are in.
+
     Exit status 0, or 1 when --check-queue found no worker taking tasks.
     """
     setup()
@@ -623,6 +922,8 @@ def status(check_queue: bool, wait: int) -> None:
     for label, model in (("sources", Source), ("members", Member), ("threads", Thread), ("posts", Post),
                          ("cases", Case)):
         click.echo(f"{label:<13} {model.objects.count():,}")
+    for line in backlog_lines():
+        click.echo(line)
     if check_queue:
         from careloop.health.queue import check_queue_round_trip
 
@@ -632,6 +933,27 @@ def status(check_queue: bool, wait: int) -> None:
             sys.exit(1)
         took = (done.done_at - done.enqueued_at).total_seconds()
         click.echo(f"queue check   ok: {done.worker} ran it after {took:.2f} s")
+
+
+def backlog_lines() -> list[str]:
+    """`careloop status`: posts scored, posts waiting to be scored, and the listening backlog (scored posts that
+    listening has not judged yet, listened_at null) with the threads it is in."""
+    from django.utils import timezone
+
+    from careloop.community.models import Post
+
+    unscored = Post.objects.filter(scored_at__isnull=True).count()
+    scored = Post.objects.count() - unscored
+    unlistened = Post.objects.filter(scored_at__isnull=False, listened_at__isnull=True)
+    waiting = unlistened.count()
+    threads = unlistened.values("thread_id").distinct().count() if waiting else 0
+    future = unlistened.filter(created_at__gt=timezone.now()).count() if waiting else 0
+    later = f" ({future:,} dated in the future: listened to when their time comes)" if future else ""
+    return [
+        f"{'scored':<13} {scored:,} posts",
+        f"{'to score':<13} {unscored:,} posts waiting to be scored",
+        f"{'to listen to':<13} {waiting:,} scored posts in {threads:,} threads{later}",
+    ]
 
 
 @main.command(short_help="Run a Django management command.",
