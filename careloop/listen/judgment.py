@@ -11,11 +11,11 @@ feature vector:
   how long the thread is.
 
 Two logistic models read that vector (listen/models/judgment/model.json, trained by
-`careloop train --profile judgment` on the hand-labelled real support threads, the complaint tweets and German
-silver labels; cross-validated by brand — docs/model-card.md): **actionable** (the probability that the thread
+`careloop train --profile judgment` on the hand-labelled real support threads, every prefix of each thread;
+cross-validated by brand — docs/model-card.md): **actionable** (the probability that the thread
 holds a problem to act on; a case opens at `threshold`, overridable per source) and **severity** (1 minor,
-2 a real problem, 3 urgent). The problem's first statement — the origin — is the first member post that, judged
-alone, reaches `origin_threshold`; its author is the complainant.
+2 a real problem, 3 urgent; ordinal: P(≥ 2) and P(≥ 3)). The problem's first statement — the origin — is the
+first member post that, judged alone, reaches `origin_threshold`; its author is the complainant.
 
 When the encoder cannot run here (careloop installed without its `accurate` extra), the same models' *fast*
 variant reads the fast scores only (weaker: its figures are in the model card beside the full one).
@@ -132,6 +132,16 @@ class Variant:
     threshold: float
     origin_threshold: float
     severity_bias: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    severity_kind: str = "multinomial"  # or "ordinal": two binary outputs, P(severity >= 2) and P(severity >= 3)
+
+    def severity_probabilities(self, x: np.ndarray) -> np.ndarray:
+        """P(severity 1), P(2), P(3) of each row (before severity_bias)."""
+        if self.severity_kind != "ordinal":
+            return self.severity.probability(x)
+        z = self.severity.raw(np.atleast_2d(x))
+        at_least = 1 / (1 + np.exp(-z))
+        two, three = at_least[:, 0], np.minimum(at_least[:, 1], at_least[:, 0])
+        return np.stack([1 - two, two - three, three], axis=1)
 
 
 @dataclass(frozen=True)
@@ -197,7 +207,7 @@ def judge(turns: Sequence[Turn], model: JudgmentModel | None = None, threshold: 
     origin = next((i for i in members
                    if float(variant.actionable.probability(features([turns[i]], name))[0]) >= variant.origin_threshold),
                   members[0])
-    probs = variant.severity.probability(severity_features(turns, name))[0] + np.asarray(variant.severity_bias)
+    probs = variant.severity_probabilities(severity_features(turns, name))[0] + np.asarray(variant.severity_bias)
     severity = int(np.argmax(probs)) + 1
     text = " ".join(turns[i].text for i in members)
     reasons = [f"a problem the team should act on ({probability:.0%} by the thread judgment; cases open from "
@@ -218,5 +228,6 @@ def load_model(path: str | None = None) -> JudgmentModel:
     for name, v in data["variants"].items():
         variants[name] = Variant(Linear.from_dict(v["actionable"]), Linear.from_dict(v["severity"]),
                                  float(v["threshold"]), float(v["origin_threshold"]),
-                                 tuple(v.get("severity_bias", (0.0, 0.0, 0.0))))
+                                 tuple(v.get("severity_bias", (0.0, 0.0, 0.0))),
+                                 str(v.get("severity_kind", "multinomial")))
     return JudgmentModel(data["version"], variants, data.get("report", {}))
