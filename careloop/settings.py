@@ -194,11 +194,10 @@ CARELOOP_NOTIFY_WEBHOOK = os.environ.get("CARELOOP_NOTIFY_WEBHOOK", "")  # POSTe
 # --- end of the case loop block ----------------------------------------------------------------------------
 
 # --- Listen: opening cases (careloop/listen/opening.py) ------------------------------------------------------
-# A source may override any key in its settings JSON under "case_opening", e.g. {"complaint_threshold": 0.6}.
+# A source may override any key in its settings JSON under "case_opening", e.g. {"threshold": 0.7}.
 CARELOOP_CASE_OPENING = {
     "enabled": True,
-    "complaint_threshold": 0.6,  # a post that names a problem and is at least this much a complaint opens a case
-    "cause_threshold": 0.05,  # ... or at least this when it also names what changed ("since the 3.2 update")
+    "threshold": None,  # the thread judgment opens a case from this probability (None: the model's own, measured)
     "toxicity_threshold": 0.7,  # a toxic post opens a case (for a moderator), whatever its complaint score
     "same_thing_hours": 72.0,  # the member's open case from this window about the same thing takes the post
     "same_thing_similarity": 0.35,  # "the same thing" in another thread: this close in character n-grams

@@ -94,7 +94,7 @@ def _user(value: str | int):
 @endpoint(("GET",))
 def cases(request: HttpRequest) -> JsonResponse:
     """Cases, most urgent first (the queue's order), filtered by state, source and assignee, in pages."""
-    from careloop.web.queue import urgency
+    from careloop.cases.ranking import in_queue_order
 
     unknown = sorted(set(request.GET) - set(LIST_PARAMS))
     if unknown:
@@ -116,8 +116,7 @@ def cases(request: HttpRequest) -> JsonResponse:
     page_number = _number(request, "page", 1, 1)
     per_page = _number(request, "per_page", PER_PAGE, 1, MAX_PER_PAGE)
 
-    paginator = Paginator(qs.annotate(urgency=urgency(timezone.now())).order_by("-urgency", "opened_at", "id")
-                          .values_list("id", flat=True), per_page)
+    paginator = Paginator(in_queue_order(qs, timezone.now()).values_list("id", flat=True), per_page)
     paginator.__dict__["count"] = qs.count()  # the count needs no ordering or annotation
     if page_number > max(paginator.num_pages, 1):
         raise ApiError(404, f"there is no page {page_number}; there are {paginator.num_pages}")

@@ -11,8 +11,8 @@ Open cases are ranked, in this order of importance:
    answered one after the unanswered);
 5. **spread** — the escalation risk (me-too members, a clique about to pile on, a troll's noise);
 
-then the oldest case first. Every key is a column of the case, so the database sorts 50,000 open cases with no
-join. `rank_in_words()` says the same in a sentence.
+then the oldest case first (closed cases, where a list mixes them in, after every open one). Every key is a
+column of the case, so the database sorts 50,000 open cases with no join. `rank_in_words()` says the same in a sentence.
 """
 
 from __future__ import annotations
@@ -22,20 +22,24 @@ from datetime import datetime
 from django.db.models import BooleanField, F, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
 
-from careloop.cases.models import Case
+from careloop.cases.models import OPEN_STATES, Case
 
-SEVERITY_WORDS = {3: "urgent", 2: "a real problem", 1: "minor", 0: "for moderation: toxic language only"}
+SEVERITY_WORDS = {3: "urgent", 2: "a real problem", 1: "minor", 0: ""}  # 0: not judged, or the moderation lane
 
 
 def in_queue_order(cases: QuerySet[Case], now: datetime) -> QuerySet[Case]:
-    """`cases` (open ones) sorted as the queue shows them (see the module docstring)."""
+    """`cases` sorted as the queue shows them (see the module docstring)."""
     overdue = CaseWhen(When(Q(overdue_at__isnull=False) | Q(follow_up_due_at__lt=now), then=Value(True)),
                        default=Value(False), output_field=BooleanField())
-    return cases.annotate(queue_overdue=overdue).order_by(
-        F("severity").desc(), F("queue_overdue").desc(), F("handed_off_at").asc(nulls_first=True),
+    closed = CaseWhen(When(state__in=OPEN_STATES, then=Value(False)), default=Value(True),
+                      output_field=BooleanField())
+    return cases.annotate(queue_overdue=overdue, queue_closed=closed).order_by(
+        F("queue_closed").asc(), F("severity").desc(), F("queue_overdue").desc(),
+        F("handed_off_at").asc(nulls_first=True),
         F("waiting_since").asc(nulls_last=True), F("risk").desc(nulls_last=True), "opened_at", "id",
     )
 
 
 def severity_in_words(severity: int) -> str:
-    return SEVERITY_WORDS.get(severity, SEVERITY_WORDS[0])
+    """'urgent', 'a real problem', 'minor'; '' for a case with no judged problem (the moderation lane)."""
+    return SEVERITY_WORDS.get(severity, "")

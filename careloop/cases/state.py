@@ -12,7 +12,8 @@ before it on the same case. Other timeline entries (notes, messages, assignments
 which keeps the same guarantees.
 
 Functions others call:
-- `open_case(source=, member=, post=, thread=, topic=, summary=, reasons=, risk=, language=)` → a new case.
+- `open_case(source=, member=, post=, thread=, topic=, summary=, reasons=, risk=, language=, severity=, origin=)`
+  → a new case (waiting since its post; its origin the post unless another is named).
 - `add_affected_member(case, member, post=None)` → True if the member was not on the case yet.
 - `transition(case, to, actor=None, actor_label="", **details)` → the CaseEvent; raises `NotAllowed`.
 - `find_reopenable(member, topic="")` → a resolved case of this member still inside the reopen window.
@@ -157,19 +158,24 @@ def update_case(case: Case, **fields: Any) -> None:
 
 def open_case(*, source, member, post=None, thread=None, topic: str = "", summary: str = "",
               reasons: Iterable[str] = (), risk: float | None = None, language: str = "",
-              actor_label: str = "careloop") -> Case:
-    """Open a case for `member` (state new): an OPENED event, and the member on it as the complainer."""
+              actor_label: str = "careloop", severity: int = 0, origin=None) -> Case:
+    """Open a case for `member` (state new): an OPENED event, and the member on it as the complainer.
+
+    `severity` 1 minor, 2 a real problem, 3 urgent (0: not judged, or toxic language only: the moderation lane);
+    the case waits for the team since its post was written."""
     if thread is None and post is not None:
         thread = post.thread
     with transaction.atomic():
         case = Case.objects.create(
             source=source, member=member, post=post, thread=thread, topic=topic[:200], summary=summary,
             reasons=list(reasons), risk=risk, language=language or getattr(member, "language", "") or "",
-            opened_at=clock.now(),
+            opened_at=clock.now(), severity=severity, origin=origin or post,
+            waiting_since=post.created_at if post is not None else None,
         )
         CaseEvent.objects.create(case=case, at=case.opened_at, kind=CaseEvent.Kind.OPENED, actor_label=actor_label,
                                  to_state=S.NEW, details=_jsonable({"reasons": list(case.reasons), "topic": topic,
-                                                                    "post": post.pk if post else None}))
+                                                                    "post": post.pk if post else None,
+                                                                    "severity": severity}))
         AffectedMember.objects.create(case=case, member=member, post=post, role=AffectedMember.Role.COMPLAINER)
     return case
 

@@ -226,18 +226,13 @@ def _team() -> list:
 
 
 def complaint_times(end: datetime) -> list[datetime]:
-    """When a post that may open a case was written: where the listener's slices end."""
-    from careloop.listen.opening import complaint_reasons, rules_for
+    """When a post that may open a case was written (a member's post with any complaint, negativity or toxicity):
+    where the listener's slices end. The slices only pace the replay; every post is judged by listening itself."""
+    from django.db.models import Q
 
-    rules = {}
-    times = set()
     posts = Post.objects.filter(deleted=False, author__is_team=False, scored_at__isnull=False, created_at__lte=end)
-    for post in posts.select_related("source").order_by("created_at", "id").iterator(chunk_size=2000):
-        if post.source_id not in rules:
-            rules[post.source_id] = rules_for(post.source)
-        if complaint_reasons(post, rules[post.source_id]):
-            times.add(post.created_at)
-    return sorted(times)
+    posts = posts.filter(Q(complaint__gte=0.3) | Q(sentiment=Post.Sentiment.NEGATIVE) | Q(toxicity__gte=0.5))
+    return sorted(set(posts.values_list("created_at", flat=True)))
 
 
 def replay(end: datetime, seed: int) -> Replayed:

@@ -61,3 +61,23 @@ def vectors(posts: Sequence[Post]) -> dict[int, np.ndarray] | None:
             post.embedding = vector.astype(np.float16).tobytes()
         Post.objects.bulk_update(missing, ["embedding"], batch_size=500)
     return out
+
+
+def embed_threads(thread_ids: Sequence[int] | None, post_ids: Sequence[int] | None = None, chunk: int = 512) -> int:
+    """Embed, in large batches, the posts of these threads (or these posts) that have no vector yet: the
+    encoder is fastest on many texts at once, and each thread is then judged from stored vectors."""
+    if not encoder_available():
+        return 0
+    posts = Post.objects.filter(embedding__isnull=True, deleted=False, scored_at__isnull=False)
+    if thread_ids is not None:
+        posts = posts.filter(thread_id__in=list(thread_ids))
+    if post_ids is not None:
+        posts = posts.filter(id__in=list(post_ids))
+    ids = list(posts.order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), chunk):
+        batch = list(Post.objects.filter(id__in=ids[start:start + chunk]).only("id", "text"))
+        embedded = embed_texts([p.text or "" for p in batch])
+        for post, vector in zip(batch, embedded, strict=True):
+            post.embedding = vector.astype(np.float16).tobytes()
+        Post.objects.bulk_update(batch, ["embedding"], batch_size=500)
+    return len(ids)

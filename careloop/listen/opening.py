@@ -1,43 +1,41 @@
-"""Opening cases: rules that turn a complaint into a case, or attach it to the case it belongs to.
+"""Opening cases: the thread judgment turns a member's problem into a case; me too, repeats and reopenings join it.
 
-For each new post by a member (never the team), in the order they were written:
+Each thread with new posts is judged as it stands (judgment.py: a learned, thread-aware judgment — the post, what
+it answers, the rest of the thread, whether the team answered; never a word list). Then, for each new post by a
+member (never the team), in the order they were written:
 
-1. **Me too** — it agrees with the complaint of an open case in its thread ("+1", "geht mir genauso", the
-   same problem in other words): its author is added to that case as an affected member. Never a case of
-   its own, however much of a complaint it is.
-2. **The same thing again** — a complaint (rule 4) by a member who already has an open case about it: in
-   the same thread, or, within `same_thing_hours`, this close in wording elsewhere. The post goes on that
-   case's timeline.
-3. **Reopened** — a complaint by a member whose case about the same thing (the same test: the same thread, or
-   this close in wording) was resolved at most `reopen_hours` before the post (CARELOOP_REOPEN_WINDOW by
-   default): that case goes back to acting through `follow_up.reopen()`, with the post and the reason in
-   words on its transition. Dismissed and moderated cases are never reopened; outside the window, or about
-   something else, rule 4 opens a new case.
-4. **A complaint** — it names a problem ("stuck", "charged twice", "geht nicht", "doppelt abgebucht") and its
-   complaint score reaches `complaint_threshold`, or only `cause_threshold` when it also names the change
-   that caused it ("since the 3.2 update", "seit dem Umzug"); or its toxicity reaches `toxicity_threshold`:
-   a new case, with its reasons in words, its origin and summary (context.py), its escalation risk
-   (escalation.py) and, where they show, the author's troll signals — shown to the manager, never acted on.
+1. **Me too** — it agrees with the problem of an open case in its thread ("+1", "geht mir genauso", the same
+   problem in other words): its author is added to that case as an affected member. Never a case of its own.
+2. **The problem** — the thread judgment reaches the source's threshold and this is its origin (the first member
+   post that states the problem, whose author is the complainant), or another member's own post that reaches it
+   alone. Before a new case opens: the member's open case about the same thing (in this thread, or this close in
+   wording within `same_thing_hours`) takes the post on its timeline; a case of theirs about the same thing that
+   was resolved at most `reopen_hours` before goes back to acting (follow_up.reopen()); dismissed and moderated
+   cases are never reopened. Otherwise a new case, with its severity (1 minor, 2 a real problem, 3 urgent) and
+   its reasons in words, its origin and summary (context.py), its escalation risk (escalation.py) and, where they
+   show, the author's troll signals — shown to the manager, never acted on.
+3. **Toxic language alone** (toxicity ≥ `toxicity_threshold`, no problem judged) — a case of severity 0: the
+   moderation lane, never above a complaint in the queue.
 
-The thresholds come from settings.CARELOOP_CASE_OPENING, overridden per source by the "case_opening" object
-in Source.settings (the reopen window too: "reopen_hours"). Cases are created only through careloop.cases.state
-(`open_case`, `add_affected_member`, `record`, `update_case`) and reopened only through
-careloop.cases.follow_up.reopen(), so every case has its timeline from the first moment.
+Then the team's public moves are read onto the thread's open cases (team_moves()): the team's first public reply,
+whether the member's latest post still waits for one, a hand-off to private ("please DM us"), recorded through the
+state machine as outreach by that team account, and the member's later public "thanks, sorted" / "still broken".
+Imported history runs on its own clock (history.py): waiting is measured to the thread's next event or to the
+newest post of the source, never to today.
 
-Why the problem words: the fast complaint model alone is too eager on chat. On the demo community it puts 256
-posts that are not complaints (banter, answers, questions) over 0.5 against 30 of the 48 planted complaints;
-asking for words that name a problem as well, and letting a named cause lower the bar, gives 40 of 48 with
-29 false ones (measured with tests/listen/test_demo_queue.py). The words are plain English and German, not the
-demo's phrases, but the figures are from a generated community: measure on your own and adjust per source.
+The thresholds come from settings.CARELOOP_CASE_OPENING, overridden per source by the "case_opening" object in
+Source.settings; `threshold` None means the judgment model's own, measured by brand cross-validation (model card).
+Cases are created only through careloop.cases.state (`open_case`, `add_affected_member`, `record`, `update_case`,
+`move`) and reopened only through careloop.cases.follow_up.reopen(), so every case has its timeline from the first
+moment.
 
-Every step is idempotent: a post already on a case (it opened it, said "me too" on it, was noted on it as a
-repeat or reopened it) is never considered again, so the same thread can be processed after every batch
-(incremental.py) or all at once after an import.
+Every step is idempotent: a post already on a case (it opened it, said "me too" on it, was noted on it as a repeat
+or reopened it) is never considered again, and the team's moves are read once, so the same thread can be processed
+after every batch (incremental.py) or all at once after an import.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
@@ -48,26 +46,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
+from careloop.cases.state import update_case
+from careloop.community.history import thread_clock
 from careloop.community.models import Post, Source
 from careloop.listen.context import find_origin
 from careloop.listen.escalation import EscalationRisk, complaint_escalation, recent_posts
+from careloop.listen.handoff import is_handoff, member_outcome
+from careloop.listen.judgment import Judgment, Turn, judge, load_model
 from careloop.listen.metoo import find_me_toos, similarity
 
-PROBLEM = re.compile(
-    r"(?i)\b(broke\w*|broken|stuck|hangs?|hanging|crash\w*|fails?|failed|failing|errors?|not working|"
-    r"doesn'?t work|won'?t|can'?t|cannot|keeps?|twice|double\w*|duplicates?|missing|lost|gone|empty|"
-    r"no (response|reply|answer)|(hasn'?t|haven'?t|didn'?t) (had|got|gotten|received) (a|any) (reply|response|answer)|"
-    r"but not|unanswered|ignored|removed|deleted|charged|billed|spam|every time|endlessly|forever|"
-    r"no access|nothing new|hasn'?t moved|not happy|refund|wtf|kaputt|hängt|hängen|geht nicht|"
-    r"funktioniert nicht|klappt nicht|fehler\w*|absturz|stürzt|doppelt|zweimal|verschwunden|leer|"
-    r"keine antwort|gelöscht|abgebucht|berechnet|endlos|immer wieder|ständig|nichts mehr|kein zugriff|"
-    r"keinen? (\w+ ){1,2}mehr|bricht( \w+)? ab|"
-    r"echt jetzt)\b"
-)
-CHANGE = re.compile(
-    r"(?i)\b(since|after|seit|nach)\b|\b(update\w*|version|release|migration|umzug|firmware|price change|"
-    r"preis\w*|tarif\w*|plan)\b|\b\d+\.\d+"
-)
+JUDGED_POSTS = 60  # a thread is judged on its latest posts (a chat room's thousands cost what 60 do)
 RISK_PREFIX = "Risk: "
 TROLL_SHOWN = 0.5
 
@@ -79,8 +67,7 @@ class RulesError(ValueError):
 @dataclass(frozen=True)
 class Rules:
     enabled: bool = True
-    complaint_threshold: float = 0.6
-    cause_threshold: float = 0.05
+    threshold: float | None = None  # None: the judgment model's own (measured by brand cross-validation)
     toxicity_threshold: float = 0.7
     same_thing_hours: float = 72.0
     same_thing_similarity: float = 0.35
@@ -101,7 +88,9 @@ def rules_for(source: Source) -> Rules:
         if f.name not in merged:
             continue
         value = merged[f.name]
-        if f.name == "enabled":
+        if f.name in ("threshold", "reopen_hours") and value is None:
+            pass
+        elif f.name == "enabled":
             if not isinstance(value, bool):
                 raise RulesError(f"source {source.name}: case_opening.enabled must be true or false, not {value!r}")
         elif isinstance(value, bool) or not isinstance(value, int | float):
@@ -124,23 +113,6 @@ class Outcome:
         self.repeats += other.repeats
         self.refreshed += other.refreshed
         self.reopened += other.reopened
-
-
-def complaint_reasons(post: Post, rules: Rules) -> list[str]:
-    """Why this post is a case, in words; empty when it is not one."""
-    complaint, toxicity, text = post.complaint or 0.0, post.toxicity or 0.0, post.text or ""
-    problem = PROBLEM.search(text)
-    change = CHANGE.search(text)
-    reasons = []
-    if problem and complaint >= rules.complaint_threshold:
-        reasons.append(f"a complaint (score {complaint:.2f}; this source opens cases from "
-                       f"{rules.complaint_threshold:.2f}) about a problem: \"{problem.group(0)}\"")
-    elif problem and change and complaint >= rules.cause_threshold:
-        reasons.append(f"names a problem (\"{problem.group(0)}\") and what changed (\"{change.group(0)}\"); "
-                       f"complaint score {complaint:.2f}")
-    if toxicity >= rules.toxicity_threshold:
-        reasons.append(f"toxic language (score {toxicity:.2f}): a moderator should look")
-    return reasons
 
 
 class Moment:
@@ -206,10 +178,10 @@ class Moment:
 
 def process_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | None = None, *,
                     at: datetime | None = None, graph: nx.DiGraph | None = None) -> Outcome:
-    """Apply the rules to the threads' new posts (`post_ids`, default: all not yet on a case; `thread_ids`
-    None: every thread), all of them in the order they were written (a member's first grievance opens the
-    case, the later ones join it), then refresh the risk of the threads' open cases. `at` is the moment the
-    risk is judged at (default: now)."""
+    """Listen to the threads' new posts (`post_ids`, default: all not yet on a case; `thread_ids` None: every
+    thread with such posts): judge each thread as it stands, open or join cases in the order the posts were
+    written, read the team's public moves, then refresh the risk of the threads' open cases. `at` is the moment
+    the judgment and the risk are made at (default: now)."""
     moment = Moment(at or timezone.now(), graph)
     at = moment.at
     threads = sorted(set(thread_ids)) if thread_ids is not None else None
@@ -220,20 +192,24 @@ def process_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | 
     if threads is not None:
         candidates = candidates.filter(thread_id__in=threads)
     if post_ids is not None:
-        candidates = candidates.filter(id__in=list(post_ids))
+        candidates = candidates.filter(id__in=post_ids)
     handled = _handled(threads)
+    new_by_thread: dict[int, list[int]] = {}
+    for post_id, thread_id in candidates.exclude(id__in=handled).order_by("created_at", "id").values_list(
+            "id", "thread_id").iterator(chunk_size=2000):
+        new_by_thread.setdefault(thread_id, []).append(post_id)
+    from careloop.listen.judgment_vectors import embed_threads
+
+    embed_threads(list(new_by_thread))
     rules: dict[int, Rules] = {}
-    for post in candidates.select_related("author", "source", "thread").order_by("created_at", "id").iterator(
-            chunk_size=2000):
-        if post.source_id not in rules:
-            rules[post.source_id] = rules_for(post.source)
-        if post.id not in handled and rules[post.source_id].enabled:
-            outcome.add(consider(post, rules[post.source_id], moment))
+    for thread_id, new in new_by_thread.items():
+        outcome.add(listen_thread(thread_id, set(new), handled, rules, moment))
     _mark_listened(threads, post_ids, at)
     if threads is None:
         threads = sorted(set(Case.objects.filter(state__in=OPEN_STATES).values_list("thread_id", flat=True))
                          - {None})
     for thread_id in threads:
+        read_team_moves(thread_id, moment)
         outcome.refreshed += refresh_risk(thread_id, moment)
     return outcome
 
@@ -244,18 +220,98 @@ def process_thread(thread_id: int, post_ids: Iterable[int] | None = None, *, at:
     return process_threads([thread_id], post_ids, at=at, graph=graph)
 
 
-def consider(post: Post, rules: Rules, moment: Moment) -> Outcome:
-    """One post through the rules (me too, the same thing again, reopened, a complaint)."""
-    from careloop.cases.state import add_affected_member, open_case
+def thread_posts(thread_id: int, at: datetime) -> list[Post]:
+    """The thread's latest JUDGED_POSTS posts up to `at`, oldest first, with authors and sources."""
+    posts = (Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at, scored_at__isnull=False)
+             .select_related("author", "source", "thread").order_by("-created_at", "-id")[:JUDGED_POSTS])
+    return list(reversed(posts))
+
+
+def turns_of(posts: list[Post]) -> list[Turn]:
+    """The thread as the judgment reads it: the posts' stored scores, and their sentence vectors when the encoder
+    runs here (judgment_vectors.py; without it the judgment's fast variant is used)."""
+    from careloop.listen.judgment_vectors import vectors
+
+    found = vectors(posts)
+    turns = []
+    for post in posts:
+        negative = ((post.scores or {}).get("sentiment_probs") or {}).get("negative")
+        if negative is None:
+            negative = 1.0 if post.sentiment == Post.Sentiment.NEGATIVE else 0.0
+        turns.append(Turn(post.text or "", post.author.is_team, str(post.author_id), post.complaint or 0.0,
+                          float(negative), post.toxicity or 0.0, found.get(post.id) if found else None))
+    return turns
+
+
+def listen_thread(thread_id: int, new: set[int], handled: set[int], rules_cache: dict[int, Rules],
+                  moment: Moment) -> Outcome:
+    """One thread: its judgment, then its new member posts in order (me too, the problem, toxic language)."""
+    outcome = Outcome()
+    posts = thread_posts(thread_id, moment.at)
+    if not posts:
+        return outcome
+    source = posts[-1].source
+    if source.pk not in rules_cache:
+        rules_cache[source.pk] = rules_for(source)
+    rules = rules_cache[source.pk]
+    if not rules.enabled:
+        return outcome
+    turns = turns_of(posts)
+    model = load_model()
+    judgment = judge(turns, model, rules.threshold)
+    # Several members in the thread (a forum topic, a chat room): each one's post is also judged on its own, so
+    # one member's problem is not lost among the others' chatter.
+    several = len({p.author_id for p in posts if not p.author.is_team}) > 1
+    origin = posts[judgment.origin] if judgment.opens and judgment.origin is not None else None
+    # The origin first: it may be an earlier post, judged a problem only now that the thread says more.
+    order = [origin] if origin is not None and origin.id not in handled else []
+    order += [p for p in posts if p.id in new and not p.author.is_team and (origin is None or p.id != origin.id)]
+    for post in order:
+        if post.id in handled:
+            continue
+        is_origin = origin is not None and post.id == origin.id
+        outcome.add(consider(post, rules, moment, judgment if is_origin else None, turns[: posts.index(post) + 1],
+                             model, may_open=several or judgment.opens))
+        handled.add(post.id)
+    return outcome
+
+
+def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None = None,
+             before: list[Turn] | None = None, model=None, *, may_open: bool = True) -> Outcome:
+    """One member post: me too, the problem (the thread judgment's origin, or a member's own post judged alone),
+    or toxic language. A post judged a problem only alone (`judgment` None) joins or reopens the member's case
+    about it; it opens a new one only when `may_open` (several members write in the thread, or the thread as a
+    whole holds a problem): alone, it never overrules the judgment of a one-member thread."""
+    from careloop.cases.state import add_affected_member
 
     outcome = Outcome()
     for case in moment.thread_cases(post.thread_id):
         if (case.member_id != post.author_id and case.post.created_at < post.created_at
-                and find_me_toos(case.post.text, [post.text])):
+                and case.severity > 0 and find_me_toos(case.post.text, [post.text])):
             outcome.affected += add_affected_member(case, post.author, post)
             return outcome
-    reasons = complaint_reasons(post, rules)
-    if not reasons:
+    own_case = next((c for c in moment.thread_cases(post.thread_id) if c.member_id == post.author_id), None)
+    from_thread = judgment is not None
+    if judgment is None and before is not None:
+        alone = judge([t for t in before if t.is_team][-1:] + before[-1:], model, rules.threshold)
+        if alone.opens:
+            judgment = alone
+            answered = next((c for c in moment.thread_cases(post.thread_id)
+                             if c.member_id != post.author_id and c.post_id == post.parent_id and c.severity > 0), None)
+            if answered is not None:  # a problem said in reply to another member's complaint: it joins it
+                outcome.affected += add_affected_member(answered, post.author, post)
+                return outcome
+    if judgment is None:
+        toxicity = post.toxicity or 0.0
+        if toxicity < rules.toxicity_threshold or own_case is not None:
+            return outcome
+        from_thread = True  # the moderation lane is judged per post
+        judgment = Judgment(toxicity, True, 0, None, [f"toxic language (score {toxicity:.2f}): a moderator should "
+                                                      "look; no problem to act on was judged"], "toxicity")
+    if own_case is not None:
+        if judgment.severity > 0 and not from_thread:
+            note_repeat(own_case, post)
+            outcome.repeats += 1
         return outcome
     same = same_thing_case(post, rules, moment.member_cases(post.author_id))
     if same is not None:
@@ -273,18 +329,80 @@ def consider(post: Post, rules: Rules, moment: Moment) -> Outcome:
             moment.reopened(resolved)
             outcome.repeats += 1
             return outcome
-    posts = recent_posts(post.thread_id, moment.at)
-    origin = find_origin(post)
-    risk = complaint_escalation(post, moment.at, graph=moment.graph, posts=posts)
-    reasons += origin_reasons(post, origin) + troll_reasons(post, moment)
-    case = open_case(
-        source=post.source, member=post.author, post=post, thread=post.thread, topic=topic_of(post),
-        summary=origin.summary, reasons=[*reasons, *risk_lines(risk)], risk=risk.probability,
-        language=post.language,
-    )
+    if not (from_thread or may_open):
+        return outcome
+    case = open_for(post, judgment, moment)
     moment.opened(case)
     outcome.opened.append(case)
     return outcome
+
+
+def open_for(post: Post, judgment: Judgment, moment: Moment) -> Case:
+    """A new case for the member's post, with its severity, reasons, origin, summary and risk."""
+    from careloop.cases.state import open_case
+
+    at = thread_clock(post.thread_id, moment.at)
+    posts = recent_posts(post.thread_id, at)
+    origin = find_origin(post)
+    risk = complaint_escalation(post, at, graph=moment.graph, posts=posts)
+    reasons = [*judgment.reasons, *origin_reasons(post, origin), *troll_reasons(post, moment)]
+    case = open_case(
+        source=post.source, member=post.author, post=post, thread=post.thread, topic=topic_of(post),
+        summary=origin.summary, reasons=[*reasons, *risk_lines(risk)], risk=risk.probability,
+        language=post.language, severity=judgment.severity,
+    )
+    return case
+
+
+def read_team_moves(thread_id: int, moment: Moment) -> int:
+    """The team's public moves onto the thread's open cases: the first public reply, whether the member's latest
+    post still waits, a hand-off to private (recorded through the state machine as outreach by that team account),
+    and what the member's later public posts say. Returns how many cases changed."""
+    from careloop.cases.state import NotAllowed, move
+
+    cases = [c for c in Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
+             .select_related("post", "origin")]
+    if not cases:
+        return 0
+    posts = list(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=moment.at)
+                 .select_related("author").order_by("created_at", "id"))
+    changed = 0
+    for case in cases:
+        start = (case.origin or case.post).created_at
+        after = [p for p in posts if p.created_at >= start]
+        team = [p for p in after if p.author.is_team]
+        mine = [p for p in after if p.author_id == case.member_id]
+        fields: dict = {}
+        if team and case.first_response_at is None:
+            fields["first_response_at"] = team[0].created_at
+        last_mine = mine[-1] if mine else None
+        answered = last_mine is not None and any(p.created_at > last_mine.created_at for p in team)
+        waiting = None if answered or last_mine is None else last_mine.created_at
+        if waiting != case.waiting_since:
+            fields["waiting_since"] = waiting
+        later = [p for p in mine if team and p.created_at > team[0].created_at]
+        if later:
+            last = later[-1]
+            negative = ((last.scores or {}).get("sentiment_probs") or {}).get("negative", 0.0)
+            outcome = member_outcome(last.text, last.complaint or 0.0, negative)
+            outcome = "" if outcome == "unknown" else outcome
+            if outcome != case.public_outcome:
+                fields["public_outcome"] = outcome
+        if fields:
+            update_case(case, **fields)
+            changed += 1
+        handoff = next((p for p in team if is_handoff(p.text)), None)
+        if handoff is not None and case.handed_off_at is None and case.state == CaseState.NEW:
+            try:
+                move(case, CaseState.REACHING_OUT, actor_label=f"{handoff.author} (team, in public)",
+                     details={"handed_off_in_public": True, "post": handoff.pk, "channel": "dm",
+                              "text": _quote(handoff.text, 200)},
+                     fields={"handed_off_at": handoff.created_at, "first_contact_at": handoff.created_at,
+                             "channel": "dm"})
+                changed += 1
+            except NotAllowed:
+                case.refresh_from_db()
+    return changed
 
 
 def same_thing_case(post: Post, rules: Rules, cases: list[Case]) -> Case | None:

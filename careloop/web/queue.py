@@ -30,7 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState
+from careloop.cases.ranking import in_queue_order, severity_in_words
 from careloop.cases.state import CLOSED_STATES
+from careloop.community.history import source_clocks
 from careloop.community.models import Post, Source
 
 UNKNOWN_RISK = 0.3
@@ -47,6 +49,7 @@ class QueueFilters:
     assignee: str = ""  # a user id, "me" or "none"
     language: str = ""
     risk: str = ""  # "high", "medium" or ""
+    lane: str = ""  # "problems" (severity 1-3), "urgent" (3), "moderation" (toxic language only) or ""
 
     @classmethod
     def from_query(cls, query: dict) -> QueueFilters:
@@ -85,6 +88,12 @@ def matching(filters: QueueFilters, user) -> QuerySet[Case]:
         qs = qs.filter(source_id=source)
     if filters.language:
         qs = qs.filter(language=filters.language)
+    if filters.lane == "problems":
+        qs = qs.filter(severity__gte=1)
+    elif filters.lane == "urgent":
+        qs = qs.filter(severity=3)
+    elif filters.lane == "moderation":
+        qs = qs.filter(severity=0)
     if filters.risk in RISK_LEVELS:
         qs = qs.filter(risk__gte=RISK_LEVELS[filters.risk])
     if filters.assignee == "me":
@@ -102,8 +111,7 @@ def open_cases(filters: QueueFilters, user, now: datetime | None = None) -> Quer
     now = now or timezone.now()
     if filters.closed:
         return matching(filters, user).order_by("-closed_at", "-id").values_list("id", flat=True)
-    return (matching(filters, user).annotate(urgency=urgency(now)).order_by("-urgency", "opened_at", "id")
-            .values_list("id", flat=True))
+    return in_queue_order(matching(filters, user), now).values_list("id", flat=True)
 
 
 def queue_page(filters: QueueFilters, user, number: str | int | None, per_page: int = 50,
@@ -127,8 +135,11 @@ def queue_page(filters: QueueFilters, user, number: str | int | None, per_page: 
     posted = dict(Post.objects.filter(pk__in=[c.post_id for c in by_id.values() if c.post_id])
                   .values_list("id", "created_at"))
     cases = [by_id[i] for i in ids if i in by_id]
+    clocks = source_clocks({c.source_id for c in cases}, now)
     for c in cases:
-        c.waiting_since = posted.get(c.post_id) or c.opened_at
+        c.clock = clocks.get(c.source_id, now)
+        if c.waiting_since is None and c.handed_off_at is None and c.first_response_at is None:
+            c.waiting_since = posted.get(c.post_id) or c.opened_at
     return page, cases
 
 
@@ -148,7 +159,10 @@ def reason_in_words(case: Case, now: datetime | None = None) -> str:
     The reasons listen recorded (case.reasons) are shown beside it, the first one in the queue."""
     now = now or timezone.now()
     parts = []
+    clock = getattr(case, "clock", None) or now
     topic = Truncator(case.topic or case.summary or "").chars(TOPIC_CHARS)
+    if severity_in_words(case.severity):
+        parts.append(_(severity_in_words(case.severity)))
     parts.append(_("complaint about %(topic)s") % {"topic": topic} if topic else _("complaint"))
     agree = getattr(case, "agree", None)
     if agree is None:
@@ -161,8 +175,12 @@ def reason_in_words(case: Case, now: datetime | None = None) -> str:
         parts.append(_("overdue: %(why)s") % {"why": case.overdue_reason} if case.overdue_reason else _("overdue"))
     elif case.follow_up_due_at and case.follow_up_due_at < now:
         parts.append(_("follow-up overdue by %(t)s") % {"t": hours(now - case.follow_up_due_at)})
-    elif case.first_contact_at is None:
-        parts.append(_("left unanswered %(t)s") % {"t": hours(now - waiting_since(case))})
+    elif case.handed_off_at is not None:
+        parts.append(_("moved private by the team in public"))
+    elif case.first_contact_at is None and getattr(case, "waiting_since", None) is not None:
+        parts.append(_("left unanswered %(t)s") % {"t": hours(max(clock - waiting_since(case), timedelta(0)))})
+    elif case.first_contact_at is None and case.first_response_at is not None:
+        parts.append(_("answered in public, no private contact yet"))
     elif case.follow_up_due_at:
         parts.append(_("follow-up due in %(t)s") % {"t": hours(case.follow_up_due_at - now)})
     return ", ".join(parts)

@@ -55,7 +55,8 @@ def test_json_lines_in_queue_order_with_platform_ids(cli, cases):
     assert (urgent["thread"], urgent["member"], urgent["post"]) == ("!room-1", "@mia:example.org", "$post-1")
     assert urgent["origin"] == "$post-0"  # where the trouble began, not the post that opened the case
     assert urgent["reasons"] == ["fraud: someone else paid with my card"] and urgent["source"] == "forum"
-    assert urgent["handed_off"] is False and urgent["waiting_since"] is None
+    assert urgent["handed_off"] is False
+    assert datetime.fromisoformat(urgent["waiting_since"]) == cases["urgent"].post.created_at  # waits since its post
     assert datetime.fromisoformat(urgent["opened_at"]).tzinfo is not None
     assert public["member"] == "@ole:example.org" and public["origin"] == "$post-1"  # no origin: the post
     assert datetime.fromisoformat(public["waiting_since"]) == T

@@ -11,7 +11,7 @@ from careloop.cases.models import AffectedMember, Case, CaseEvent
 from careloop.cases.state import transition
 from careloop.community.ingest import Importer
 from careloop.community.models import Post, Source, Thread
-from careloop.listen.opening import Rules, RulesError, complaint_reasons, process_thread, process_threads, rules_for
+from careloop.listen.opening import Rules, RulesError, process_thread, process_threads, rules_for
 from careloop.listen.scoring import score_posts
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_a_complaint_opens_a_case_with_its_reasons_origin_and_risk():
     case = Case.objects.get()
     assert outcome.opened == [case]
     assert case.member.external_id == "ann" and case.post.external_id == "p1" and case.state == "new"
-    assert any("names a problem" in r or "a complaint (score" in r for r in case.reasons)
+    assert case.reasons[0].startswith("a problem the team should act on")
     assert "it begins with this post" in case.reasons
     assert case.risk is not None and any(r.startswith("Risk: no reply from the team") for r in case.reasons)
     assert case.summary.startswith("Since the 3.2 update") and case.summary.endswith("1 member reports it")
@@ -109,9 +109,8 @@ def test_chatter_team_posts_and_deleted_posts_open_nothing():
 
 
 def test_rules_per_source():
-    source = Source.objects.create(name="strict", settings={"case_opening": {"complaint_threshold": 0.95,
-                                                                               "cause_threshold": 0.9}})
-    assert rules_for(source) == Rules(complaint_threshold=0.95, cause_threshold=0.9)
+    source = Source.objects.create(name="strict", settings={"case_opening": {"threshold": 0.95}})
+    assert rules_for(source) == Rules(threshold=0.95)
     source.settings = {"case_opening": {"enabled": False}}
     assert rules_for(source).enabled is False
     source.settings = {"case_opening": {"toxicity_threshold": "high"}}
@@ -124,11 +123,18 @@ def test_a_source_that_opens_no_cases():
     assert run("t1").opened == [] and not Case.objects.exists()
 
 
-def test_the_reasons_name_the_words_that_decided():
-    [post] = add([("p1", "t1", "ann", COMPLAINT, 0)])
-    reasons = complaint_reasons(post, Rules())
-    assert reasons and ('"broken"' in reasons[0] or '"every time"' in reasons[0])
-    assert complaint_reasons(post, Rules(complaint_threshold=1.01, cause_threshold=1.01)) == []
+def test_the_judgment_decides_and_its_reasons_say_why_and_how_serious():
+    add([("p1", "t1", "ann", COMPLAINT, 0)])
+    run("t1")
+    case = Case.objects.get()
+    assert case.reasons[0].startswith("a problem the team should act on")
+    assert case.severity in (1, 2, 3) and case.reasons[1].startswith(f"severity {case.severity}")
+    assert case.origin_id == case.post_id
+
+
+def test_a_source_with_a_threshold_above_every_judgment_opens_nothing():
+    add([("p1", "t1", "ann", COMPLAINT, 0)], source="strict", settings={"case_opening": {"threshold": 1.01}})
+    assert run("t1").opened == [] and not Case.objects.exists()
 
 
 def test_a_new_hostile_reply_raises_the_risk_of_the_open_case():
