@@ -12,7 +12,8 @@ Open cases are ranked, in this order of importance:
 5. **spread** — the escalation risk (me-too members, a clique about to pile on, a troll's noise);
 
 then the oldest case first (closed cases, where a list mixes them in, after every open one). Every key is a
-column of the case, so the database sorts 50,000 open cases with no join. `rank_in_words()` says the same in a sentence.
+column of the case, so the database sorts 50,000 open cases with no join.
+web/queue.reason_in_words() says it in a sentence.
 """
 
 from __future__ import annotations
