@@ -18,10 +18,7 @@ HISTORY_AFTER = timedelta(days=7)
 
 def source_clock(source_id: int, now: datetime) -> datetime:
     """`now` for a live source; the time of its newest post when the source is history."""
-    newest = Post.objects.filter(source_id=source_id, created_at__lte=now).aggregate(t=Max("created_at"))["t"]
-    if newest is not None and now - newest > HISTORY_AFTER:
-        return newest
-    return now
+    return source_clocks([source_id], now)[source_id]
 
 
 def source_clocks(source_ids, now: datetime) -> dict[int, datetime]:

@@ -209,10 +209,10 @@ def judge(turns: Sequence[Turn], model: JudgmentModel | None = None, threshold: 
                   members[0])
     probs = variant.severity_probabilities(severity_features(turns, name))[0] + np.asarray(variant.severity_bias)
     severity = int(np.argmax(probs)) + 1
-    text = " ".join(turns[i].text for i in members)
+    named = severity_cues(" ".join(turns[i].text for i in members))
     reasons = [f"a problem the team should act on ({probability:.0%} by the thread judgment; cases open from "
                f"{limit:.0%})", f"severity {severity} ({['minor', 'a real problem', 'urgent'][severity - 1]})"
-               + (": " + ", ".join(severity_cues(text)) if severity_cues(text) else "")]
+               + (": " + ", ".join(named) if named else "")]
     return Judgment(probability, True, severity, origin, reasons, name)
 
 

@@ -17,11 +17,11 @@ member (never the team), in the order they were written:
 3. **Toxic language alone** (toxicity ≥ `toxicity_threshold`, no problem judged) — a case of severity 0: the
    moderation lane, never above a complaint in the queue.
 
-Then the team's public moves are read onto the thread's open cases (team_moves()): the team's first public reply,
+Then the team's public moves are read onto the thread's open cases (read_team_moves()): the team's first public reply,
 whether the member's latest post still waits for one, a hand-off to private ("please DM us"), recorded through the
 state machine as outreach by that team account, and the member's later public "thanks, sorted" / "still broken".
-Imported history runs on its own clock (history.py): waiting is measured to the thread's next event or to the
-newest post of the source, never to today.
+Imported history runs on its own clock (careloop/community/history.py): waiting is measured to the thread's next
+event or to the newest post of the source, never to today.
 
 The thresholds come from settings.CARELOOP_CASE_OPENING, overridden per source by the "case_opening" object in
 Source.settings; `threshold` None means the judgment model's own, measured by brand cross-validation (model card).
@@ -46,7 +46,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
-from careloop.cases.state import update_case
+from careloop.cases.state import NotAllowed, add_affected_member, move, open_case, record, update_case
 from careloop.community.history import thread_clock
 from careloop.community.models import Post, Source
 from careloop.listen.context import find_origin
@@ -227,6 +227,14 @@ def thread_posts(thread_id: int, at: datetime) -> list[Post]:
     return list(reversed(posts))
 
 
+def negative_of(post: Post) -> float:
+    """The post's negative-sentiment probability (its label alone when the scores lack the probabilities)."""
+    negative = ((post.scores or {}).get("sentiment_probs") or {}).get("negative")
+    if negative is None:
+        return 1.0 if post.sentiment == Post.Sentiment.NEGATIVE else 0.0
+    return float(negative)
+
+
 def turns_of(posts: list[Post]) -> list[Turn]:
     """The thread as the judgment reads it: the posts' stored scores, and their sentence vectors when the encoder
     runs here (judgment_vectors.py; without it the judgment's fast variant is used)."""
@@ -235,11 +243,8 @@ def turns_of(posts: list[Post]) -> list[Turn]:
     found = vectors(posts)
     turns = []
     for post in posts:
-        negative = ((post.scores or {}).get("sentiment_probs") or {}).get("negative")
-        if negative is None:
-            negative = 1.0 if post.sentiment == Post.Sentiment.NEGATIVE else 0.0
         turns.append(Turn(post.text or "", post.author.is_team, str(post.author_id), post.complaint or 0.0,
-                          float(negative), post.toxicity or 0.0, found.get(post.id) if found else None))
+                          negative_of(post), post.toxicity or 0.0, found.get(post.id) if found else None))
     return turns
 
 
@@ -282,8 +287,6 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
     or toxic language. A post judged a problem only alone (`judgment` None) joins or reopens the member's case
     about it; it opens a new one only when `may_open` (several members write in the thread, or the thread as a
     whole holds a problem): alone, it never overrules the judgment of a one-member thread."""
-    from careloop.cases.state import add_affected_member
-
     outcome = Outcome()
     for case in moment.thread_cases(post.thread_id):
         if (case.member_id != post.author_id and case.post.created_at < post.created_at
@@ -339,27 +342,22 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
 
 def open_for(post: Post, judgment: Judgment, moment: Moment) -> Case:
     """A new case for the member's post, with its severity, reasons, origin, summary and risk."""
-    from careloop.cases.state import open_case
-
     at = thread_clock(post.thread_id, moment.at)
     posts = recent_posts(post.thread_id, at)
     origin = find_origin(post)
     risk = complaint_escalation(post, at, graph=moment.graph, posts=posts)
     reasons = [*judgment.reasons, *origin_reasons(post, origin), *troll_reasons(post, moment)]
-    case = open_case(
+    return open_case(
         source=post.source, member=post.author, post=post, thread=post.thread, topic=topic_of(post),
         summary=origin.summary, reasons=[*reasons, *risk_lines(risk)], risk=risk.probability,
         language=post.language, severity=judgment.severity,
     )
-    return case
 
 
 def read_team_moves(thread_id: int, moment: Moment) -> int:
     """The team's public moves onto the thread's open cases: the first public reply, whether the member's latest
     post still waits, a hand-off to private (recorded through the state machine as outreach by that team account),
     and what the member's later public posts say. Returns how many cases changed."""
-    from careloop.cases.state import NotAllowed, move
-
     cases = [c for c in Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
              .select_related("post", "origin")]
     if not cases:
@@ -383,8 +381,7 @@ def read_team_moves(thread_id: int, moment: Moment) -> int:
         later = [p for p in mine if team and p.created_at > team[0].created_at]
         if later:
             last = later[-1]
-            negative = ((last.scores or {}).get("sentiment_probs") or {}).get("negative", 0.0)
-            outcome = member_outcome(last.text, last.complaint or 0.0, negative)
+            outcome = member_outcome(last.text, last.complaint or 0.0, negative_of(last))
             outcome = "" if outcome == "unknown" else outcome
             if outcome != case.public_outcome:
                 fields["public_outcome"] = outcome
@@ -448,7 +445,6 @@ def reopen_for(case: Case, post: Post, rules: Rules) -> bool:
     """Reopen the resolved `case` for `post` through the case loop's door; False when it is no longer resolved
     (someone moved it meanwhile; `case` is then refreshed)."""
     from careloop.cases.follow_up import reopen
-    from careloop.cases.state import NotAllowed
 
     where = "in the same thread" if post.thread_id == case.thread_id else f"in {post.thread}"
     hours = rules.reopen_window.total_seconds() / 3600
@@ -464,8 +460,6 @@ def reopen_for(case: Case, post: Post, rules: Rules) -> bool:
 
 
 def note_repeat(case: Case, post: Post) -> None:
-    from careloop.cases.state import record
-
     where = "in the same thread" if post.thread_id == case.thread_id else f"in {post.thread}"
     record(case, CaseEvent.Kind.NOTE, actor_label="careloop", repeat_post=post.pk,
            text=f"{post.author} raised it again {where}: \"{_quote(post.text)}\"")
@@ -492,8 +486,6 @@ def risk_lines(risk: EscalationRisk) -> list[str]:
 
 def refresh_risk(thread_id: int, moment: Moment | None = None) -> int:
     """Recompute the escalation risk of the thread's open cases (their reasons keep the opening part)."""
-    from careloop.cases.state import update_case
-
     cases = list(Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
                  .select_related("post__author"))
     if not cases:

@@ -1,17 +1,11 @@
-"""The queue: open cases in the order they need someone — risk, time waiting, overdue follow-ups.
+"""The queue: open cases in the order they need someone — severity, overdue follow-ups, time waiting, risk.
 
 With the state filter on "closed" (or one closed state) it lists what the team finished instead, most recently
 closed first: the record to look back on.
 
-Urgency is one number the database sorts by, so a page of 50 out of 50,000 open cases is one query:
-
-    urgency = risk (0..1, unknown counts as 0.3)
-            + 1.0  if the case is overdue (past a service level, or its follow-up is due and unanswered)
-            + 0.1 / 0.2 / 0.4  when no private contact was made 1 h / 6 h / 24 h after the case opened
-
-An overdue follow-up comes first (a member was promised an answer); among the rest, a risky case that has
-waited a day outranks a slightly riskier one opened a minute ago. Ties go to the case that waited longest.
-Every case also carries its reason in words, built from the same facts.
+The order is careloop.cases.ranking.in_queue_order() (severity, overdue, moved private, waiting, spread), the
+one the API and `careloop case list` use too: a page of 50 out of 50,000 open cases is one query on the case's own
+columns. Every case also carries its reason in words (reason_in_words), built from the same facts.
 """
 
 from __future__ import annotations
@@ -20,9 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case as CaseWhen
-from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -35,10 +27,8 @@ from careloop.cases.state import CLOSED_STATES
 from careloop.community.history import source_clocks
 from careloop.community.models import Post, Source
 
-UNKNOWN_RISK = 0.3
 RISK_LEVELS = {"high": 0.7, "medium": 0.4}
 TOPIC_CHARS = 60
-WAITING_STEPS = ((timedelta(hours=24), 0.4), (timedelta(hours=6), 0.2), (timedelta(hours=1), 0.1))
 CLOSED = "closed"  # the state filter's value for every closed state
 
 
@@ -62,19 +52,6 @@ class QueueFilters:
     def closed(self) -> bool:
         """The filter asks for finished cases (all of them, or one closed state), not the queue."""
         return self.state == CLOSED or self.state in CLOSED_STATES
-
-
-def urgency(now: datetime) -> CombinedExpression:
-    """The urgency expression (see the module docstring). It reads only the case's own columns, so sorting
-    every open case needs no join."""
-    waiting = [When(first_contact_at__isnull=True, opened_at__lte=now - age, then=Value(bonus))
-               for age, bonus in WAITING_STEPS]
-    return (
-        Coalesce(F("risk"), Value(UNKNOWN_RISK), output_field=FloatField())
-        + CaseWhen(When(Q(overdue_at__isnull=False) | Q(follow_up_due_at__lt=now), then=Value(1.0)),
-                   default=Value(0.0), output_field=FloatField())
-        + CaseWhen(*waiting, default=Value(0.0), output_field=FloatField())
-    )
 
 
 def matching(filters: QueueFilters, user) -> QuerySet[Case]:
