@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "careloop.web",
     "careloop.connectors",
     "careloop.api",
+    "careloop.demo",  # after connectors: a demo folder's sources record their messages (careloop.demo.delivery)
 ]
 
 MIDDLEWARE = [

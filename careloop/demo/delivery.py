@@ -1,10 +1,15 @@
 """How the demo's messages count as delivered: recorded in careloop's database, never sent anywhere.
 
-The demo's sources are imported files: there is no platform behind them to reach. While the seed replays the
-demo's history through the case loop, `recording_only()` puts `DemoRecordOnlyConnector` in front of the files
-connector for the demo's own sources (by name) — every other files source keeps the files connector, which
-refuses to send. The outbox treats the demo connector like any other: it claims the row, "sends" it, and
-records it as sent with an id that starts with "demo-recorded-", so the timeline says what happened.
+The demo's sources are imported files: there is no platform behind them to reach. In a demo data folder (one
+with the marker `careloop demo` writes, see careloop.demo.seed) `DemoRecordOnlyConnector` stands in front of
+the files connector for the demo's own sources (by name), in every process that opens the folder: the web
+app, the worker `careloop demo` starts beside it, and the command line (`careloop case retry`). The demo app
+(careloop.demo.apps) installs it when Django starts. Every other files source keeps the files connector,
+which refuses to send. While the seed replays the demo's history, before the marker exists, `recording_only()`
+does the same for the block.
+
+The outbox treats the demo connector like any other: it claims the row, "sends" it, and records it as sent with
+an id that starts with "demo-recorded-", so the timeline says what happened.
 """
 
 from __future__ import annotations
@@ -12,10 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from careloop.cases import clock
 from careloop.community.models import Source
-from careloop.connectors.base import POST_PUBLIC, SEND_PRIVATE, OutgoingMessage, PrivateReply, SendResult, register
+from careloop.connectors.base import (
+    POST_PUBLIC,
+    SEND_PRIVATE,
+    Connector,
+    OutgoingMessage,
+    PrivateReply,
+    SendResult,
+    register,
+)
 
 RECORDED = "demo-recorded-"
 
@@ -44,6 +58,30 @@ class DemoRecordOnlyConnector:
         return f"demo source {self.source.name!r}: messages are recorded in careloop only, never sent"
 
 
+def in_demo_folder(home: Path | None = None) -> bool:
+    """Whether careloop runs on a data folder `careloop demo` made (its marker is there)."""
+    from django.conf import settings
+
+    from careloop.demo.seed import MARKER
+
+    return (Path(home or settings.HOME) / MARKER).exists()
+
+
+def files_connector(source: Source) -> Connector:
+    """The connector of a files source: the demo's record-only one for a demo source in a demo folder."""
+    from careloop.connectors.files.connector import FilesConnector
+    from careloop.demo.seed import SOURCES
+
+    if source.name in SOURCES and in_demo_folder():
+        return DemoRecordOnlyConnector(source)
+    return FilesConnector(source)
+
+
+def install() -> None:
+    """Make `files_connector` the connector of files sources (the demo app's ready())."""
+    register(Source.Kind.FILES, files_connector)
+
+
 @contextmanager
 def recording_only(source_names: Iterable[str]) -> Iterator[None]:
     """Within the block, messages to the named files sources are recorded as delivered (see the module doc)."""
@@ -51,11 +89,11 @@ def recording_only(source_names: Iterable[str]) -> Iterator[None]:
 
     names = frozenset(source_names)
 
-    def factory(source: Source):
+    def factory(source: Source) -> Connector:
         return DemoRecordOnlyConnector(source) if source.name in names else FilesConnector(source)
 
     register(Source.Kind.FILES, factory)
     try:
         yield
     finally:
-        register(Source.Kind.FILES, FilesConnector)
+        install()

@@ -26,7 +26,8 @@ from careloop.cases.models import Case, CaseState, OutboxMessage
 from careloop.community.models import Post
 from careloop.connectors.base import PrivateReply
 
-TEAM = (("mara", "Mara", "Lindqvist"), ("jonas", "Jonas", "Becker"), ("priya", "Priya", "Raman"))
+TEAM = (("mara", "Mara", "Lindqvist", "manager"), ("jonas", "Jonas", "Becker", "agent"),
+        ("priya", "Priya", "Raman", "agent"))
 NOT_PICKED_UP = timedelta(days=4)  # cases this young are mostly still new when the demo starts
 PICKED_UP_RECENT = 0.35  # ... except this share of them
 NEVER_PICKED_UP = timedelta(hours=48)  # and these always are: the newcomer's first cases to reach out on
@@ -211,18 +212,28 @@ def _stuck(age: timedelta, rng: random.Random) -> str:
 
 
 def _team() -> list:
+    """The demo's teammates, each with the role they work cases in (so they can be assigned and filtered by)."""
     from django.contrib.auth import get_user_model
+
+    from careloop.web.roles import role_of, set_role
 
     user_model = get_user_model()
     team = []
-    for username, first, last in TEAM:
+    for username, first, last, role in TEAM:
         user = user_model.objects.filter(username=username).first()
         if user is None:
             user = user_model(username=username, first_name=first, last_name=last)
             user.set_unusable_password()  # the demo's teammates, on the timelines; nobody logs in as them
             user.save()
+        if role_of(user) != role:
+            set_role(user, role)
         team.append(user)
     return team
+
+
+def ensure_team() -> None:
+    """Give the teammates of a demo made before they had roles their role (a later start of the demo)."""
+    _team()
 
 
 def complaint_times(end: datetime) -> list[datetime]:

@@ -51,6 +51,9 @@ def seed_demo(folder: Path, echo: Callable[[str], None] = print, end: datetime |
 
     marker = folder / MARKER
     if marker.exists():
+        from careloop.demo.history import ensure_team
+
+        ensure_team()  # a demo seeded before its teammates had roles: they can be assigned now
         data = json.loads(marker.read_text())
         return Login(data["username"], data["password"])
     if Post.objects.exists():
