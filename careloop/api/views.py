@@ -22,7 +22,7 @@ from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body
 from careloop.cases.models import OPEN_STATES, Case, CaseState
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
 from careloop.community.models import Source
-from careloop.web.roles import Action, require_on_case
+from careloop.web.roles import Action, AssignmentRefused, check_assignment, require_on_case
 
 API_VERSION = 1
 PER_PAGE = 50
@@ -209,7 +209,12 @@ def assign(request: HttpRequest, case_id: int) -> JsonResponse:
 
     c, data = _step(request, case_id, Action.ASSIGN, ASSIGN)
     to_user = _user(data["user"]) if data.get("user") not in (None, "") else None
-    event = _run(act.assign, c, request.user, to_user=to_user, team=data.get("team", ""))
+    team = data.get("team", "")
+    try:  # the role rule: agents take (for themselves), managers assign to anyone who works cases
+        check_assignment(request.user, c, to_user if to_user is not None or team else request.user)
+    except AssignmentRefused as exc:
+        raise ApiError(400, str(exc)) from None
+    event = _run(act.assign, c, request.user, to_user=to_user, team=team)
     return _after(c, event=serialize.event(event))
 
 
@@ -223,8 +228,10 @@ def notes(request: HttpRequest, case_id: int) -> JsonResponse:
     return _after(c, 201, event=serialize.event(event))
 
 
+REACHED = Field(str, max_chars=500)  # how the member was reached when no message did (by phone): the override
 MARK_DONE = {"note": Field(str, max_chars=TEXT_CHARS),
-             "follow_up_after_hours": Field((int, float), minimum=0, maximum=24 * 365)}
+             "follow_up_after_hours": Field((int, float), minimum=0, maximum=24 * 365),
+             "reached_another_way": REACHED}
 
 
 @endpoint(("POST",), Action.WORK)
@@ -237,12 +244,13 @@ def mark_done(request: HttpRequest, case_id: int) -> JsonResponse:
     c, data = _step(request, case_id, Action.WORK, MARK_DONE)
     hours = data.get("follow_up_after_hours")
     event = _run(act.mark_action_done, c, request.user, note=data.get("note", ""),
-                 follow_up_after=timedelta(hours=hours) if hours is not None else None)
+                 follow_up_after=timedelta(hours=hours) if hours is not None else None,
+                 reached_another_way=data.get("reached_another_way", ""))
     return _after(c, event=serialize.event(event))
 
 
 MEMBER_REPLY = {"text": Field(str, required=True, max_chars=TEXT_CHARS),
-                "rating": Field(int, minimum=1, maximum=5, nullable=True)}
+                "rating": Field(int, minimum=1, maximum=5, nullable=True), "reached_another_way": REACHED}
 
 
 @endpoint(("POST",), Action.WORK)
@@ -253,7 +261,8 @@ def member_reply(request: HttpRequest, case_id: int) -> JsonResponse:
     c, data = _step(request, case_id, Action.WORK, MEMBER_REPLY)
     if not data["text"].strip():
         raise ApiError(400, "the field 'text' is empty: the member's reply is needed")
-    reading = _run(follow_up.record_member_reply, c, data["text"], rating=data.get("rating"))
+    reading = _run(follow_up.record_member_reply, c, data["text"], rating=data.get("rating"),
+                   reached_another_way=data.get("reached_another_way", ""))
     said = None if reading is None else {"satisfied": reading.satisfied, "how": reading.how,
                                          "rating": reading.rating, "detail": reading.detail}
     return _after(c, reading=said)

@@ -5,8 +5,9 @@
 - `add_note(case, actor, text)`: an internal note, never shown to the member.
 - `add_action_item(case, actor, text)` / `complete_action_item(item, actor)`: the checklist of the fix.
 - `link_ticket(case, actor, url, title="")`: the external ticket (issue tracker, help desk).
-- `mark_action_done(case, actor, follow_up_after=None)`: acting → following_up; the follow-up question is
-  scheduled (default CARELOOP_FOLLOW_UP_AFTER hours, or the source's "follow_up_after_hours").
+- `mark_action_done(case, actor, follow_up_after=None, reached_another_way="")`: acting → following_up; the
+  follow-up question is scheduled (default CARELOOP_FOLLOW_UP_AFTER hours, or the source's
+  "follow_up_after_hours"). Refused while no message reached the member, unless the manager says how they did.
 - `dismiss(case, actor, reason, note="")`: not a complaint, duplicate, handled elsewhere, troll.
 - `moderate(case, actor, warning=None, moderator=None, team="moderators")`: the troll playbook — no public
   reply, a private warning through the outbox, the case handed to a moderator.
@@ -84,15 +85,22 @@ def follow_up_delay(case: Case) -> timedelta:
     return timedelta(hours=float(hours))
 
 
-def mark_action_done(case: Case, actor, *, follow_up_after: timedelta | None = None, note: str = "") -> CaseEvent:
-    """The fix is done: the case waits for the follow-up, scheduled `follow_up_after` from now."""
+def mark_action_done(case: Case, actor, *, follow_up_after: timedelta | None = None, note: str = "",
+                     reached_another_way: str = "") -> CaseEvent:
+    """The fix is done: the case waits for the follow-up, scheduled `follow_up_after` from now.
+
+    Refused (state.NothingReached) while every message to the member failed, unless `reached_another_way` says
+    how the manager reached them instead; that is recorded with the move."""
     delay = follow_up_after if follow_up_after is not None else follow_up_delay(case)
+    details: dict = {"note": note}
+    if reached_another_way.strip():
+        details[state.REACHED_ANOTHER_WAY] = reached_another_way.strip()[:500]
     with transaction.atomic():
         if case.state == CaseState.REACHING_OUT:
             start_acting(case, actor)
-        open_items = case.action_items.filter(done_at__isnull=True).count()
+        details["open_items"] = case.action_items.filter(done_at__isnull=True).count()
         due = clock.now() + delay
-        event = state.move(case, CaseState.FOLLOWING_UP, actor, details={"note": note, "open_items": open_items},
+        event = state.move(case, CaseState.FOLLOWING_UP, actor, details=details,
                            fields={"follow_up_due_at": due, "follow_up_sent_at": None, "reminded_at": None})
         state.record(case, Kind.SCHEDULED, actor, what="follow_up", due_at=due)
     return event

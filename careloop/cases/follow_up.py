@@ -183,8 +183,12 @@ def send_follow_up(case: Case, actor=None) -> OutboxMessage:
 
 # ------------------------------------------------------------------------------------------ the member's reply
 def record_member_reply(case: Case, body: str, rating: int | None = None, *, at: datetime | None = None,
-                        external_id: str = "", use_classifier: bool = True) -> Reading | None:
-    """Attach the member's reply to the timeline and act on it; the satisfaction reading when one was made."""
+                        external_id: str = "", use_classifier: bool = True,
+                        reached_another_way: str = "") -> Reading | None:
+    """Attach the member's reply to the timeline and act on it; the satisfaction reading when one was made.
+
+    A satisfied reply resolves the case only when a message reached the member, or `reached_another_way` says
+    how the manager reached them (a reply recorded by hand); otherwise a note asks the manager to decide."""
     reading = None
     with transaction.atomic():
         state.record(case, Kind.MESSAGE_IN, actor_label=str(case.member)[:100], body=body, rating=rating,
@@ -193,16 +197,22 @@ def record_member_reply(case: Case, body: str, rating: int | None = None, *, at:
             state.transition(case, CaseState.ACTING, actor_label="careloop", because="the member replied")
         elif case.state in (CaseState.FOLLOWING_UP, CaseState.RESOLVED):
             reading = satisfaction.read(body, rating, use_classifier=use_classifier)
-            _act_on(case, reading)
+            _act_on(case, reading, reached_another_way=reached_another_way.strip()[:500])
     return reading
 
 
-def _act_on(case: Case, reading: Reading) -> None:
+def _act_on(case: Case, reading: Reading, reached_another_way: str = "") -> None:
     details = {"how": reading.how, "detail": reading.detail, "rating": reading.rating}
     if case.state == CaseState.RESOLVED:
         if reading.satisfied is False and state.find_reopenable(case.member, case.topic) == case:
             reopen(case, actor_label="careloop", because="the member says it is not sorted", **details)
         return
+    if reading.satisfied is True and not reached_another_way and (why := state.nothing_reached(case)):
+        state.record(case, Kind.NOTE, actor_label="careloop", text=f"The reply reads as satisfied, but {why}: the "
+                     "case is not resolved. If you reached the member another way, record it so.", **details)
+        return
+    if reached_another_way:
+        details[state.REACHED_ANOTHER_WAY] = reached_another_way
     if reading.satisfied is True:
         send_template(case, "closing")
         state.move(case, CaseState.RESOLVED, actor_label="careloop", details={"satisfied": True, **details},
@@ -215,13 +225,22 @@ def _act_on(case: Case, reading: Reading) -> None:
                      "member is satisfied; please decide.", **details)
 
 
-def mark_satisfied(case: Case, actor, satisfied: bool, rating: int | None = None) -> CaseEvent:
-    """The manager's decision when the reply was unclear (or came another way, e.g. by phone)."""
+def mark_satisfied(case: Case, actor, satisfied: bool, rating: int | None = None, *,
+                   reached_another_way: str = "") -> CaseEvent:
+    """The manager's decision when the reply was unclear (or came another way, e.g. by phone).
+
+    "Satisfied" is refused (state.NothingReached) while no message reached the member, unless
+    `reached_another_way` says how the manager reached them; that is recorded with the move."""
+    details: dict = {"satisfied": True, "how": "manager"}
+    if reached_another_way.strip():
+        details[state.REACHED_ANOTHER_WAY] = reached_another_way.strip()[:500]
     with transaction.atomic():
         if satisfied:
+            if not reached_another_way.strip() and (why := state.nothing_reached(case)):
+                raise state.NothingReached(f"case {case.pk}: {why}. Retry the message once its cause is fixed, "
+                                           "or, if you reached the member another way, say how")
             send_template(case, "closing", actor)
-            return state.move(case, CaseState.RESOLVED, actor, details={"satisfied": True, "how": "manager"},
-                              fields={"satisfaction": rating})
+            return state.move(case, CaseState.RESOLVED, actor, details=details, fields={"satisfaction": rating})
         return state.move(case, CaseState.ACTING, actor, details={"satisfied": False, "how": "manager"},
                           fields={"satisfaction": rating})
 

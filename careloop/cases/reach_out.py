@@ -10,7 +10,8 @@
   channel the case uses.
 - `draft_public_note(case, ...)`, `context(case, actor)`: the pieces the web UI shows.
 
-Bad input raises `ReachOutError` with a sentence a manager can act on; nothing is queued then.
+Bad input raises `ReachOutError` with a sentence a manager can act on; nothing is queued then. That includes a
+message that still holds a placeholder to fill in ("[a time that suits you]", a raw "{member_name}").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db import transaction
 
 from careloop.cases import outbox, state
 from careloop.cases.models import Case, CaseState, OutboxMessage
-from careloop.cases.templates import TemplateError, render
+from careloop.cases.templates import TemplateError, render, unfilled
 from careloop.cases.tone import Finding, check_tone
 
 CHANNELS = ("dm", "email", "call")
@@ -94,6 +95,15 @@ def recipient_for(case: Case, channel: str) -> str:
     return member.external_id
 
 
+def check_filled(body: str) -> None:
+    """Refuse a message that still holds a placeholder the manager was to fill in ("[a time that suits you]")."""
+    left = unfilled(body or "")
+    if left:
+        raise ReachOutError(f"the message still has {'a placeholder' if len(left) == 1 else 'placeholders'} to fill "
+                            f"in: {', '.join(left)}; replace {'it' if len(left) == 1 else 'them'} with what you "
+                            "mean before sending")
+
+
 def reach_out(case: Case, actor, body: str, channel: str = "dm", *, public_note: str | None = None,
               subject: str = "", call_time: str = "") -> OutboxMessage:
     """Send the first private message (or another one while reaching out), and optionally the public note.
@@ -107,6 +117,8 @@ def reach_out(case: Case, actor, body: str, channel: str = "dm", *, public_note:
     if case.state not in (CaseState.NEW, CaseState.REACHING_OUT):
         raise ReachOutError(f"case {case.pk} is {case.state}; reaching out happens on new cases "
                             "(send a private message instead)")
+    check_filled(body)
+    check_filled(public_note or "")
     recipient = recipient_for(case, channel)
     purpose = Purpose.CALL_OFFER if channel == "call" else Purpose.OUTREACH
     with transaction.atomic():
@@ -131,6 +143,7 @@ def send_private_message(case: Case, actor, body: str, *, purpose: str = Purpose
     channel = channel or case.channel or "dm"
     if channel not in CHANNELS:
         raise ReachOutError(f"unknown channel {channel!r}; choose one of {', '.join(CHANNELS)}")
+    check_filled(body)
     return outbox.enqueue(case, purpose=purpose, body=body.strip(), channel=channel,
                           recipient=recipient_for(case, channel), subject=subject or _subject(case), actor=actor)
 
@@ -147,5 +160,5 @@ def _subject(case: Case) -> str:
     return f"About your post: {topic}"[:300] if topic else "About your post"
 
 
-__all__ = ["CHANNELS", "Draft", "ReachOutError", "TemplateError", "draft", "draft_outreach", "draft_public_note",
-           "reach_out", "recipient_for", "send_private_message", "send_template"]
+__all__ = ["CHANNELS", "Draft", "ReachOutError", "TemplateError", "check_filled", "draft", "draft_outreach",
+           "draft_public_note", "reach_out", "recipient_for", "send_private_message", "send_template"]

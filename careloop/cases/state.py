@@ -18,6 +18,9 @@ Functions others call:
 - `transition(case, to, actor=None, actor_label="", **details)` → the CaseEvent; raises `NotAllowed`.
 - `find_reopenable(member, topic="")` → a resolved case of this member still inside the reopen window.
 - `record(case, kind, actor=None, actor_label="", **details)` → a timeline entry that is not a state change.
+- `nothing_reached(case)` → why no message reached the member ("" when one did); moving such a case to
+  following up or resolved raises `NothingReached` unless the move says how the member was reached
+  (`reached_another_way="by phone"`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from careloop.cases import clock
-from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
+from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState, OutboxMessage
 
 S = CaseState
 ALLOWED: dict[str, frozenset[str]] = {
@@ -48,6 +51,36 @@ DISMISS_REASONS = ("not_complaint", "duplicate", "handled_elsewhere", "troll")
 
 class NotAllowed(Exception):
     """A move the table does not allow, or one missing what it needs (e.g. a reason to dismiss)."""
+
+
+class NothingReached(NotAllowed):
+    """The fix cannot be called done, nor the member satisfied, while every message to the member failed."""
+
+
+# Moves that say the member was looked after: refused while nothing reached them (see nothing_reached()), unless
+# the move's details carry REACHED_ANOTHER_WAY: how the manager did reach them (by phone, in person). That
+# override is on the timeline with the move, and holds for the case's later moves.
+REACH_CHECKED = (S.FOLLOWING_UP, S.RESOLVED)
+REACHED_ANOTHER_WAY = "reached_another_way"
+_IN_FLIGHT = (OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING)
+_FAILED = (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNSURE)
+
+
+def nothing_reached(case: Case) -> str:
+    """Why no message reached the member, or "" when one did (or none was tried, or one is still on its way).
+
+    Nothing reached them when the case's private messages all failed (or are unsure, or were stopped), at least
+    one failed, and no move of the case recorded that the manager reached the member another way."""
+    private = OutboxMessage.objects.filter(case_id=case.pk, kind=OutboxMessage.Kind.PRIVATE)
+    statuses = set(private.values_list("status", flat=True).distinct())
+    if not statuses & set(_FAILED) or OutboxMessage.Status.SENT in statuses or statuses & set(_IN_FLIGHT):
+        return ""
+    if CaseEvent.objects.filter(case_id=case.pk, details__has_key=REACHED_ANOTHER_WAY).exists():
+        return ""
+    failed = private.filter(status__in=_FAILED).order_by("-id")
+    last = failed.values_list("last_error", flat=True).first() or ""
+    n = failed.count()
+    return (f"no message reached the member ({n} failed" + (f"; the last: {last}" if last else "") + ")")
 
 
 def _label(actor: Any, actor_label: str) -> str:
@@ -119,6 +152,11 @@ def move(case: Case, to: str, actor: Any = None, *, actor_label: str = "", detai
             raise NotAllowed(f"case {case.pk} is {current}; it cannot move to {to} (from {current}: {allowed})")
         if to == S.DISMISSED and details.get("reason") not in DISMISS_REASONS:
             raise NotAllowed(f"dismissing case {case.pk} needs a reason: one of {', '.join(DISMISS_REASONS)}")
+        if to in REACH_CHECKED and not str(details.get(REACHED_ANOTHER_WAY) or "").strip():
+            details.pop(REACHED_ANOTHER_WAY, None)
+            if why := nothing_reached(locked):
+                raise NothingReached(f"case {case.pk}: {why}. Retry the message once its cause is fixed, or, if "
+                                     "you reached the member another way, say how (by phone, in person)")
         event = _event(locked, CaseEvent.Kind.TRANSITION, actor, actor_label, details,
                        from_state=current, to_state=to)
         locked.state = to

@@ -6,11 +6,14 @@ playbook's private warning). CARELOOP_TEMPLATES in the settings adds languages o
 `{"fr": {"outreach": "Bonjour {member_name}, …"}}`; a language without a template falls back to English.
 
 Placeholders: {member_name}, {quote} (the member's post, shortened), {manager_name}, {community} and
-{call_time}. A template that uses any other placeholder is refused with a message naming it.
+{call_time}. A template that uses any other placeholder is refused with a message naming it. What the manager
+still has to write in a draft shows as a bracketed prompt (`fill_in()`: "[a time that suits you]"); `unfilled()`
+finds such prompts, and raw {placeholders}, left in a message: the case loop does not send it then.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 
@@ -88,6 +91,41 @@ SHIPPED: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+
+# What a draft says where the manager still has to write something (a call offer's time), per language; a
+# message that still holds one of these, or any {placeholder}, is not sent (see unfilled()).
+FILL_IN: dict[str, dict[str, str]] = {
+    "en": {"call_time": "[a time that suits you]"},
+    "de": {"call_time": "[Tag und Uhrzeit, die dir passen]"},
+}
+# A bracketed prompt of the kind drafts leave ("[your name]", "[eine Uhrzeit]"), not "[sic]" or "[1]".
+_PROMPT = re.compile(r"\[(?:a|an|the|your|some|ein|eine|einen|dein|deine|deinen|ihr|ihre|tag|datum|uhrzeit|zeit|"
+                     r"date|time|day)\b[^\[\]\n]{0,80}\](?!\()", re.IGNORECASE)
+_RAW = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+
+
+def fill_in(name: str, language: str | None = None) -> str:
+    """The prompt a draft shows for placeholder `name` the manager fills in (English when the language has none)."""
+    lang = (language or "en").split("-")[0].lower()
+    return FILL_IN.get(lang, FILL_IN["en"]).get(name) or FILL_IN["en"].get(name, "[" + name + "]")
+
+
+def unfilled(text: str) -> list[str]:
+    """The placeholders still in a message, in the order they appear ([] when it is ready to send)."""
+    found: list[tuple[int, str]] = []
+    for prompts in FILL_IN.values():
+        for prompt in prompts.values():
+            at = text.find(prompt)
+            if at >= 0:
+                found.append((at, prompt))
+    found += [(m.start(), m.group(0)) for m in _PROMPT.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in _RAW.finditer(text)]
+    seen: list[str] = []
+    for _at, words in sorted(found):
+        if words not in seen:
+            seen.append(words)
+    return seen
 
 
 class TemplateError(ValueError):

@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from careloop.cases.models import Case, CaseState
+from careloop.cases.state import nothing_reached
+from careloop.web.roles import AssignmentRefused, check_assignment
 from careloop.web.story import loop_module
 
 
@@ -31,21 +33,33 @@ def _call(module_name: str, function: str, *args: Any, **kwargs: Any) -> Any:
     except (ValueError, LookupError) as exc:
         raise StepFailed(str(exc)) from exc
     except Exception as exc:
-        if exc.__class__.__name__ in ("NotAllowed", "ConnectorError", "CannotDo"):
+        if {k.__name__ for k in type(exc).__mro__} & {"NotAllowed", "ConnectorError", "CannotDo"}:
             raise StepFailed(str(exc)) from exc
         raise
 
 
+def _check_filled(*texts: str) -> None:
+    """A placeholder left in the message ("[a time that suits you]") stops the send, with what to do."""
+    from careloop.cases.templates import unfilled
+
+    left = [words for text in texts for words in unfilled(text or "")]
+    if left:
+        raise StepFailed(_("The message still has a placeholder to fill in: %(words)s. Replace it with what you "
+                           "mean, then send.") % {"words": ", ".join(left)})
+
+
 def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     """Do step `do` on `case` as `user` with the posted `data`; return what happened, in words."""
-    text = (data.get("text") or "").strip()
+    text = (data.get("text") or "").replace("\r\n", "\n").strip()  # a browser's form sends CRLF line ends
     if do == "reach_out":
         channel = data.get("channel") or case.channel or "dm"
-        if case.state in (CaseState.NEW, CaseState.REACHING_OUT):
-            wants_note = data.get("post_public") == "yes"
-            note = (data.get("public_note") or "").strip() if wants_note else ""
-            if wants_note and not note:
-                raise StepFailed(_("The note for the thread is empty; write it or untick the box."))
+        first = case.state in (CaseState.NEW, CaseState.REACHING_OUT)
+        wants_note = first and data.get("post_public") == "yes"
+        note = (data.get("public_note") or "").replace("\r\n", "\n").strip() if wants_note else ""
+        if wants_note and not note:
+            raise StepFailed(_("The note for the thread is empty; write it or untick the box."))
+        _check_filled(text, note)
+        if first:
             _call("reach_out", "reach_out", case, user, text, channel, public_note=note or None)
             if note:
                 return _("Message and note for the thread queued for sending.")
@@ -60,6 +74,11 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
                 raise StepFailed(_("That teammate does not exist."))
         elif not data.get("team"):
             to_user = user
+        try:
+            check_assignment(user, case, to_user)
+        except AssignmentRefused as exc:
+            raise StepFailed(_("%(name)s cannot work cases (a viewer); assign the case to an agent, a manager "
+                               "or an admin.") % {"name": to_user.get_username()}) from exc
         _call("act", "assign", case, user, to_user=to_user, team=data.get("team", ""))
         return _("Assigned.")
     if do == "note":
@@ -80,8 +99,14 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
             raise StepFailed(_("A ticket link starts with http:// or https://."))
         _call("act", "link_ticket", case, user, url)
         return _("Ticket linked.")
+    reached = (data.get("reached_another_way") or "").strip()  # the override when no message reached the member
+    if do in ("done", "judge") and not reached and (do == "done" or data.get("satisfied") == "yes") \
+            and nothing_reached(case):
+        raise StepFailed(_("No message has reached the member: every message to them failed. Retry it once the "
+                           "cause is fixed, or, if you reached the member another way, say how (by phone, in "
+                           "person)."))
     if do == "done":
-        _call("act", "mark_action_done", case, user)
+        _call("act", "mark_action_done", case, user, reached_another_way=reached)
         return _("Marked as done; a follow-up is scheduled.")
     if do == "dismiss":
         _call("act", "dismiss", case, user, data.get("reason", ""))
@@ -100,11 +125,14 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         if not text:
             raise StepFailed(_("Paste the member's reply first."))
         rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
-        _call("follow_up", "record_member_reply", case, text, rating=rating)
+        reading = _call("follow_up", "record_member_reply", case, text, rating=rating, reached_another_way=reached)
+        if getattr(reading, "satisfied", None) and case.state != CaseState.RESOLVED:
+            raise StepFailed(_("Reply recorded, but the case is not resolved: no message reached the member. If "
+                               "you reached them another way, say how and press “The member is satisfied”."))
         return _("Reply recorded.")
     if do == "judge":
         satisfied = data.get("satisfied") == "yes"
         rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
-        _call("follow_up", "mark_satisfied", case, user, satisfied, rating)
+        _call("follow_up", "mark_satisfied", case, user, satisfied, rating, reached_another_way=reached)
         return _("Resolved: the closing message is on its way.") if satisfied else _("Back to acting.")
     raise StepFailed(_("Unknown step."))

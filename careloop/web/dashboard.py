@@ -13,16 +13,27 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from careloop.cases.models import Case, CaseState
+from careloop.cases.models import Case, CaseEvent, CaseState, OutboxMessage
+from careloop.cases.state import REACHED_ANOTHER_WAY
 from careloop.community.models import Post
 
 CACHE_SECONDS = 300
+
+
+def _resolved():
+    """Resolved cases that count as the loop working: not those where no message reached the member (each one
+    failed) unless the manager recorded how they reached the member another way (careloop.cases.state)."""
+    private = OutboxMessage.objects.filter(case=OuterRef("pk"), kind=OutboxMessage.Kind.PRIVATE).order_by()
+    unreached = (Exists(private.filter(status__in=(OutboxMessage.Status.FAILED, OutboxMessage.Status.UNSURE)))
+                 & ~Exists(private.filter(status=OutboxMessage.Status.SENT))
+                 & ~Exists(CaseEvent.objects.filter(case=OuterRef("pk"), details__has_key=REACHED_ANOTHER_WAY)))
+    return Case.objects.filter(state=CaseState.RESOLVED).exclude(unreached)
 
 
 def charts(days: int = 60, now: datetime | None = None, use_cache: bool = True) -> list[dict[str, Any]]:
@@ -38,7 +49,7 @@ def charts(days: int = 60, now: datetime | None = None, use_cache: bool = True) 
                       Case.objects.filter(opened_at__gte=start, first_contact_at__isnull=False)
                       .values_list("opened_at", "first_contact_at"), start, now),
         _weekly_hours("resolution", _("Time to resolution (median hours, by week resolved)"),
-                      Case.objects.filter(state=CaseState.RESOLVED, closed_at__gte=start)
+                      _resolved().filter(closed_at__gte=start)
                       .values_list("opened_at", "closed_at"), start, now, by_end=True),
         _loops(start),
         _satisfaction(start, now),
@@ -59,7 +70,7 @@ def _labels(day_list: list[date]) -> list[str]:
 def _open_and_resolved(start: datetime, day_list: list[date]) -> dict[str, Any]:
     opened = Counter(d for d in Case.objects.filter(opened_at__gte=start).annotate(d=TruncDate("opened_at"))
                      .values_list("d", flat=True))
-    resolved = Counter(d for d in Case.objects.filter(state=CaseState.RESOLVED, closed_at__gte=start)
+    resolved = Counter(d for d in _resolved().filter(closed_at__gte=start)
                        .annotate(d=TruncDate("closed_at")).values_list("d", flat=True))
     closed = Counter(d for d in Case.objects.filter(closed_at__gte=start).annotate(d=TruncDate("closed_at"))
                      .values_list("d", flat=True))
@@ -99,8 +110,7 @@ def _weekly_hours(chart_id: str, title: str, pairs, start: datetime, now: dateti
 
 
 def _loops(start: datetime) -> dict[str, Any]:
-    counts = Counter(Case.objects.filter(state=CaseState.RESOLVED, closed_at__gte=start)
-                     .values_list("loop_count", flat=True))
+    counts = Counter(_resolved().filter(closed_at__gte=start).values_list("loop_count", flat=True))
     top = max(counts, default=0)
     return {
         "id": "loops", "type": "bar", "title": _("Follow-up loops per resolved case"),
@@ -111,7 +121,7 @@ def _loops(start: datetime) -> dict[str, Any]:
 
 def _satisfaction(start: datetime, now: datetime) -> dict[str, Any]:
     weeks: dict[int, list[int]] = defaultdict(list)
-    for closed, rating in Case.objects.filter(closed_at__gte=start, satisfaction__isnull=False) \
+    for closed, rating in _resolved().filter(closed_at__gte=start, satisfaction__isnull=False) \
             .values_list("closed_at", "satisfaction"):
         weeks[_week(closed, start)].append(rating)
     n_weeks = (now - start).days // 7 + 1

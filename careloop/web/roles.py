@@ -2,8 +2,8 @@
 
 - admin    everything: settings, users, every case
 - manager  works every case: reach out, act, assign to anyone, follow up
-- agent    works the cases assigned to them, and may take an unassigned one
-- viewer   reads everything, changes nothing
+- agent    works the cases assigned to them, and may take an unassigned one (for themselves only)
+- viewer   reads everything, changes nothing; a case is never assigned to a viewer
 
 A role is a Django group of the same name (created by the web app's migration and by `ensure_roles`).
 A superuser is an admin. A user in no group is a viewer: a login alone gives no right to change a case.
@@ -93,6 +93,33 @@ def can(user: Any, action: Action | str, case: Any = None) -> bool:
     if action == Action.ASSIGN:
         return case.assignee_id in (None, user.pk)
     return case.assignee_id == user.pk
+
+
+WORKS_CASES = (Role.ADMIN, Role.MANAGER, Role.AGENT)
+
+
+class AssignmentRefused(ValueError):
+    """The case cannot go to that person: they cannot work cases (a viewer, or no longer active)."""
+
+
+def works_cases(user: Any) -> bool:
+    """Whether cases can be assigned to this user: an active admin, manager or agent, never a viewer."""
+    return role_of(user) in WORKS_CASES
+
+
+def check_assignment(actor: Any, case: Any, to_user: Any) -> None:
+    """The role rule of assignments, asked by the web UI and the API before `act.assign`.
+
+    `to_user` is who gets the case (None: a team only, nobody in person). An agent only takes a case (an
+    unassigned one, or their own) for themselves; managers and admins assign to anyone who works cases; nobody
+    assigns to a viewer. Raises PermissionDenied (the actor's role may not) or AssignmentRefused (the target).
+    """
+    require_on_case(actor, Action.ASSIGN, case)
+    if role_of(actor) == Role.AGENT and (to_user is None or to_user.pk != actor.pk):
+        raise PermissionDenied("an agent may only take a case for themselves; a manager assigns it to others")
+    if to_user is not None and not works_cases(to_user):
+        raise AssignmentRefused(f"{to_user.get_username()} cannot work cases (role: {role_of(to_user) or 'inactive'});"
+                                " assign the case to an agent, a manager or an admin")
 
 
 def permissions(user: Any, case: Any = None) -> dict[str, bool]:

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from django.db.models import Avg, Count, Q
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.community.models import Member, Post
@@ -148,8 +148,11 @@ def draft(case: Case, template: str, user: Any) -> str:
     reach_out = loop_module("reach_out")
     if reach_out is None:
         return ""
-    extra = {"call_time": "[" + gettext("a time that suits you") + "]"} if template == "call_offer" else {}
-    try:
-        return reach_out.draft(case, template, user, **extra).text
+    from careloop.cases.templates import fill_in, render
+
+    language = reach_out.language_of(case)  # the member's language, not the manager's
+    extra = {"call_time": fill_in("call_time", language)} if template == "call_offer" else {}
+    try:  # the text only: the tone check runs on the composer as the manager edits
+        return render(template, language, **reach_out.context(case, user, **extra)).text
     except ValueError:  # a broken template in the settings: the composer stays empty, the settings page says why
         return ""

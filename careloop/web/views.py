@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from careloop.cases.models import OPEN_STATES, Case, CaseState
+from careloop.cases.state import nothing_reached
 from careloop.community.models import Member, Post, Source, Thread
 from careloop.health.models import latest_heartbeat
 from careloop.health.status import health_status
@@ -66,6 +67,15 @@ def _teammates():
     ).distinct().order_by("username")
 
 
+def _assignable(c: Case) -> list:
+    """The people "Assign to" offers on this case: who may work cases, and whoever has the case now (so the
+    form shows the current assignee even when they could no longer be picked)."""
+    people = list(_teammates())
+    if c.assignee_id and all(u.pk != c.assignee_id for u in people):
+        people.insert(0, c.assignee)
+    return people
+
+
 def _case_languages() -> list[str]:
     return sorted(set(Case.objects.exclude(language="").values_list("language", flat=True).distinct()))
 
@@ -92,19 +102,32 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "level": q.risk_level(c.risk),
         "templates": st.templates_for(language),
         "channels": st.CHANNELS,
-        "teammates": _teammates(),
+        "teammates": _assignable(c),
         "teams": Team.objects.all(),
         "loop": {name: st.loop_module(name) is not None for name in ("reach_out", "act", "follow_up", "tone")},
         "checklist": _checklist(c),
         "messages_out": _messages_out(c),
         "draft": request.GET.get("draft", ""),
+        "nothing_reached": nothing_reached(c) if c.is_open else "",
+        "template_drafts": {},
     }
+    kept = request.session.pop(f"careloop-draft-{c.pk}", None)  # what a refused send left in the composer
+    again = request.GET.get("again", "")
+    if not kept and again.isdigit() and len(again) < 19:  # "Write it again": a message that did not arrive
+        body = c.outbox.filter(pk=int(again), kind="private").values_list("body", flat=True).first()
+        kept = {"text": body} if body else None
+    if kept:
+        context["draft"] = kept.get("text", "")
+    if c.is_open and can(request.user, Action.SEND, c):  # "Use" inserts these at the cursor (careloop/case.js)
+        context["template_drafts"] = {t: st.draft(c, t, request.user) for t in context["templates"]}
     if c.state == CaseState.NEW and "public_note" in context["templates"] and st.can_post_publicly(c):
         context["public_note"] = st.draft(c, "public_note", request.user)
     template = request.GET.get("template")
-    if template and template in context["templates"]:
-        context["draft"] = st.draft(c, template, request.user)
+    if template and template in context["templates"] and not kept:  # without JavaScript: the page reloads
+        context["draft"] = context["template_drafts"].get(template) or st.draft(c, template, request.user)
         context["chosen_template"] = template
+    if kept and kept.get("public_note"):
+        context["public_note"] = kept["public_note"]
     return render(request, "web/case.html", context)
 
 
@@ -169,6 +192,9 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         said = actions.perform(do, c, request.user, request.POST)
     except actions.StepFailed as exc:
         messages.error(request, str(exc))
+        if do == "reach_out":  # the composer comes back with what was typed
+            request.session[f"careloop-draft-{c.pk}"] = {"text": request.POST.get("text", "")[:20000],
+                                                         "public_note": request.POST.get("public_note", "")[:2000]}
     else:
         messages.success(request, said)
     return redirect("web:case", case_id=c.pk)
