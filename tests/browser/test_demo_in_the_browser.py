@@ -40,8 +40,12 @@ def demo(tmp_path_factory) -> Iterator[RunningDemo]:
         wait_for(url + "/login/")
         yield RunningDemo(url, username, password)
     finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=60)
+        process.send_signal(signal.SIGTERM)  # SIGINT is ignored where the tests run in a background job
+        try:
+            process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
 
 
 def sign_in_demo(page, demo: RunningDemo) -> None:
