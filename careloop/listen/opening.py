@@ -6,9 +6,11 @@ member (never the team), in the order they were written:
 
 1. **Me too** — it agrees with the problem of an open case in its thread ("+1", "geht mir genauso", the same
    problem in other words): its author is added to that case as an affected member. Never a case of its own.
-2. **The problem** — the thread judgment reaches the source's threshold and this is its origin (the first member
-   post that states the problem, whose author is the complainant), or another member's own post that reaches it
-   alone. Before a new case opens: the member's open case about the same thing (in this thread, or this close in
+2. **The problem** — in a thread where one member talks with the team, the thread judgment reaches the source's
+   threshold and this is its origin (the first member post that states the problem, whose author is the
+   complainant); in a thread of several members (a forum topic, a chat room) or one the team has not answered
+   yet, the post itself, judged on its own by the post-alone model (`alone_threshold`), states a problem.
+   Before a new case opens: the member's open case about the same thing (in this thread, or this close in
    wording within `same_thing_hours`) takes the post on its timeline; a case of theirs about the same thing that
    was resolved at most `reopen_hours` before goes back to acting (follow_up.reopen()); dismissed and moderated
    cases are never reopened. Otherwise a new case, with its severity (1 minor, 2 a real problem, 3 urgent) and
@@ -52,7 +54,7 @@ from careloop.community.models import Post, Source
 from careloop.listen.context import find_origin
 from careloop.listen.escalation import EscalationRisk, complaint_escalation, recent_posts
 from careloop.listen.handoff import is_handoff, member_outcome
-from careloop.listen.judgment import Judgment, Turn, judge, load_model
+from careloop.listen.judgment import Judgment, Turn, judge, judge_alone, load_model
 from careloop.listen.metoo import find_me_toos, similarity
 
 JUDGED_POSTS = 60  # a thread is judged on its latest posts (a chat room's thousands cost what 60 do)
@@ -68,6 +70,7 @@ class RulesError(ValueError):
 class Rules:
     enabled: bool = True
     threshold: float | None = None  # None: the judgment model's own (measured by brand cross-validation)
+    alone_threshold: float | None = None  # a post judged on its own in a thread of many members; None: the model's
     toxicity_threshold: float = 0.7
     same_thing_hours: float = 72.0
     same_thing_similarity: float = 0.35
@@ -88,7 +91,7 @@ def rules_for(source: Source) -> Rules:
         if f.name not in merged:
             continue
         value = merged[f.name]
-        if f.name in ("threshold", "reopen_hours") and value is None:
+        if f.name in ("threshold", "alone_threshold", "reopen_hours") and value is None:
             pass
         elif f.name == "enabled":
             if not isinstance(value, bool):
@@ -263,11 +266,14 @@ def listen_thread(thread_id: int, new: set[int], handled: set[int], rules_cache:
         return outcome
     turns = turns_of(posts)
     model = load_model()
-    judgment = judge(turns, model, rules.threshold)
-    # Several members in the thread (a forum topic, a chat room): each one's post is also judged on its own, so
-    # one member's problem is not lost among the others' chatter.
+    # The thread judgment, learnt on support threads, judges where one member talks with the team. In a thread of
+    # several members (a forum topic, a chat room), or before the team has said anything, each member's post is
+    # judged on its own by the post-alone model, which also knows a community's chatter: one member's problem is
+    # neither lost among the others' posts nor made up from them, and a new topic is not a case for being new.
     several = len({p.author_id for p in posts if not p.author.is_team}) > 1
-    origin = posts[judgment.origin] if judgment.opens and judgment.origin is not None else None
+    by_thread = not several and any(p.author.is_team for p in posts)
+    judgment = judge(turns, model, rules.threshold) if by_thread else None
+    origin = posts[judgment.origin] if judgment and judgment.opens and judgment.origin is not None else None
     # The origin first: it may be an earlier post, judged a problem only now that the thread says more.
     order = [origin] if origin is not None and origin.id not in handled else []
     order += [p for p in posts if p.id in new and not p.author.is_team and (origin is None or p.id != origin.id)]
@@ -276,7 +282,7 @@ def listen_thread(thread_id: int, new: set[int], handled: set[int], rules_cache:
             continue
         is_origin = origin is not None and post.id == origin.id
         outcome.add(consider(post, rules, moment, judgment if is_origin else None, turns[: posts.index(post) + 1],
-                             model, may_open=several or judgment.opens))
+                             model, may_open=judgment is None or judgment.opens))
         handled.add(post.id)
     return outcome
 
@@ -285,8 +291,9 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
              before: list[Turn] | None = None, model=None, *, may_open: bool = True) -> Outcome:
     """One member post: me too, the problem (the thread judgment's origin, or a member's own post judged alone),
     or toxic language. A post judged a problem only alone (`judgment` None) joins or reopens the member's case
-    about it; it opens a new one only when `may_open` (several members write in the thread, or the thread as a
-    whole holds a problem): alone, it never overrules the judgment of a one-member thread."""
+    about it; it opens a new one only when `may_open` (the thread is not judged as a whole — several members
+    write in it, or the team has not answered yet — or the thread as a whole holds a problem): alone, it never
+    overrules the judgment of a one-member thread with the team."""
     outcome = Outcome()
     for case in moment.thread_cases(post.thread_id):
         if (case.member_id != post.author_id and case.post.created_at < post.created_at
@@ -296,7 +303,7 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
     own_case = next((c for c in moment.thread_cases(post.thread_id) if c.member_id == post.author_id), None)
     from_thread = judgment is not None
     if judgment is None and before is not None:
-        alone = judge([t for t in before if t.is_team][-1:] + before[-1:], model, rules.threshold)
+        alone = judge_alone(before[-1:], model, rules.alone_threshold)
         if alone.opens:
             judgment = alone
             answered = next((c for c in moment.thread_cases(post.thread_id)

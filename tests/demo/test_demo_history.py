@@ -25,8 +25,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 END = DEFAULT_END
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13 open: with the thread judgment the demo opens more cases, many "
-                   "when a later post makes the problem clear (see the notes)")
 def test_the_seeded_demo_shows_the_loop_working(tmp_path):
     clear_graph_cache()
     seed_demo(tmp_path, echo=lambda message: None, end=END)

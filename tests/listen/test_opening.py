@@ -132,9 +132,23 @@ def test_the_judgment_decides_and_its_reasons_say_why_and_how_serious():
     assert case.origin_id == case.post_id
 
 
-def test_a_source_with_a_threshold_above_every_judgment_opens_nothing():
-    add([("p1", "t1", "ann", COMPLAINT, 0)], source="strict", settings={"case_opening": {"threshold": 1.01}})
-    assert run("t1").opened == [] and not Case.objects.exists()
+def test_a_source_with_thresholds_above_every_judgment_opens_nothing():
+    add([("p1", "t1", "ann", COMPLAINT, 0), ("p2", "t2", "bob", COMPLAINT, 1), ("p3", "t2", "mod", "Sorry to hear "
+         "that, we're looking into it.", 2, "p2", True)], source="strict",
+        settings={"case_opening": {"threshold": 1.01, "alone_threshold": 1.01}})
+    assert run("t1", "t2").opened == [] and not Case.objects.exists()
+
+
+def test_a_post_the_team_has_not_answered_is_judged_on_its_own_and_an_answered_thread_as_a_whole():
+    # the thread judgment's threshold alone does not hold back a new topic nobody has answered yet ...
+    add([("p1", "t1", "ann", COMPLAINT, 0)], source="a", settings={"case_opening": {"threshold": 1.01}})
+    assert [c.post.external_id for c in run("t1").opened] == ["p1"]
+    assert "by the post judged on its own" in Case.objects.get().reasons[0]
+    # ... and the post-alone threshold does not hold back a thread where the member talks with the team
+    add([("p2", "t2", "bob", COMPLAINT, 1), ("p3", "t2", "mod", "Sorry to hear that, we're looking into it.", 2,
+          "p2", True)], source="b", settings={"case_opening": {"alone_threshold": 1.01}})
+    case = run("t2").opened[0]
+    assert case.post.external_id == "p2" and "by the thread judgment" in case.reasons[0]
 
 
 def test_a_new_hostile_reply_raises_the_risk_of_the_open_case():
