@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DataError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
@@ -40,6 +40,9 @@ from careloop.community.records import FieldError, LineError, Parsed, PostRecord
 
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,62}[A-Za-z0-9_]|[A-Za-z0-9_])")
 MAX_ERRORS_KEPT = 10_000
+# What a database (or its driver) raises for a value it will not store: a NUL, invalid Unicode, a JSON number
+# PostgreSQL cannot read, a value too deep to encode. Unreachable databases raise OperationalError: not these.
+REFUSED_VALUE = (DataError, IntegrityError, ValueError, RecursionError)
 THREAD_DETAILS = ("title", "url", "channel")
 SCORE_FIELDS = {"complaint": None, "sentiment": "", "toxicity": None, "scores": None, "model_version": "",
                 "scored_at": None, "listened_at": None, "embedding": None}
@@ -102,6 +105,7 @@ class Importer:
         self._members: dict[tuple[int, str], tuple[int, str, str, bool]] = {}  # key -> (id, handle, name, team)
         self._threads: dict[tuple[int, str], tuple[int, frozenset[str]]] = {}  # key -> (id, details it has)
         self._pending: dict[tuple[int, str], list[_Pending]] = defaultdict(list)  # post -> lines waiting
+        self._waits: list[tuple[tuple[int, str], _Pending | None]] = []  # the batch's, kept once it is written
         self._touched_sources: set[int] = set()
         self._handle_index: dict[int, dict[str, int]] = {}
         self.bulk = bulk
@@ -160,10 +164,40 @@ class Importer:
         batch, self._batch, self._batch_keys = self._batch, [], set()
         if not batch:
             return
-        with transaction.atomic():
-            imported_ids, changed_ids = self._write_batch(batch)
+        imported_ids, changed_ids = self._write_or_split(batch)
         if self.on_batch and (imported_ids or changed_ids):
             self.on_batch(imported_ids, changed_ids)
+
+    def _write_or_split(self, batch: list[PostRecord]) -> tuple[list[int], list[int]]:
+        """Write the batch in one transaction; if the database refuses a value in it, write each half on its
+        own, down to the line it refuses, which is named: one bad line never costs the others. (validate()
+        refuses what is known to be refused; this is for what it does not know.) A database that cannot be
+        reached is not a line's problem and is raised."""
+        counts = (self.result.imported, self.result.updated, self.result.unchanged)
+        try:
+            with transaction.atomic():
+                written = self._write_batch(batch)
+            self._keep_waiting(self._waits)
+            return written
+        except REFUSED_VALUE as exc:
+            self.result.imported, self.result.updated, self.result.unchanged = counts
+            self._forget_after_rollback()
+            if len(batch) == 1:
+                reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+                self._fail(LineError(batch[0].file, batch[0].line, "line",
+                                     f"the database refused this post ({reason}); nothing of it was stored"))
+                return [], []
+        half = len(batch) // 2
+        first, second = self._write_or_split(batch[:half]), self._write_or_split(batch[half:])
+        return first[0] + second[0], first[1] + second[1]
+
+    def _forget_after_rollback(self) -> None:
+        """A rolled-back batch may have put rows into the caches that are not in the database: drop them all
+        (they are read again from the database)."""
+        self._sources.clear()
+        self._members.clear()
+        self._threads.clear()
+        self._handle_index.clear()
 
     def _write_batch(self, batch: list[PostRecord]) -> tuple[list[int], list[int]]:
         """Write one batch, safe beside other imports of the same community.
@@ -190,6 +224,7 @@ class Importer:
         member_stats: dict[int, list] = {}  # member id -> [first, last]
         imported_ids: list[int] = []
         changed_ids: list[int] = []
+        waits: list[tuple[tuple[int, str], _Pending | None]] = []  # kept in _pending once the batch commits
         for r in batch:
             sid = source_ids[r.source]
             key = (sid, r.id)
@@ -210,7 +245,7 @@ class Importer:
                 if change is None:
                     self.result.unchanged += 1
                     if old["parent_id"] is None and old["parent_external_id"]:
-                        self._pending[key].append(_Pending(r.file, r.line, old["parent_external_id"], "unchanged"))
+                        waits.append((key, _Pending(r.file, r.line, old["parent_external_id"], "unchanged")))
                     continue
                 post_id = old["id"]
                 if "text" in change:
@@ -222,9 +257,9 @@ class Importer:
                 changed_ids.append(post_id)
                 outcome = "updated"
             if r.parent_id and parent is None:
-                self._pending[key].append(_Pending(r.file, r.line, r.parent_id, outcome))
+                waits.append((key, _Pending(r.file, r.line, r.parent_id, outcome)))
             elif parent is not None:
-                self._pending.pop(key, None)  # an earlier line of this post waited for a parent it now has
+                waits.append((key, None))  # an earlier line of this post waited for a parent it now has
             if parent is not None and parent[1] != author_id:
                 interactions.append((sid, Interaction.Kind.REPLY, author_id, parent[1], post_id, "", created_db))
             interactions.extend(self._mentions_and_reactions(r, sid, post_id, author_id, created_db, members))
@@ -250,7 +285,15 @@ class Importer:
             _lock_rows(Member, {*(m.id for m in member_changes), *member_stats})
             Member.objects.bulk_update(member_changes, ["handle", "display_name", "is_team"], batch_size=500)
         _widen_spans(Member, "first_seen_at", "last_seen_at", member_stats)
+        self._waits = waits
         return imported_ids, changed_ids
+
+    def _keep_waiting(self, waits: list[tuple[tuple[int, str], _Pending | None]]) -> None:
+        for key, entry in waits:
+            if entry is None:
+                self._pending.pop(key, None)
+            else:
+                self._pending[key].append(entry)
 
     def _stored_posts(self, records: Iterable[PostRecord], source_ids: dict[str, int]) -> dict[tuple[int, str], dict]:
         """The stored rows of these records' posts, by (source id, external id)."""

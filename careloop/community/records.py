@@ -24,6 +24,8 @@ from typing import IO, Any
 
 import orjson
 
+from careloop.community.json_input import BadJson, check
+
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a line longer than this is refused before it is parsed
 MAX_ID_CHARS = 255
 MAX_URL_CHARS = 2000
@@ -203,6 +205,8 @@ def validate(obj: Any, file: str, line: int, max_text_chars: int) -> PostRecord:
         raise FieldError("parent_id", "names the post itself; a post cannot answer itself")
     author_id = _id(author.get("id"), "author.id")
     edited = obj.get("edited_at")
+    extra = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS}
+    _storable(extra, obj.get("reactions"))
     return PostRecord(
         file=file,
         line=line,
@@ -225,8 +229,18 @@ def validate(obj: Any, file: str, line: int, max_text_chars: int) -> PostRecord:
         deleted=deleted,
         reactions=_reactions(obj.get("reactions")),
         reactions_raw=obj.get("reactions"),
-        extra={k: v for k, v in obj.items() if k not in KNOWN_FIELDS},
+        extra=extra,
     )
+
+
+def _storable(extra: dict[str, Any], reactions: Any) -> None:
+    """Unknown fields and the reactions are stored as JSON: refuse what a database would refuse in them (a NUL,
+    an unpaired surrogate, a number that is not finite) and values nested too deep, naming the field."""
+    try:
+        check(extra, "", level=1)  # a field's name is a key of the line: its problem is the line's
+        check(reactions, "reactions", level=2)
+    except BadJson as exc:
+        raise FieldError(exc.field or "line", exc.message) from None
 
 
 # ---------------------------------------------------------------------------------------------- reading files

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from careloop.community.ingest import Importer, ImportResult
+from careloop.community.json_input import BadJson
 from careloop.community.records import LineError
 
 
@@ -76,6 +77,9 @@ def _ingest(source_name: str, objects: list[Any], origin: str) -> ImportResult:
 
     def lines():
         for number, obj in enumerate(objects, start=1):
+            if isinstance(obj, BadJson):  # an element of the body that could not be parsed (json_input)
+                yield LineError(origin, number, obj.field, obj.message)
+                continue
             if isinstance(obj, dict):
                 named = obj.get("source")
                 if named in (None, ""):

@@ -5,7 +5,6 @@ A refused request is logged with its source, its sender's address and the reason
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from careloop.community import json_input
 from careloop.community.models import Source
 from careloop.connectors.base import PermanentFailure
 from careloop.connectors.discourse import webhook as discourse
@@ -53,11 +53,10 @@ def receive_posts(request: HttpRequest, source_name: str) -> JsonResponse:
         record_error(source, str(exc))
         return _refuse(source, request, "signature cannot be checked: the source's secret cannot be read", 503)
     try:
-        data = json.loads(body)
-    except ValueError as exc:
-        return JsonResponse({"error": f"the body is not JSON ({exc}); expected a post or a list of posts"},
+        posts = json_input.split_list(body)  # an element that is not JSON or nests too deep is its line's error
+    except json_input.BadJson as exc:
+        return JsonResponse({"error": f"the {exc.field} {exc.message}; expected a post or a list of posts"},
                             status=400)
-    posts = data if isinstance(data, list) else [data]
     result = ingest_posts(source.name, posts, origin="webhook")
     record_success(source)
     # A reply that came before its parent is stored and linked when the parent comes: not a failure here.
@@ -93,13 +92,20 @@ def receive_discourse(request: HttpRequest, source_name: str) -> JsonResponse:
     if event_id and ReceivedEvent.objects.filter(source=source, event_id=event_id).exists():
         return JsonResponse({"duplicate": event_id})
     try:
-        payload = json.loads(body)
-    except ValueError:
-        return JsonResponse({"error": "the body is not JSON; set the webhook's content type to application/json"},
-                            status=400)
+        payload = json_input.loads(body)
+    except json_input.BadJson as exc:
+        return JsonResponse({"error": f"the {exc.field} {exc.message}; set the webhook's content type to "
+                                      "application/json"}, status=400)
     if not isinstance(payload, dict):
         return JsonResponse({"error": "expected a JSON object"}, status=400)
-    summary = discourse.handle(source, event, payload, (source.settings or {}).get("api_username", "system"))
+    try:  # one event per request: a value no database stores is this request's 400, never a 500
+        json_input.check(payload, "")
+    except json_input.BadJson as exc:
+        return _refuse(source, request, f"{exc.field or 'the event'}: {exc.message}", 400)
+    try:
+        summary = discourse.handle(source, event, payload, (source.settings or {}).get("api_username", "system"))
+    except KeyError as exc:
+        return _refuse(source, request, f"the {event or 'event'} payload lacks the field {exc}", 400)
     if event_id:  # after the work: a crash in between makes Discourse retry, and every step above is idempotent
         ReceivedEvent.objects.get_or_create(source=source, event_id=event_id,
                                             defaults={"event": event[:100], "summary": summary})

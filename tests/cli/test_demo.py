@@ -26,7 +26,7 @@ def demo_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-def read_banner(process: subprocess.Popen, timeout: float = 240.0) -> str:
+def read_banner(process: subprocess.Popen, timeout: float = 600.0) -> str:
     """stderr lines until the demo says where it runs."""
     lines = []
     deadline = time.monotonic() + timeout

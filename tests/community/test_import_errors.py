@@ -113,3 +113,54 @@ def test_a_csv_without_required_columns_says_which(cli, tmp_path):
     result = cli("import", str(path))
     assert result.exit_code == 1
     assert f"{path}:1: header: is missing the column(s) author.id, created_at, source, thread_id" in result.stderr
+
+
+UNSTORABLE = {
+    "NUL in an unknown field": (json.dumps(post("x", extra_note="a\u0000b")).encode(), "extra_note", "NUL"),
+    "surrogate in a reaction": (json.dumps(post("x")).encode()[:-1] + b', "reactions": [{"kind": "\\udc00"}]}',
+                                "line", "surrogate"),  # the reader refuses it before the fields are read
+    "NUL in a key": (json.dumps(post("x") | {"meta": {"k\u0000": 1}}).encode(), "meta", "NUL"),
+    "nested too deep": (json.dumps(post("x")).encode()[:-1] + b', "meta": ' + b"[" * 100 + b"]" * 100 + b"}",
+                        "meta", "nested more than"),
+}
+
+
+@pytest.mark.parametrize("case", UNSTORABLE)
+def test_a_value_no_database_stores_costs_its_line_only(cli, write_jsonl, case):
+    """On PostgreSQL too: a NUL or a lone surrogate in JSON that is kept as it is would make the database refuse
+    the whole batch; it is refused with its line, naming the field, and the other lines import."""
+    line, field, expected = UNSTORABLE[case]
+    path = write_jsonl([post(1), line, post(2)])
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.splitlines()[-1] == "imported 2, updated 0, unchanged 0, failed 1"
+    message = next(m for m in result.stderr.splitlines() if m.startswith(f"{path}:2:"))
+    assert message.startswith(f"{path}:2: {field}"), message
+    assert expected in message and len(message) < len(str(path)) + 200
+    assert sorted(Post.objects.values_list("external_id", flat=True)) == ["1", "2"]
+
+
+def test_a_line_the_database_refuses_is_found_by_halving_the_batch(cli, write_jsonl, monkeypatch):
+    """What validation does not know the database may still refuse: the batch is written in halves down to that
+    one line, which is named; every other line is stored, and caches hold nothing of the rolled-back tries."""
+    from django.db import DataError
+
+    from careloop.community import ingest
+
+    real = ingest.Importer._write_batch
+
+    def refuse_one(self, batch):
+        if any(r.id == "13" for r in batch):
+            real(self, batch)  # the rows are written, then the transaction is rolled back
+            raise DataError("invalid input syntax for type json")
+        return real(self, batch)
+
+    monkeypatch.setattr(ingest.Importer, "_write_batch", refuse_one)
+    path = write_jsonl([post(n, thread=f"t{n % 3}", author=f"a{n % 4}") for n in range(1, 41)])
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.splitlines()[-1] == "imported 39, updated 0, unchanged 0, failed 1"
+    assert f"{path}:13: line: the database refused this post (invalid input syntax for type json)" in result.stderr
+    stored = set(Post.objects.values_list("external_id", flat=True))
+    assert stored == {str(n) for n in range(1, 41)} - {"13"}
+    assert all(p.thread_id and p.author_id for p in Post.objects.all())

@@ -214,3 +214,15 @@ def test_rate_limits_and_refusals(source, forum, make_source):
         connector_for(wrong).send(message)
     assert "wrong-key" not in str(refused.value)
     assert "connected to" in connector_for(source).check()
+
+
+def test_an_event_with_a_value_no_database_stores_is_a_400_not_a_500(deliver, source):
+    """A NUL in a post's raw text, or a payload missing the post's own fields, is refused with what is wrong
+    (and logged); the next good event still lands."""
+    bad = payloads.post(1301, raw="broken \u0000 text")
+    response = deliver(bad, "post_created", 31)
+    assert response.status_code == 400 and "NUL" in response.json()["error"]
+    response = deliver({"post": {"id": 1302}}, "post_created", 32)
+    assert response.status_code == 400 and "lacks the field" in response.json()["error"]
+    assert deliver(payloads.post(1303, raw=COMPLAINT), "post_created", 33).status_code == 200
+    assert list(Post.objects.filter(source=source).values_list("external_id", flat=True)) == ["1303"]

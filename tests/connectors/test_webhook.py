@@ -153,3 +153,28 @@ def test_concurrent_requests_for_one_new_thread_all_land(transactional_db, make_
         t.join()
     assert errors == [] and sum(r.imported for r in results) == 6
     assert Post.objects.filter(source=source, thread__external_id="hot").count() == 6
+
+
+def test_one_bad_post_in_a_list_costs_that_post_only(hook, source):
+    """A NUL in an unknown field, a lone surrogate, an element nested too deep: each is its own line's error
+    (a 200 naming it), never a 500 that stores nothing."""
+    good = [json.dumps(post(f"g{n}", source=source.name)).encode() for n in range(3)]
+    nul = json.dumps(post("nul", source=source.name, extra_note="a\u0000b")).encode()
+    surrogate = json.dumps(post("sur", source=source.name)).encode()[:-1] + b', "mood": "\\ud800"}'
+    deep = b'{"source": "x", "nest": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    body = b"[" + b", ".join([good[0], nul, good[1], surrogate, deep, good[2]]) + b"]"
+    response = hook(body)
+    assert response.status_code == 200, response.content
+    result = response.json()
+    assert (result["imported"], result["failed"]) == (3, 3)
+    assert sorted(Post.objects.filter(source=source).values_list("external_id", flat=True)) == ["g0", "g1", "g2"]
+    reasons = " | ".join(e["message"] if isinstance(e, dict) else str(e) for e in result["errors"])
+    assert "NUL" in reasons and "surrogate" in reasons and "nested more than" in reasons
+
+
+def test_a_body_nested_too_deep_is_a_clear_400(hook):
+    response = hook(b"[" * 100_000 + b"]" * 100_000)  # a list whose one element nests 99,999 levels deep
+    assert response.status_code == 400
+    assert response.json()["failed"] == 1 and "nested more than 64 levels" in response.json()["errors"][0]
+    response = hook(b"{" * 100_000)  # not JSON at all
+    assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
