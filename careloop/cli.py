@@ -690,11 +690,16 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
               help="Also run the background worker (turn off when workers run elsewhere).")
 @click.option("--migrate/--no-migrate", default=True, show_default=True,
               help="Apply database migrations before starting.")
-def serve(host: str, port: int, threads: int, worker: bool, migrate: bool) -> None:
+@click.option("--behind-proxy", is_flag=True,
+              help="An HTTPS reverse proxy is in front (on CARELOOP_TRUSTED_PROXY, default 127.0.0.1): Secure "
+                   "cookies, HSTS, and its X-Forwarded-Proto/-For are believed. The same as CARELOOP_BEHIND_PROXY=1.")
+def serve(host: str, port: int, threads: int, worker: bool, migrate: bool, behind_proxy: bool) -> None:
     """Run the web app (waitress, a production WSGI server) and the background worker.
 
     Stops cleanly on Ctrl-C or SIGTERM: the worker finishes its task in hand first.
     """
+    if behind_proxy:
+        os.environ["CARELOOP_BEHIND_PROXY"] = "1"  # read by the settings, in this process and the worker's
     setup()
     prepare_database(migrate=migrate or None, verbose=True)
     if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("CARELOOP_ALLOWED_HOSTS"):
@@ -733,7 +738,7 @@ def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = Tr
 
     try:
         server = create_server(application, host=host, port=port, threads=threads, ident="careloop",
-                               clear_untrusted_proxy_headers=True)
+                               **server_guards())
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "is another careloop running? Pick another port with --port") from exc
@@ -755,6 +760,41 @@ def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = Tr
         if supervisor:
             supervisor.stop()  # first: a worker that Ctrl-C already stopped must not be restarted meanwhile
         server.close()
+
+
+CONNECTION_LIMIT = 1000  # open connections waitress serves at once; more wait in the listen backlog
+CHANNEL_TIMEOUT = 30  # seconds a connection may sit idle (a half-sent request too) before it is closed
+
+
+def server_guards() -> dict[str, object]:
+    """waitress settings that keep slow or hostile clients from taking the server down (issue 16): many
+    connections, each closed when idle; a body larger than CARELOOP_MAX_REQUEST_BYTES refused with 413 from its
+    Content-Length, before any of it is buffered to disk; X-Forwarded-* believed only from the trusted proxy."""
+    from django.conf import settings
+
+    limit = CONNECTION_LIMIT
+    try:  # every connection is a file descriptor: raise the soft limit as far as allowed, and stay below it
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = limit + 100 if hard == resource.RLIM_INFINITY else min(hard, limit + 100)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        if soft != resource.RLIM_INFINITY:
+            limit = max(10, min(limit, soft - 100))
+    except (ImportError, OSError, ValueError):
+        pass
+    guards: dict[str, object] = {
+        "connection_limit": limit, "channel_timeout": CHANNEL_TIMEOUT, "cleanup_interval": 5,
+        "asyncore_use_poll": True,  # select() cannot watch descriptors past 1024
+        "max_request_body_size": settings.CARELOOP_MAX_REQUEST_BYTES, "max_request_header_size": 64 * 1024,
+        "clear_untrusted_proxy_headers": True,
+    }
+    if settings.BEHIND_PROXY:
+        guards.update(trusted_proxy=os.environ.get("CARELOOP_TRUSTED_PROXY", "127.0.0.1"),
+                      trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
+    return guards
 
 
 def _die_with_parent() -> None:
