@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Max
 
-from careloop.community.models import Post, Thread
+from careloop.community.models import Post
 
 HISTORY_AFTER = timedelta(days=7)
 
@@ -27,9 +27,3 @@ def source_clocks(source_ids, now: datetime) -> dict[int, datetime]:
                   .annotate(t=Max("created_at")).values_list("source_id", "t"))
     return {sid: (t if t is not None and now - t > HISTORY_AFTER else now) for sid, t in
             ((sid, newest.get(sid)) for sid in source_ids)}
-
-
-def thread_clock(thread_id: int, now: datetime) -> datetime:
-    """The clock of the thread's source."""
-    source_id = Thread.objects.filter(pk=thread_id).values_list("source_id", flat=True).first()
-    return now if source_id is None else source_clock(source_id, now)

@@ -32,12 +32,15 @@ class Origin:
     summary: str
 
 
-def conversation_chain(post: Post) -> list[Post]:
+def conversation_chain(post: Post, thread: list[Post] | None = None) -> list[Post]:
     """The posts that led to this one, oldest first, ending with it.
 
     Replies follow their parents up to the thread's start; where a platform has no reply links (chat), the
-    thread's earlier posts stand in, the most recent MAX_CHAIN of them.
+    thread's earlier posts stand in, the most recent MAX_CHAIN of them. `thread`: the thread's posts (deleted
+    ones too) up to this one or later, oldest first, with their authors, when the caller holds them already.
     """
+    if thread is not None:
+        return _chain_in(post, thread)
     if post.parent_id is None:
         earlier = list(
             Post.objects.filter(thread_id=post.thread_id, created_at__lt=post.created_at)
@@ -59,13 +62,36 @@ def conversation_chain(post: Post) -> list[Post]:
     return list(reversed(chain))
 
 
+def _chain_in(post: Post, thread: list[Post]) -> list[Post]:
+    """conversation_chain() read from the thread's posts in memory (the same posts its queries would find)."""
+    if post.parent_id is None:
+        earlier = [p for p in thread if p.created_at < post.created_at]
+        return [*earlier[-MAX_CHAIN:], post]
+    by_id = {p.id: p for p in thread}
+    chain = [post]
+    seen = {post.id}
+    current = post
+    while current.parent_id is not None and len(chain) < MAX_CHAIN:
+        current = by_id.get(current.parent_id) or Post.objects.select_related("author").get(id=current.parent_id)
+        if current.id in seen:
+            break
+        seen.add(current.id)
+        chain.append(current)
+    start = thread[0] if thread else None
+    if start is not None and start.id not in seen:
+        chain.append(start)
+    return list(reversed(chain))
+
+
 def is_negative(post: Post) -> bool:
     return (post.complaint or 0) >= NEGATIVE or post.sentiment == Post.Sentiment.NEGATIVE
 
 
-def find_origin(post: Post, chain: list[Post] | None = None, affected: int = 1) -> Origin:
-    """The origin of a complaint, why it is the origin, and a summary naming how many members it affects."""
-    chain = chain if chain is not None else conversation_chain(post)
+def find_origin(post: Post, chain: list[Post] | None = None, affected: int = 1,
+                thread: list[Post] | None = None) -> Origin:
+    """The origin of a complaint, why it is the origin, and a summary naming how many members it affects
+    (`thread`: see conversation_chain())."""
+    chain = chain if chain is not None else conversation_chain(post, thread)
     parent = next((p for p in chain if p.id == post.parent_id), None)
     if parent is not None and parent.author.is_team:
         origin, reason = parent, "the team's post it answers"

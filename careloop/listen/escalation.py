@@ -77,14 +77,15 @@ def thread_escalation(thread_id: int, at: datetime | None = None, *, graph: nx.D
 
 
 def complaint_escalation(post: Post, at: datetime | None = None, *, graph: nx.DiGraph | None = None,
-                         posts: list[Post] | None = None) -> EscalationRisk:
-    """The escalation risk around one complaint: its thread as it stands at `at`, the complaint's own circle."""
+                         posts: list[Post] | None = None, people: dict[int, str] | None = None) -> EscalationRisk:
+    """The escalation risk around one complaint: its thread as it stands at `at`, the complaint's own circle.
+    (`people`: graph.person_keys(), when the caller holds it already.)"""
     posts = posts if posts is not None else recent_posts(post.thread_id, at)
-    return assess(posts, post, at, graph=graph)
+    return assess(posts, post, at, graph=graph, people=people)
 
 
 def assess(posts: list[Post], complaint: Post | None, at: datetime | None = None, *,
-           graph: nx.DiGraph | None = None) -> EscalationRisk:
+           graph: nx.DiGraph | None = None, people: dict[int, str] | None = None) -> EscalationRisk:
     """Combine the signals of a thread's recent posts (oldest first) into a probability with reasons."""
     if not posts:
         return EscalationRisk(0.0, ["no posts yet"], {})
@@ -135,7 +136,7 @@ def assess(posts: list[Post], complaint: Post | None, at: datetime | None = None
     if complaint is not None and not complaint.author.is_team:
         from careloop.listen.graph import pile_on_risk
 
-        pile = pile_on_risk(complaint, at, graph=graph)
+        pile = pile_on_risk(complaint, at, graph=graph, people=people)
         strengths["clique_pressure"] = pile.score
         if pile.score > 0 and pile.reasons:
             reasons["clique_pressure"] = "pile-on: " + "; ".join(pile.reasons)

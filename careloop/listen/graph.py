@@ -85,14 +85,14 @@ class PileOnRisk:
 
 
 def pile_on_risk(post: Post, at: datetime, *, active_window: timedelta = ACTIVE_WINDOW,
-                 graph: nx.DiGraph | None = None) -> PileOnRisk:
+                 graph: nx.DiGraph | None = None, people: dict[int, str] | None = None) -> PileOnRisk:
     """The pile-on risk of a complaint at time `at`.
 
     score = share of the close circle that is active (posted anywhere in the last `active_window`) and has
     not yet posted in the thread, raised when friends have already joined (momentum).
     """
     graph = graph if graph is not None else interaction_graph(at)
-    people = person_keys()
+    people = people if people is not None else person_keys()
     me = people[post.author_id]
     circle = close_circle(graph, me)
     if not circle:

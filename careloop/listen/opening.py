@@ -45,18 +45,21 @@ from functools import cached_property
 
 import networkx as nx
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.cases.state import NotAllowed, add_affected_member, move, open_case, record, update_case
-from careloop.community.history import thread_clock
+from careloop.community.history import source_clocks
 from careloop.community.models import Post, Source
 from careloop.listen.context import find_origin
-from careloop.listen.escalation import EscalationRisk, complaint_escalation, recent_posts
+from careloop.listen.escalation import RECENT_POSTS, EscalationRisk, complaint_escalation, recent_posts
 from careloop.listen.handoff import is_handoff, member_outcome
 from careloop.listen.judgment import Judgment, Turn, judge, judge_alone, load_model
 from careloop.listen.metoo import find_me_toos, similarity
 
+THREADS_READ_TOGETHER = 200  # listening reads this many threads' posts and cases at once (Moment.read_threads)
+HELD_POSTS = 2000  # a thread of more posts (a chat room) is read by its own, bounded queries
 JUDGED_POSTS = 60  # a thread is judged on its latest posts (a chat room's thousands cost what 60 do)
 RISK_PREFIX = "Risk: "
 TROLL_SHOWN = 0.5
@@ -119,13 +122,71 @@ class Outcome:
 
 
 class Moment:
-    """What every post of one batch is judged against: the time, the graph, everyone's troll signals."""
+    """What every post of one batch is judged against: the time, the graph, everyone's troll signals; and what
+    the batch reads of its threads, read a chunk of threads at a time (read_threads) rather than a thread at a
+    time: their posts, their open cases, their members' open cases, their sources' clocks."""
 
     def __init__(self, at: datetime, graph: nx.DiGraph | None = None) -> None:
         self.at = at
         self._graph = graph
         self._thread_cases: dict[int, list[Case]] = {}
         self._member_cases: dict[int, list[Case]] = {}
+        self._posts: dict[int, list[Post]] = {}
+        self._clocks: dict[int, datetime] = {}
+        self._resolved: dict[int, list[Case]] = {}
+
+    def read_threads(self, thread_ids: list[int]) -> None:
+        """Read these threads' posts up to the moment (deleted ones too; a thread longer than HELD_POSTS is left
+        to its own queries), their open cases and their members' open cases, in a few queries. The posts of the
+        previous chunk are let go: memory holds one chunk."""
+        sizes = dict(Post.objects.filter(thread_id__in=thread_ids, created_at__lte=self.at).values("thread_id")
+                     .annotate(n=Count("id")).values_list("thread_id", "n"))
+        held = [t for t in thread_ids if sizes.get(t, 0) <= HELD_POSTS]
+        self._posts = {t: [] for t in held}
+        for post in (Post.objects.filter(thread_id__in=held, created_at__lte=self.at)
+                     .select_related("author", "source", "thread").order_by("created_at", "id")):
+            self._posts[post.thread_id].append(post)
+        unread = [t for t in thread_ids if t not in self._thread_cases]
+        for t in unread:
+            self._thread_cases[t] = []
+        for case in (Case.objects.filter(thread_id__in=unread, state__in=OPEN_STATES, post__isnull=False)
+                     .select_related("post").order_by("id")):
+            self._thread_cases[case.thread_id].append(case)
+        members = {p.author_id for posts in self._posts.values() for p in posts if not p.author.is_team}
+        members -= set(self._member_cases)
+        for m in members:
+            self._member_cases[m] = []
+        for case in (Case.objects.filter(member_id__in=members, state__in=OPEN_STATES).select_related("post")
+                     .order_by("-opened_at", "-id")):
+            self._member_cases[case.member_id].append(case)
+        members = {p.author_id for posts in self._posts.values() for p in posts if not p.author.is_team}
+        members -= set(self._resolved)
+        for m in members:
+            self._resolved[m] = []
+        for case in (Case.objects.filter(member_id__in=members, state=CaseState.RESOLVED).select_related("post")
+                     .order_by("-closed_at", "-id")):
+            self._resolved[case.member_id].append(case)
+
+    def resolved_cases(self, member_id: int) -> list[Case] | None:
+        """The member's resolved cases, latest closed first, when read_threads() read them; else None."""
+        return self._resolved.get(member_id)
+
+    def posts_of(self, thread_id: int) -> list[Post] | None:
+        """The thread's posts read by read_threads() (oldest first, deleted ones too), or None."""
+        return self._posts.get(thread_id)
+
+    def recent(self, thread_id: int, at: datetime) -> list[Post]:
+        """escalation.recent_posts() of the thread, from memory when its posts are held."""
+        held = self._posts.get(thread_id)
+        if held is None:
+            return recent_posts(thread_id, at)
+        return [p for p in held if not p.deleted and p.created_at <= at][-RECENT_POSTS:]
+
+    def clock(self, source_id: int) -> datetime:
+        """The source's clock at this moment (history.source_clocks()), read once per batch."""
+        if source_id not in self._clocks:
+            self._clocks.update(source_clocks([source_id], self.at))
+        return self._clocks[source_id]
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -146,7 +207,7 @@ class Moment:
         if thread_id not in self._thread_cases:
             self._thread_cases[thread_id] = list(
                 Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
-                .select_related("post")
+                .select_related("post").order_by("id")
             )
         return self._thread_cases[thread_id]
 
@@ -171,6 +232,12 @@ class Moment:
         for cases in lists:
             if all(c.pk != case.pk for c in cases):
                 cases.insert(0, case)
+        self.not_resolved(case)
+
+    def not_resolved(self, case: Case) -> None:
+        """The case is no longer resolved (reopened, or moved by someone else meanwhile)."""
+        if case.member_id in self._resolved:
+            self._resolved[case.member_id] = [c for c in self._resolved[case.member_id] if c.pk != case.pk]
 
     @cached_property
     def people(self) -> dict[int, str]:
@@ -205,15 +272,27 @@ def process_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | 
 
     embed_threads(list(new_by_thread))
     rules: dict[int, Rules] = {}
-    for thread_id, new in new_by_thread.items():
-        outcome.add(listen_thread(thread_id, set(new), handled, rules, moment))
+    listening = list(new_by_thread.items())
+    for start in range(0, len(listening), THREADS_READ_TOGETHER):
+        chunk = listening[start:start + THREADS_READ_TOGETHER]
+        moment.read_threads([thread_id for thread_id, _ in chunk])
+        for thread_id, new in chunk:
+            outcome.add(listen_thread(thread_id, set(new), handled, rules, moment))
     _mark_listened(threads, post_ids, at)
     if threads is None:
         threads = sorted(set(Case.objects.filter(state__in=OPEN_STATES).values_list("thread_id", flat=True))
                          - {None})
-    for thread_id in threads:
-        read_team_moves(thread_id, moment)
-        outcome.refreshed += refresh_risk(thread_id, moment)
+    for start in range(0, len(threads), THREADS_READ_TOGETHER):
+        chunk = threads[start:start + THREADS_READ_TOGETHER]
+        moment.read_threads(chunk)
+        open_cases: dict[int, list[Case]] = {}
+        for case in (Case.objects.filter(thread_id__in=chunk, state__in=OPEN_STATES, post__isnull=False)
+                     .select_related("post__author", "origin").order_by("id")):
+            open_cases.setdefault(case.thread_id, []).append(case)
+        for thread_id in chunk:
+            cases = open_cases.get(thread_id, [])
+            read_team_moves(thread_id, moment, cases)
+            outcome.refreshed += refresh_risk(thread_id, moment, [c for c in cases if c.state in OPEN_STATES])
     return outcome
 
 
@@ -223,8 +302,12 @@ def process_thread(thread_id: int, post_ids: Iterable[int] | None = None, *, at:
     return process_threads([thread_id], post_ids, at=at, graph=graph)
 
 
-def thread_posts(thread_id: int, at: datetime) -> list[Post]:
-    """The thread's latest JUDGED_POSTS posts up to `at`, oldest first, with authors and sources."""
+def thread_posts(thread_id: int, at: datetime, moment: Moment | None = None) -> list[Post]:
+    """The thread's latest JUDGED_POSTS posts up to `at`, oldest first, with authors and sources (from the
+    moment's memory when it holds the thread)."""
+    held = moment.posts_of(thread_id) if moment is not None else None
+    if held is not None:
+        return [p for p in held if not p.deleted and p.scored_at is not None and p.created_at <= at][-JUDGED_POSTS:]
     posts = (Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at, scored_at__isnull=False)
              .select_related("author", "source", "thread").order_by("-created_at", "-id")[:JUDGED_POSTS])
     return list(reversed(posts))
@@ -255,7 +338,7 @@ def listen_thread(thread_id: int, new: set[int], handled: set[int], rules_cache:
                   moment: Moment) -> Outcome:
     """One thread: its judgment, then its new member posts in order (me too, the problem, toxic language)."""
     outcome = Outcome()
-    posts = thread_posts(thread_id, moment.at)
+    posts = thread_posts(thread_id, moment.at, moment)
     if not posts:
         return outcome
     source = posts[-1].source
@@ -328,7 +411,7 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
         note_repeat(same, post)
         outcome.repeats += 1
         return outcome
-    resolved = reopenable_case(post, rules)
+    resolved = reopenable_case(post, rules, moment.resolved_cases(post.author_id))
     if resolved is not None:
         if reopen_for(resolved, post, rules):
             moment.reopened(resolved)
@@ -339,6 +422,7 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
             moment.reopened(resolved)
             outcome.repeats += 1
             return outcome
+        moment.not_resolved(resolved)
     if not (from_thread or may_open):
         return outcome
     case = open_for(post, judgment, moment)
@@ -349,10 +433,10 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
 
 def open_for(post: Post, judgment: Judgment, moment: Moment) -> Case:
     """A new case for the member's post, with its severity, reasons, origin, summary and risk."""
-    at = thread_clock(post.thread_id, moment.at)
-    posts = recent_posts(post.thread_id, at)
-    origin = find_origin(post)
-    risk = complaint_escalation(post, at, graph=moment.graph, posts=posts)
+    at = moment.clock(post.thread.source_id)
+    posts = moment.recent(post.thread_id, at)
+    origin = find_origin(post, thread=moment.posts_of(post.thread_id))
+    risk = complaint_escalation(post, at, graph=moment.graph, posts=posts, people=moment.people)
     reasons = [*judgment.reasons, *origin_reasons(post, origin), *troll_reasons(post, moment)]
     return open_case(
         source=post.source, member=post.author, post=post, thread=post.thread, topic=topic_of(post),
@@ -361,16 +445,20 @@ def open_for(post: Post, judgment: Judgment, moment: Moment) -> Case:
     )
 
 
-def read_team_moves(thread_id: int, moment: Moment) -> int:
-    """The team's public moves onto the thread's open cases: the first public reply, whether the member's latest
-    post still waits, a hand-off to private (recorded through the state machine as outreach by that team account),
-    and what the member's later public posts say. Returns how many cases changed."""
-    cases = [c for c in Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
-             .select_related("post", "origin")]
+def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = None) -> int:
+    """The team's public moves onto the thread's open cases (`cases`, when the caller read them): the first public
+    reply, whether the member's latest post still waits, a hand-off to private (recorded through the state machine
+    as outreach by that team account), and what the member's later public posts say. Returns how many cases
+    changed."""
+    if cases is None:
+        cases = list(Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
+                     .select_related("post", "origin"))
     if not cases:
         return 0
-    posts = list(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=moment.at)
-                 .select_related("author").order_by("created_at", "id"))
+    held = moment.posts_of(thread_id)
+    posts = ([p for p in held if not p.deleted] if held is not None else
+             list(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=moment.at)
+                  .select_related("author").order_by("created_at", "id")))
     changed = 0
     for case in cases:
         start = (case.origin or case.post).created_at
@@ -431,17 +519,22 @@ def closest_case(post: Post, rules: Rules, cases: list[Case]) -> Case | None:
     return cases[best] if scores[best] >= rules.same_thing_similarity else None
 
 
-def reopenable_case(post: Post, rules: Rules) -> Case | None:
+def reopenable_case(post: Post, rules: Rules, resolved: list[Case] | None = None) -> Case | None:
     """The member's resolved case about the same thing as the post (the same thread, or close wording),
-    resolved at most the reopen window before the post was written; the latest resolved when several are."""
+    resolved at most the reopen window before the post was written; the latest resolved when several are.
+    (`resolved`: the member's resolved cases, latest closed first, when the caller read them.)"""
     window = rules.reopen_window
     if window <= timedelta(0):
         return None
-    cases = list(
-        Case.objects.filter(member_id=post.author_id, state=CaseState.RESOLVED,
-                            closed_at__gte=post.created_at - window, closed_at__lte=post.created_at)
-        .exclude(post_id=post.id).select_related("post").order_by("-closed_at", "-id")
-    )
+    if resolved is not None:
+        cases = [c for c in resolved if c.closed_at is not None and c.post_id != post.id
+                 and post.created_at - window <= c.closed_at <= post.created_at]
+    else:
+        cases = list(
+            Case.objects.filter(member_id=post.author_id, state=CaseState.RESOLVED,
+                                closed_at__gte=post.created_at - window, closed_at__lte=post.created_at)
+            .exclude(post_id=post.id).select_related("post").order_by("-closed_at", "-id")
+        )
     for case in cases:
         if case.thread_id is not None and case.thread_id == post.thread_id:
             return case
@@ -491,16 +584,19 @@ def risk_lines(risk: EscalationRisk) -> list[str]:
     return [f"{RISK_PREFIX}{reason}" for reason in risk.reasons]
 
 
-def refresh_risk(thread_id: int, moment: Moment | None = None) -> int:
-    """Recompute the escalation risk of the thread's open cases (their reasons keep the opening part)."""
-    cases = list(Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
-                 .select_related("post__author"))
+def refresh_risk(thread_id: int, moment: Moment | None = None, cases: list[Case] | None = None) -> int:
+    """Recompute the escalation risk of the thread's open cases (`cases`, when the caller read them; their
+    reasons keep the opening part), on the thread's clock (history.py)."""
+    if cases is None:
+        cases = list(Case.objects.filter(thread_id=thread_id, state__in=OPEN_STATES, post__isnull=False)
+                     .select_related("post__author"))
     if not cases:
         return 0
     moment = moment or Moment(timezone.now())
-    posts = recent_posts(thread_id, moment.at)
+    at = moment.clock(cases[0].source_id)  # imported history is judged as it stood when the data ends
+    posts = moment.recent(thread_id, at)
     for case in cases:
-        risk = complaint_escalation(case.post, moment.at, graph=moment.graph, posts=posts)
+        risk = complaint_escalation(case.post, at, graph=moment.graph, posts=posts, people=moment.people)
         reasons = [r for r in case.reasons if not r.startswith(RISK_PREFIX)] + risk_lines(risk)
         if risk.probability != case.risk or reasons != case.reasons:
             update_case(case, risk=risk.probability, reasons=reasons)

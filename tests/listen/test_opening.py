@@ -165,6 +165,18 @@ def test_a_new_hostile_reply_raises_the_risk_of_the_open_case():
     assert sum(not r.startswith("Risk: ") for r in case.reasons) >= 2, "the opening reasons stay"
 
 
+def test_imported_history_is_judged_on_its_own_clock_when_risk_is_refreshed():
+    """A thread from last year, listened to today: "no reply from the team" counts to the data's newest post, not
+    to today, both when the case opens and every time its risk is refreshed."""
+    add([("p1", "t1", "ann", COMPLAINT, 0), ("p2", "t1", "bob", "Same problem on my phone, any news?", 300, "p1")])
+    today = T0 + timedelta(days=400)
+    process_threads([thread()], at=today)
+    process_threads([thread()], at=today + timedelta(days=1))  # a later batch refreshes the thread's risk
+    case = Case.objects.get()
+    waited = [r for r in case.reasons if r.startswith("Risk: no reply from the team")]
+    assert waited == ["Risk: no reply from the team for 5 hours"], case.reasons
+
+
 # ------------------------------------------------------------------------------------------------ reopening
 AGAIN = "Since the 3.3 update the app logs me out every time I open it, again. Broken again after a reinstall."
 
