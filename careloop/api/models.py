@@ -25,3 +25,29 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… of {self.user} ({self.name or 'no name'})"
+
+
+class ScoringJob(models.Model):
+    """Texts sent to POST /api/score that are too much for a web request (the accurate profile, or more text
+    than CARELOOP_API_INLINE_SCORE_CHARS): a worker scores them, and GET /api/score/jobs/<id> gives the scores."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting"
+        DONE = "done"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scoring_jobs")
+    profile = models.CharField(max_length=20)
+    texts = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    model_version = models.CharField(max_length=200, blank=True)
+    scores = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"], name="scoring_job_waiting")]
+
+    def __str__(self) -> str:
+        return f"scoring job {self.pk} ({self.profile}, {len(self.texts)} texts, {self.state})"

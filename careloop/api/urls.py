@@ -16,5 +16,7 @@ urlpatterns = [
     path("cases/<int:case_id>/messages/<int:message_id>/retry", views.retry_message, name="retry_message"),
     path("cases/<int:case_id>/messages/<int:message_id>/cancel", views.cancel_message, name="cancel_message"),
     path("score", views.score, name="score"),
-    re_path(r"^(?P<rest>.*)$", views.not_found),  # anything else under /api/: a JSON 404, not the web UI's page
+    path("score/jobs/<int:job_id>", views.score_job, name="score_job"),
+    # anything else under /api/, line breaks (%0A) included: a JSON 404, not the web UI's page
+    re_path(r"^(?P<rest>[\s\S]*)$", views.not_found),
 ]

@@ -1,9 +1,10 @@
 """The API's endpoints (docs/api.md). Each one: who may (careloop.web.roles.can, as in the web UI), what the
 body says (careloop.api.http.fields), one call into careloop/cases/ or careloop/listen/, the answer as JSON.
 
-Status codes: 400 bad input (named field), 401 no or wrong credentials, 403 the role may not, 404 no such
-case, 405 wrong method, 409 the case's state does not allow the step, 413 too much (body, texts, text
-length), 503 scoring cannot run here. Every step runs in one transaction: a refused step stores nothing.
+Status codes: 202 scoring handed to a worker (a job to ask for), 400 bad input (named field), 401 no or wrong
+credentials, 403 the role may not, 404 no such case, 405 wrong method, 409 the case's state does not allow the
+step, 413 too much (body, texts, text length), 429 too many scoring jobs waiting, 503 scoring cannot run here.
+Every step runs in one transaction: a refused step stores nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
-from careloop.api import serialize
+from careloop.api import scoring_jobs, serialize
 from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body_bytes, ok, read_json
 from careloop.cases.models import OPEN_STATES, Case, CaseState
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
@@ -328,12 +329,29 @@ def score(request: HttpRequest) -> JsonResponse:
         if len(text) > limit_chars:
             raise ApiError(413, f"texts[{i}] is {len(text)} characters; at most {limit_chars}", limit=limit_chars)
     profile = data.get("profile") or scoring.current_profile()
+    if not scoring_jobs.runs_inline(texts, profile):  # the accurate profile, or a lot of text: a worker's job
+        try:
+            job = scoring_jobs.submit(request.user, texts, profile)
+        except scoring_jobs.TooManyWaiting as exc:
+            raise ApiError(429, str(exc)) from None
+        return ok(scoring_jobs.answer(job), status=202)
     try:
         scores = scoring.score(texts, profile) if texts else []
         version = scores[0].model_version if scores else scoring.model_version(profile)
     except scoring.ScoringUnavailable as exc:
         return error(503, str(exc))
     return ok({"profile": profile, "model_version": version, "scores": [s.as_dict() for s in scores]})
+
+
+@endpoint(("GET",))
+def score_job(request: HttpRequest, job_id: int) -> JsonResponse:
+    """A scoring job's state, and its scores once a worker has made them (only for the user who sent it)."""
+    from careloop.api.models import ScoringJob
+
+    job = ScoringJob.objects.filter(pk=job_id, user=request.user).first() if 0 < job_id <= MAX_ID else None
+    if job is None:
+        raise ApiError(404, f"you have no scoring job {job_id}")
+    return ok(scoring_jobs.answer(job))
 
 
 # ------------------------------------------------------------------------------------------------ else

@@ -223,8 +223,14 @@ def _shouting(text: str) -> list[Finding]:
     return findings
 
 
+MAX_CHECKED_CHARS = 10_000  # a private message is at most this long (the API's and the composer's limit)
+MAX_FINDINGS = 50  # more says nothing a manager can use, and a pasted novel must not make megabytes of advice
+
+
 def check_tone(text: str, language: str | None = None) -> list[Finding]:
-    """Findings in `text`, in order of where they start. Empty when the draft reads kindly."""
+    """Findings in `text` (its first MAX_CHECKED_CHARS characters), in order of where they start, at most
+    MAX_FINDINGS. Empty when the draft reads kindly."""
+    text = text[:MAX_CHECKED_CHARS]
     lang = (language or "").split("-")[0].lower()
     findings = []
     for rule in RULES:
@@ -240,4 +246,4 @@ def check_tone(text: str, language: str | None = None) -> list[Finding]:
         if kept and f.span[1] <= kept[-1].span[1]:
             continue
         kept.append(f)
-    return kept
+    return kept[:MAX_FINDINGS]

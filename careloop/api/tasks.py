@@ -1,0 +1,20 @@
+"""The API's background work: scoring jobs too heavy for a web request (careloop.api.scoring_jobs)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task()
+def score_job(job_id: int) -> None:
+    from careloop.api.scoring_jobs import run
+
+    run(job_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def scoring_job_sweep() -> None:
+    from careloop.api.scoring_jobs import sweep
+
+    sweep()
