@@ -57,7 +57,16 @@ def receive_posts(request: HttpRequest, source_name: str) -> JsonResponse:
     except json_input.BadJson as exc:
         return JsonResponse({"error": f"the {exc.field} {exc.message}; expected a post or a list of posts"},
                             status=400)
-    result = ingest_posts(source.name, posts, origin="webhook")
+    delivery = _claim_delivery(source, request.headers.get(SIGNATURE_HEADER, ""))
+    if delivery is None:
+        log.warning("webhook for source %s ignored a replayed request from %s", source.name,
+                    request.META.get("REMOTE_ADDR", "?"))
+        return JsonResponse({"duplicate": "this signed request was received before; nothing stored again"})
+    try:
+        result = ingest_posts(source.name, posts, origin="webhook")
+    except BaseException:
+        delivery.delete()  # not handled: the sender's retry of the same request must get through
+        raise
     record_success(source)
     # A reply that came before its parent is stored and linked when the parent comes: not a failure here.
     waiting = [e for e in result.errors if e.field == "parent_id" and "never arrived" in e.message]
@@ -67,6 +76,28 @@ def receive_posts(request: HttpRequest, source_name: str) -> JsonResponse:
     if waiting:
         answer["waiting_for_parent"] = len(waiting)
     return JsonResponse(answer, status=200 if failed < len(posts) or not posts else 400)
+
+
+def _claim_delivery(source: Source, signature: str) -> ReceivedEvent | None:
+    """Record this signed request as received, or None when it was received before (a replay within the
+    CARELOOP_WEBHOOK_MAX_AGE window: its timestamp is fresh, so only its signature tells it apart).
+
+    The signature covers the timestamp and the body, so it names the delivery; a record older than twice
+    the window is forgotten (a request that old fails the timestamp check anyway)."""
+    from datetime import timedelta
+
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    window = timedelta(seconds=2 * settings.CARELOOP_WEBHOOK_MAX_AGE)
+    ReceivedEvent.objects.filter(source=source, event="signed request",
+                                 received_at__lt=timezone.now() - window).delete()
+    try:
+        with transaction.atomic():
+            return ReceivedEvent.objects.create(source=source, event_id=f"sig:{signature.strip()[:240]}",
+                                                event="signed request")
+    except IntegrityError:
+        return None
 
 
 @csrf_exempt

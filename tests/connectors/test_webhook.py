@@ -54,9 +54,42 @@ def test_a_list_of_posts_and_posts_without_a_source_field(hook, source):
 
 def test_a_duplicate_is_stored_once(hook, source):
     body = post("r1", source=source.name, text=COMPLAINT)
-    hook(body)
-    assert hook(body).json()["unchanged"] == 1
+    hook(body, timestamp=int(time.time()) - 1)
+    assert hook(body).json()["unchanged"] == 1  # signed anew: a new request, with nothing new in it
     assert Post.objects.filter(source=source).count() == 1
+
+
+def test_a_replay_within_the_five_minutes_is_ignored_and_cannot_revert_a_post(source):
+    """The same signed request again (same timestamp, same body) is recognised by its signature, which is
+    stored for the length of the window like the Discourse receiver's event ids."""
+    client = Client()
+    first = json.dumps(post("r1", source=source.name, text="Order 1234 never arrived.")).encode()
+    first_headers = sign(SECRET, first, int(time.time()) - 60)
+
+    def send(raw: bytes, headers: dict):
+        return client.post(f"/hooks/{source.name}/", raw, content_type="application/json", headers=headers)
+
+    assert send(first, first_headers).json()["imported"] == 1
+    edited = json.dumps(post("r1", source=source.name, text="Order 1234 arrived, thanks!")).encode()
+    assert send(edited, sign(SECRET, edited)).json()["updated"] == 1
+    replay = send(first, first_headers)  # captured on the way and sent again within the window
+    assert replay.status_code == 200 and "received before" in replay.json()["duplicate"]
+    assert Post.objects.get(source=source, external_id="r1").text == "Order 1234 arrived, thanks!"
+
+
+def test_a_request_that_failed_can_be_sent_again(hook, source, monkeypatch):
+    import careloop.connectors.views as views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    body = post("r1", source=source.name, text=COMPLAINT)
+    stamp = int(time.time())
+    monkeypatch.setattr(views, "ingest_posts", broken)
+    with pytest.raises(RuntimeError):
+        hook(body, timestamp=stamp)
+    monkeypatch.undo()
+    assert hook(body, timestamp=stamp).json()["imported"] == 1  # the same request, after the failure
 
 
 def test_a_wrong_signature_is_refused_with_401_and_logged_without_the_body(hook, source, caplog):
