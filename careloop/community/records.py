@@ -125,6 +125,14 @@ def _id(value: Any, name: str, *, required: bool = True) -> str:
     return text
 
 
+def _web_address(value: Any) -> str:
+    """A post's `url`: an http(s) address or nothing; another scheme (`javascript:`, `data:`) is the line's error."""
+    url = _optional_str(value, "url", MAX_URL_CHARS).strip()
+    if url and not re.match(r"(?i)https?://[^\s]+$", url):
+        raise FieldError("url", f"must be an http:// or https:// address, not {url[:40]!r}")
+    return url
+
+
 def _optional_str(value: Any, name: str, limit: int | None = None) -> str:
     if value is None:
         return ""
@@ -222,7 +230,7 @@ def validate(obj: Any, file: str, line: int, max_text_chars: int) -> PostRecord:
         created_at=_timestamp(obj.get("created_at"), "created_at"),
         text=_clean_text(text, "text"),
         title=_optional_str(obj.get("title"), "title", 10_000),
-        url=_optional_str(obj.get("url"), "url", MAX_URL_CHARS),
+        url=_web_address(obj.get("url")),
         channel=_optional_str(obj.get("channel"), "channel", 200),
         language=language.lower(),
         edited_at=_timestamp(edited, "edited_at") if edited not in (None, "") else None,

@@ -147,3 +147,18 @@ def post_body(post) -> str:
     if isinstance(html, str) and html.strip():
         return mark_safe(clean_html(html))  # noqa: S308 - cleaned by nh3 just above
     return linebreaksbr(post.text, autoescape=True)
+
+
+WEB_SCHEMES = ("http://", "https://")
+
+
+def is_web_link(url: object) -> bool:
+    """An http(s) address: the only kind written into an href (a post's `javascript:` URL must not run)."""
+    return isinstance(url, str) and url.strip().lower().startswith(WEB_SCHEMES) and not any(
+        c in url for c in "\x00\r\n\t")
+
+
+@register.filter
+def web_link(url: object) -> str:
+    """The address when it is http or https, else "" (so `{% if x|web_link %}` leaves the link out)."""
+    return url.strip() if is_web_link(url) else ""  # type: ignore[union-attr]
