@@ -353,9 +353,10 @@ def read_csv(stream: IO[bytes], name: str, progress: Progress | None = None) -> 
             return len(data)
 
     text = io.TextIOWrapper(io.BufferedReader(Counting()), encoding="utf-8-sig", errors="surrogateescape", newline="")
+    lines = _Lines(text)
+    reader = csv.reader(lines)
     try:
-        reader = csv.DictReader(text)
-        header = reader.fieldnames or []
+        header = next(reader, None) or []
         missing = {"source", "id", "thread_id", "created_at", "text"} - set(header)
         has_author = bool({"author.id", "author_id", "author"} & set(header))
         if missing or not has_author:
@@ -364,13 +365,26 @@ def read_csv(stream: IO[bytes], name: str, progress: Progress | None = None) -> 
                 name, 1, "header", f"is missing the column(s) {', '.join(wanted)}; see docs/import-format.md"
             )
             return
-        start = reader.line_num + 1
-        for row in reader:
-            number, start = start, reader.line_num + 1
-            if None in row:
-                columns = len(header) + len(row[None])
-                yield LineError(name, number, "line", f"has {columns} columns; the header has {len(header)}")
+        while True:
+            lines.start_row()
+            values = next(reader, None)
+            if values is None:
+                return
+            number = lines.row_start
+            if not values:
                 continue
+            swallowed = _swallowed_row(lines.row_lines, len(header))
+            if swallowed is not None:  # an unclosed quote ran on into the rows after it: read those again
+                column = header[min(len(values), len(header)) - 1] if header else "line"
+                yield LineError(name, number, column,
+                                f"has a quote that is not closed: it runs on to line {number + swallowed} "
+                                "(which reads as a row of its own); close the quote or double it (\"\")")
+                lines.push_back(lines.row_lines[1:], number + 1)
+                continue
+            if len(values) > len(header):
+                yield LineError(name, number, "line", f"has {len(values)} columns; the header has {len(header)}")
+                continue
+            row = dict(zip(header, values, strict=False)) | {k: None for k in header[len(values):]}
             if not any(v for v in row.values()):
                 continue
             bad = next((k for k, v in row.items() if v and re.search("[\udc80-\udcff]", v)), None)
@@ -379,7 +393,59 @@ def read_csv(stream: IO[bytes], name: str, progress: Progress | None = None) -> 
                 continue
             yield name, number, _row_to_object(row)
     except csv.Error as exc:
-        yield LineError(name, reader.line_num, "line", f"is not valid CSV ({exc})")
+        yield LineError(name, lines.row_start, "line", f"is not valid CSV ({exc})")
+
+
+class _Lines:
+    """The physical lines the CSV reader takes, numbered, with the ones of the current row kept, and lines put
+    back to be read again (after an unclosed quote swallowed them)."""
+
+    def __init__(self, text: Iterator[str]) -> None:
+        self._text = text
+        self._back: list[tuple[int, str]] = []
+        self._next_number = 1
+        self.row_start = 1
+        self.row_lines: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._back:
+            number, line = self._back.pop(0)
+        else:
+            line = next(self._text)
+            number = self._next_number
+            self._next_number += 1
+        if not self.row_lines:
+            self.row_start = number
+        self.row_lines.append(line)
+        return line
+
+    def start_row(self) -> None:
+        self.row_lines = []
+
+    def push_back(self, lines: list[str], first_number: int) -> None:
+        self._back[:0] = [(first_number + i, line) for i, line in enumerate(lines)]
+
+
+def _swallowed_row(row_lines: list[str], columns: int) -> int | None:
+    """Where a row of several lines holds a line that is a whole row by itself (as many columns as the
+    header, no quote left open): the sign of a quote opened and never closed. Its offset, else None.
+
+    A text over several lines is fine CSV; a line inside it that is itself a complete row almost never is."""
+    if len(row_lines) < 2 or columns < 3:
+        return None
+    for offset, line in enumerate(row_lines[1:], 1):
+        if line.count(",") < columns - 1:
+            continue
+        try:
+            alone = next(csv.reader([line], strict=True), [])
+        except csv.Error:
+            continue
+        if len(alone) == columns and line.count('"') % 2 == 0:
+            return offset
+    return None
 
 
 def _row_to_object(row: dict[str, str]) -> dict[str, Any]:
