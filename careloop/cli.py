@@ -36,6 +36,33 @@ def setup(home: str | Path | None = None) -> None:
     django.setup()
 
 
+class EnvironmentTrouble(click.ClickException):
+    """What careloop needs around it (the database, the task queue) cannot be reached: exit status 3."""
+
+    exit_code = EXIT_ENVIRONMENT
+
+
+def queue_failure(exc: BaseException) -> bool:
+    """Is this the task queue failing (Redis down or on a wrong address, the queue file unwritable)?"""
+    import sqlite3
+
+    from redis.exceptions import RedisError
+
+    return isinstance(exc, RedisError | sqlite3.OperationalError)
+
+
+def describe_queue() -> str:
+    from huey.contrib.djhuey import HUEY
+
+    url = os.environ.get("REDIS_URL")
+    if url:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        return f"Redis {parts.hostname or 'localhost'}:{parts.port or 6379}, queue '{HUEY.name}'"
+    return f"SQLite queue {getattr(HUEY.storage, 'filename', '?')}"
+
+
 def prepare_database(*, migrate: bool | None = None, verbose: bool = False) -> None:
     """Bring the schema up to date. On the embedded SQLite this happens by itself; on PostgreSQL only when asked
     (several processes migrating one shared database at once would race), otherwise a clear error."""
@@ -49,7 +76,8 @@ def prepare_database(*, migrate: bool | None = None, verbose: bool = False) -> N
         executor = MigrationExecutor(connection)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except OperationalError as exc:
-        raise click.ClickException(f"cannot reach the database ({describe_database()}): {exc}") from exc
+        reason = " ".join(str(exc).split())  # psycopg's message runs over several lines
+        raise EnvironmentTrouble(f"cannot reach the database ({describe_database()}): {reason}") from None
     if not plan:
         return
     if migrate is None:
@@ -161,11 +189,20 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
     touched: list[int] = []  # the new and changed posts, for --wait
     cases_before = latest_case_id() if wait else 0
 
+    queue_trouble: list[str] = []  # the task queue's failure, once: the posts are stored all the same
+
     def on_batch(new_ids: list[int], changed_ids: list[int]) -> None:
         if wait:
             touched.extend(new_ids)
             touched.extend(changed_ids)
-        queue_scoring(new_ids, changed_ids)  # a worker gets the tasks either way; they are idempotent
+        if queue_trouble:
+            return
+        try:
+            queue_scoring(new_ids, changed_ids)  # a worker gets the tasks either way; they are idempotent
+        except Exception as exc:
+            if not queue_failure(exc):
+                raise
+            queue_trouble.append(" ".join(str(exc).split()))
 
     started = time.monotonic()
     try:
@@ -219,6 +256,10 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
             click.echo(f"careloop: the database failed ({describe_database()}): {exc}", err=True)
             sys.exit(EXIT_ENVIRONMENT)
     click.echo(result.summary())
+    if queue_trouble:
+        click.echo(f"careloop: the posts are stored, but the task queue cannot be reached ({describe_queue()}: "
+                   f"{queue_trouble[0]}); a worker's sweep scores them once it can", err=True)
+        sys.exit(EXIT_ENVIRONMENT)
     sys.exit(EXIT_WAIT_UNFINISHED if unfinished else EXIT_SOME_LINES_FAILED if result.failed else 0)
 
 
@@ -966,7 +1007,13 @@ def status(check_queue: bool, wait: int) -> None:
     beat = latest_heartbeat()
     click.echo(f"data folder   {settings.HOME}")
     click.echo(f"database      {describe_database()}")
-    click.echo(f"task queue    {type(HUEY.storage).__name__} ({HUEY.pending_count()} waiting)")
+    try:
+        waiting = f"{HUEY.pending_count()} waiting"
+    except Exception as exc:
+        if not queue_failure(exc):
+            raise
+        waiting = f"cannot be reached: {' '.join(str(exc).split())}"
+    click.echo(f"task queue    {type(HUEY.storage).__name__} ({waiting})")
     if beat:
         ago = int((timezone.now() - beat.seen_at).total_seconds())
         click.echo(f"worker        {'alive' if beat.alive else 'not seen recently'} ({beat.worker}, {ago} s ago)")
