@@ -981,6 +981,36 @@ def migrate() -> None:
     click.echo(f"The database is up to date ({describe_database()}).")
 
 
+@main.command(short_help="Write a consistent copy of the database, readable by you only.")
+@click.argument("dest", required=False, type=click.Path(dir_okay=False, writable=True))
+def backup(dest: str | None) -> None:
+    """Write a consistent copy of the database to DEST while careloop runs, readable by the owner only (0600):
+    it holds every member's posts and the connector secrets (encrypted).
+
+    \b
+    SQLite: SQLite's online backup, a database file (default careloop-YYYY-MM-DD.sqlite3).
+    PostgreSQL: pg_dump's custom format (default careloop-YYYY-MM-DD.dump; restore with pg_restore).
+
+    The key is not in it: keep secret.key (or CARELOOP_SECRET_KEY / CARELOOP_ENCRYPTION_KEY) apart from the
+    backups. An existing DEST is not overwritten. Exit status 3 when the database cannot be read.
+    """
+    setup()
+    prepare_database()
+    from django.db import connection
+
+    from careloop.home import backup_database
+
+    day = time.strftime("%Y-%m-%d")
+    dest = dest or f"careloop-{day}.{'sqlite3' if connection.vendor == 'sqlite' else 'dump'}"
+    try:
+        size = backup_database(connection.settings_dict, connection.vendor, Path(dest))
+    except FileExistsError:
+        raise click.ClickException(f"{dest} exists already; name another file") from None
+    except (OSError, RuntimeError) as exc:
+        raise EnvironmentTrouble(f"the backup of {describe_database()} failed: {exc}") from None
+    click.echo(f"Backed up {describe_database()} to {dest} ({size:,} bytes, readable by you only).")
+
+
 @main.command(short_help="Where the data lives, what is in it, is a worker alive.")
 @click.option("--check-queue", is_flag=True,
               help="Also send a task through the queue and wait for a worker to run it.")

@@ -54,3 +54,51 @@ def csrf_trusted_origins(allowed_hosts: list[str], configured: str | None) -> li
         return [origin.strip() for origin in configured.split(",") if origin.strip()]
     hosts = [h.strip() for h in allowed_hosts if h.strip() and h.strip() not in LOCAL_HOSTS]
     return [f"https://{'*' + h if h.startswith('.') else h}" for h in hosts if h != "*"]
+
+
+def owner_only_file(path: Path) -> int:
+    """Create `path` for writing, readable and writable by its owner only (0600, whatever the umask); a file
+    descriptor. FileExistsError if it exists: a backup never overwrites another."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def backup_database(db: dict, vendor: str, dest: Path) -> int:
+    """A consistent copy of the database in `dest`, owner-only; its size in bytes. SQLite through its online
+    backup (safe while careloop writes), PostgreSQL through pg_dump's custom format."""
+    import shutil
+    import sqlite3
+    import subprocess
+
+    fd = owner_only_file(dest)
+    try:
+        if vendor == "sqlite":
+            os.close(fd)
+            fd = -1
+            source, copy = sqlite3.connect(db["NAME"]), sqlite3.connect(dest)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+                source.close()
+        else:
+            pg_dump = shutil.which("pg_dump")
+            if pg_dump is None:
+                raise RuntimeError("pg_dump is not installed (Debian: apt-get install postgresql-client)")
+            env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+            args = [pg_dump, "-Fc", "-h", db.get("HOST") or "localhost", "-p", str(db.get("PORT") or 5432),
+                    "-U", db.get("USER") or "postgres", db["NAME"]]
+            done = subprocess.run(args, stdout=fd, stderr=subprocess.PIPE, env=env, text=True, timeout=24 * 3600)
+            if done.returncode != 0:
+                raise RuntimeError(" ".join(done.stderr.split()) or f"pg_dump exited {done.returncode}")
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+            fd = -1
+        dest.unlink(missing_ok=True)
+        raise
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return dest.stat().st_size
