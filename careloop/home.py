@@ -11,11 +11,20 @@ import secrets
 from pathlib import Path
 
 DEFAULT_HOME = "careloop-data"
+DEMO_HOME = "careloop-demo"  # where `careloop demo` keeps its community
 
 
 def data_home() -> Path:
-    """The data folder: $CARELOOP_HOME, else ./careloop-data (resolved against the working directory)."""
-    return Path(os.environ.get("CARELOOP_HOME") or DEFAULT_HOME).expanduser().resolve()
+    """The data folder: $CARELOOP_HOME, else ./careloop-data (resolved against the working directory).
+
+    Right after `careloop demo` there is only ./careloop-demo: then that is the folder, so `careloop status`
+    (or any other command) run next to it reads the demo instead of creating an empty ./careloop-data."""
+    if os.environ.get("CARELOOP_HOME"):
+        return Path(os.environ["CARELOOP_HOME"]).expanduser().resolve()
+    default, demo = Path(DEFAULT_HOME), Path(DEMO_HOME)
+    if not default.exists() and (demo / "careloop.sqlite3").is_file():
+        return demo.resolve()
+    return default.resolve()
 
 
 def ensure_home(home: Path) -> Path:
