@@ -1,13 +1,28 @@
 """Background listening: one scoring task per imported batch, chained to the update of the threads it touched
-(me too, opening cases, escalation risk); and a sweep for anything a task did not reach."""
+(me too, opening cases, escalation risk); and a sweep for anything a task did not reach.
+
+The posts are the record of what is left to do: no score (scored_at null) means scoring, a score but no
+judgment (listened_at null) means listening. A task lost with a killed worker or a wiped queue leaves its posts
+in that state, and the sweep — every five minutes, and once when a worker starts — does their step again.
+Redoing is safe: scoring skips posts already scored by these models, and listening never opens a second case
+for a post already on one (careloop/listen/opening.py), in a transaction that marks the posts listened to.
+
+The sweeps share one Huey lock so that two workers never score the same left-overs at once; a worker starting
+flushes the locks a killed one left behind (`careloop worker`), so a kill cannot stop the sweep for good.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task, on_startup
 
 from careloop.listen.scoring import CHUNK, model_version, score_posts
 
@@ -39,23 +54,83 @@ def queue_scoring(new_ids: Sequence[int], changed_ids: Sequence[int]) -> None:
         score_posts_task(ids[start:start + CHUNK])
 
 
+@dataclass(frozen=True)
+class Leftovers:
+    """What a sweep found left over and did: posts scored, posts listened to again, cases that opened."""
+
+    scored: int = 0
+    listened: int = 0
+    opened: int = 0
+
+
+def listening_grace() -> timedelta:
+    """How long a scored post may wait for its thread update before the periodic sweep does it itself: its task
+    may simply still be in the queue (CARELOOP_LISTEN_GRACE, seconds)."""
+    return timedelta(seconds=settings.CARELOOP_LISTEN_GRACE)
+
+
+def finish_leftovers(*, grace: timedelta | None = None, limit: int = SWEEP_LIMIT) -> Leftovers:
+    """Score the posts no task scored, then listen to the scored posts no thread update reached (scored longer
+    than `grace` ago, default listening_grace(); dated up to now: a post of the future waits for its time)."""
+    from careloop.community.models import Post
+    from careloop.listen.incremental import update_threads
+
+    version = model_version()
+    unscored = list(
+        Post.objects.exclude(model_version=version, scored_at__isnull=False).order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    scored = 0
+    if unscored:
+        log.info("scoring %d posts left over", len(unscored))
+        scored = score_posts(unscored)
+    now = timezone.now()
+    waited = now - (listening_grace() if grace is None else grace)
+    unlistened = list(
+        Post.objects.filter(scored_at__isnull=False, scored_at__lte=waited, listened_at__isnull=True,
+                            created_at__lte=now).order_by("id").values_list("id", flat=True)[:limit]
+    )
+    # The posts just scored here have no thread update queued for them: this sweep is theirs.
+    todo = sorted(set(unlistened) | set(unscored))
+    opened = 0
+    if unlistened:
+        log.info("listening to %d scored posts no thread update reached", len(unlistened))
+    for start in range(0, len(todo), CHUNK):
+        opened += len(update_threads(todo[start:start + CHUNK]).opened)
+    return Leftovers(scored=scored, listened=len(unlistened), opened=opened)
+
+
+@db_task()
+@lock_task("score-backlog")
+def leftovers_task(grace_seconds: float | None = None) -> dict:
+    found = finish_leftovers(grace=None if grace_seconds is None else timedelta(seconds=grace_seconds))
+    return {"scored": found.scored, "listened": found.listened, "opened": found.opened}
+
+
 @db_periodic_task(crontab(minute="*/5"))
 @lock_task("score-backlog")
 def score_backlog() -> None:
-    """Score posts that no batch task reached: a worker killed mid-task, a queue lost, or new models.
+    """Score and listen to posts that no batch task reached: a worker killed mid-task, a queue lost, or new
+    models. The posts themselves say what is left to do, so nothing is lost with a task."""
+    finish_leftovers()
 
-    The posts themselves say what is left to do (no score, or a score from other models), so nothing is
-    lost with a task.
-    """
-    from careloop.community.models import Post
 
-    version = model_version()
-    ids = list(
-        Post.objects.exclude(model_version=version, scored_at__isnull=False).order_by("id")
-        .values_list("id", flat=True)[:SWEEP_LIMIT]
-    )
-    if ids:
-        log.info("scoring %d posts left over", len(ids))
-        score_posts(ids)
-        for start in range(0, len(ids), CHUNK):
-            update_threads_task(ids[start:start + CHUNK])
+_started = threading.Lock()
+_once: list[bool] = []
+
+
+@on_startup()
+def leftovers_at_start() -> None:
+    """A starting worker queues one sweep without the grace: behind whatever tasks survived in the queue, so it
+    finds only the work whose task was lost (a killed worker's batch), without waiting five minutes."""
+    with _started:  # once per worker process, not once per worker thread
+        if _once:
+            return
+        _once.append(True)
+    from django.db import close_old_connections
+
+    close_old_connections()
+    try:
+        leftovers_task(0)
+    except Exception:  # noqa: BLE001 - a worker starts even when the queue refuses this one task
+        log.exception("could not queue the sweep of left-over posts at start")
