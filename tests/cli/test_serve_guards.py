@@ -4,9 +4,11 @@ before it reaches the disk, and --behind-proxy makes cookies Secure and sends HS
 from __future__ import annotations
 
 import http.client
+import re
 import signal
 import socket
 import subprocess
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,16 +90,33 @@ def test_a_100_mib_body_is_refused_before_it_is_written_to_disk(served):
 
 
 def test_behind_a_proxy_cookies_are_secure_and_hsts_is_sent(process_env):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hashed = PBKDF2PasswordHasher().encode("a-long-password-1", "saltsaltsalt")  # what the served app checks
+    get_user_model().objects.create(username="anna", password=hashed)
     server, port = start(process_env, "--behind-proxy")
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-        conn.request("GET", "/login/", headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+        conn.request("GET", "/login/", headers={"X-Forwarded-Proto": "https"})
         answer = conn.getresponse()
-        answer.read()
+        page = answer.read().decode()
         assert answer.status == 200
         assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")
         cookie = answer.headers["Set-Cookie"]
         assert "csrftoken=" in cookie and "Secure" in cookie
+        csrf = cookie.split("csrftoken=", 1)[1].split(";", 1)[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"username": "anna", "password": "a-long-password-1",
+                                       "csrfmiddlewaretoken": token})
+        conn.request("POST", "/login/", body=form, headers={
+            "X-Forwarded-Proto": "https", "Origin": f"https://127.0.0.1:{port}", "Referer": f"https://127.0.0.1:{port}/",
+            "Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"})
+        logged_in = conn.getresponse()
+        logged_in.read()
+        assert logged_in.status == 302, logged_in.status
+        session = [c for c in logged_in.headers.get_all("Set-Cookie") if c.startswith("sessionid=")]
+        assert session and "Secure" in session[0] and "HttpOnly" in session[0]
         conn.close()
     finally:
         stop(server)
