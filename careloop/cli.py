@@ -257,8 +257,10 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
             sys.exit(EXIT_ENVIRONMENT)
     click.echo(result.summary())
     if queue_trouble:
+        later = ("they were scored and listened to here" if wait and not unfinished
+                 else "a worker's sweep scores them once it can")
         click.echo(f"careloop: the posts are stored, but the task queue cannot be reached ({describe_queue()}: "
-                   f"{queue_trouble[0]}); a worker's sweep scores them once it can", err=True)
+                   f"{queue_trouble[0]}); {later}", err=True)
         sys.exit(EXIT_ENVIRONMENT)
     sys.exit(EXIT_WAIT_UNFINISHED if unfinished else EXIT_SOME_LINES_FAILED if result.failed else 0)
 
