@@ -59,7 +59,7 @@ from careloop.listen.judgment import Judgment, Turn, judge, judge_alone, load_mo
 from careloop.listen.metoo import find_me_toos, similarity
 
 THREADS_READ_TOGETHER = 200  # listening reads this many threads' posts and cases at once (Moment.read_threads)
-HELD_POSTS = 2000  # a thread of more posts (a chat room) is read by its own, bounded queries
+HELD_POSTS = 150  # a longer thread (a busy topic, a chat room) is read by its own queries, each bounded
 JUDGED_POSTS = 60  # a thread is judged on its latest posts (a chat room's thousands cost what 60 do)
 RISK_PREFIX = "Risk: "
 TROLL_SHOWN = 0.5
@@ -134,17 +134,22 @@ class Moment:
         self._posts: dict[int, list[Post]] = {}
         self._clocks: dict[int, datetime] = {}
         self._resolved: dict[int, list[Case]] = {}
+        self._long: set[int] = set()  # threads too long to hold
 
     def read_threads(self, thread_ids: list[int]) -> None:
         """Read these threads' posts up to the moment (deleted ones too; a thread longer than HELD_POSTS is left
         to its own queries), their open cases and their members' open cases, in a few queries. The posts of the
         previous chunk are let go: memory holds one chunk."""
-        sizes = dict(Post.objects.filter(thread_id__in=thread_ids, created_at__lte=self.at).values("thread_id")
+        kept = {t: self._posts[t] for t in thread_ids if t in self._posts}  # posts do not change in a batch
+        unread = [t for t in thread_ids if t not in kept and t not in self._long]
+        sizes = dict(Post.objects.filter(thread_id__in=unread, created_at__lte=self.at).values("thread_id")
                      .annotate(n=Count("id")).values_list("thread_id", "n"))
-        held = [t for t in thread_ids if sizes.get(t, 0) <= HELD_POSTS]
-        self._posts = {t: [] for t in held}
+        held = [t for t in unread if sizes.get(t, 0) <= HELD_POSTS]
+        self._long.update(t for t in unread if sizes.get(t, 0) > HELD_POSTS)
+        self._posts = {**kept, **{t: [] for t in held}}
         for post in (Post.objects.filter(thread_id__in=held, created_at__lte=self.at)
-                     .select_related("author", "source", "thread").order_by("created_at", "id")):
+                     .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
+                     .order_by("created_at", "id")):
             self._posts[post.thread_id].append(post)
         unread = [t for t in thread_ids if t not in self._thread_cases]
         for t in unread:
@@ -309,7 +314,8 @@ def thread_posts(thread_id: int, at: datetime, moment: Moment | None = None) -> 
     if held is not None:
         return [p for p in held if not p.deleted and p.scored_at is not None and p.created_at <= at][-JUDGED_POSTS:]
     posts = (Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at, scored_at__isnull=False)
-             .select_related("author", "source", "thread").order_by("-created_at", "-id")[:JUDGED_POSTS])
+             .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
+             .order_by("-created_at", "-id")[:JUDGED_POSTS])
     return list(reversed(posts))
 
 
@@ -445,6 +451,10 @@ def open_for(post: Post, judgment: Judgment, moment: Moment) -> Case:
     )
 
 
+TEAM_MOVE_FIELDS = ("id", "thread_id", "author_id", "created_at", "text", "complaint", "sentiment", "scores",
+                    "author__id", "author__is_team", "author__display_name", "author__handle", "author__external_id")
+
+
 def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = None) -> int:
     """The team's public moves onto the thread's open cases (`cases`, when the caller read them): the first public
     reply, whether the member's latest post still waits, a hand-off to private (recorded through the state machine
@@ -456,9 +466,11 @@ def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = N
     if not cases:
         return 0
     held = moment.posts_of(thread_id)
-    posts = ([p for p in held if not p.deleted] if held is not None else
-             list(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=moment.at)
-                  .select_related("author").order_by("created_at", "id")))
+    since = min((c.origin or c.post).created_at for c in cases)  # nothing before the earliest case counts
+    posts = ([p for p in held if not p.deleted and p.created_at >= since] if held is not None else
+             list(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__gte=since,
+                                      created_at__lte=moment.at)
+                  .select_related("author").only(*TEAM_MOVE_FIELDS).order_by("created_at", "id")))
     changed = 0
     for case in cases:
         start = (case.origin or case.post).created_at
