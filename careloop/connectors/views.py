@@ -32,6 +32,22 @@ def _refuse(source: Source, request: HttpRequest, reason: str, status: int = 401
     return JsonResponse({"error": reason}, status=status)
 
 
+def _body(request: HttpRequest) -> bytes | None:
+    """The request's body, or None when it is over DATA_UPLOAD_MAX_MEMORY_SIZE (CARELOOP_MAX_REQUEST_BYTES)."""
+    from django.core.exceptions import RequestDataTooBig
+
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return None
+
+
+def _too_big(source: Source, request: HttpRequest) -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _refuse(source, request, f"the body is over the limit of {limit} bytes (CARELOOP_MAX_REQUEST_BYTES); "
+                                    "send the posts in smaller batches", 413)
+
+
 def _source(name: str, kind: str) -> Source | None:
     return Source.objects.filter(name=name, kind=kind, enabled=True).first()
 
@@ -43,7 +59,9 @@ def receive_posts(request: HttpRequest, source_name: str) -> JsonResponse:
     source = _source(source_name, Source.Kind.WEBHOOK)
     if source is None:
         return JsonResponse({"error": f"no enabled webhook source named {source_name!r}"}, status=404)
-    body = request.body
+    body = _body(request)
+    if body is None:
+        return _too_big(source, request)
     try:
         verify(secret(source, "secret"), body, request.headers.get(TIMESTAMP_HEADER),
                request.headers.get(SIGNATURE_HEADER), max_age=settings.CARELOOP_WEBHOOK_MAX_AGE)
@@ -107,7 +125,9 @@ def receive_discourse(request: HttpRequest, source_name: str) -> JsonResponse:
     source = _source(source_name, Source.Kind.DISCOURSE)
     if source is None:
         return JsonResponse({"error": f"no enabled Discourse source named {source_name!r}"}, status=404)
-    body = request.body
+    body = _body(request)
+    if body is None:
+        return _too_big(source, request)
     try:
         key = secret(source, "webhook_secret")
     except PermanentFailure as exc:

@@ -211,3 +211,10 @@ def test_a_body_nested_too_deep_is_a_clear_400(hook):
     assert response.json()["failed"] == 1 and "nested more than 64 levels" in response.json()["errors"][0]
     response = hook(b"{" * 100_000)  # not JSON at all
     assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
+
+
+def test_a_body_over_the_limit_is_a_clear_413(hook, source, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = hook([post(f"p{n}", source=source.name, text="x" * 100) for n in range(20)])
+    assert response.status_code == 413 and "send the posts in smaller batches" in response.json()["error"]
+    assert not Post.objects.exists()
