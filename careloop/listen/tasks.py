@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -69,9 +69,11 @@ def listening_grace() -> timedelta:
     return timedelta(seconds=settings.CARELOOP_LISTEN_GRACE)
 
 
-def finish_leftovers(*, grace: timedelta | None = None, limit: int = SWEEP_LIMIT) -> Leftovers:
-    """Score the posts no task scored, then listen to the scored posts no thread update reached (scored longer
-    than `grace` ago, default listening_grace(); dated up to now: a post of the future waits for its time)."""
+def finish_leftovers(*, grace: timedelta | None = None, scored_before: datetime | None = None,
+                     limit: int = SWEEP_LIMIT) -> Leftovers:
+    """Score the posts no task scored, then listen to the scored posts no thread update reached: scored before
+    `scored_before`, or longer than `grace` ago (default listening_grace()); dated up to now (a post of the
+    future waits for its time)."""
     from careloop.community.models import Post
     from careloop.listen.incremental import update_threads
 
@@ -85,7 +87,7 @@ def finish_leftovers(*, grace: timedelta | None = None, limit: int = SWEEP_LIMIT
         log.info("scoring %d posts left over", len(unscored))
         scored = score_posts(unscored)
     now = timezone.now()
-    waited = now - (listening_grace() if grace is None else grace)
+    waited = scored_before or now - (listening_grace() if grace is None else grace)
     unlistened = list(
         Post.objects.filter(scored_at__isnull=False, scored_at__lte=waited, listened_at__isnull=True,
                             created_at__lte=now).order_by("id").values_list("id", flat=True)[:limit]
@@ -95,15 +97,35 @@ def finish_leftovers(*, grace: timedelta | None = None, limit: int = SWEEP_LIMIT
     opened = 0
     if unlistened:
         log.info("listening to %d scored posts no thread update reached", len(unlistened))
-    for start in range(0, len(todo), CHUNK):
-        opened += len(update_threads(todo[start:start + CHUNK]).opened)
+    for chunk in whole_threads(todo):
+        opened += len(update_threads(chunk).opened)
     return Leftovers(scored=scored, listened=len(unlistened), opened=opened)
+
+
+def whole_threads(post_ids: Sequence[int], size: int = CHUNK) -> list[list[int]]:
+    """The posts in chunks of about `size` that never split a thread: a thread's left-over posts are listened to
+    together, as their own batch would have been."""
+    from careloop.community.models import Post
+
+    rows: list[tuple[int, int]] = []
+    for start in range(0, len(post_ids), CHUNK):
+        rows += Post.objects.filter(id__in=post_ids[start:start + CHUNK]).values_list("thread_id", "id")
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    last_thread = None
+    for thread_id, post_id in sorted(rows):
+        if thread_id != last_thread and len(current) >= size:
+            chunks.append(current)
+            current = []
+        current.append(post_id)
+        last_thread = thread_id
+    return [*chunks, current] if current else chunks
 
 
 @db_task()
 @lock_task("score-backlog")
-def leftovers_task(grace_seconds: float | None = None) -> dict:
-    found = finish_leftovers(grace=None if grace_seconds is None else timedelta(seconds=grace_seconds))
+def leftovers_task(scored_before: str | None = None) -> dict:
+    found = finish_leftovers(scored_before=datetime.fromisoformat(scored_before) if scored_before else None)
     return {"scored": found.scored, "listened": found.listened, "opened": found.opened}
 
 
@@ -121,8 +143,9 @@ _once: list[bool] = []
 
 @on_startup()
 def leftovers_at_start() -> None:
-    """A starting worker queues one sweep without the grace: behind whatever tasks survived in the queue, so it
-    finds only the work whose task was lost (a killed worker's batch), without waiting five minutes."""
+    """A starting worker queues one sweep, behind whatever tasks survived in the queue, for the posts scored
+    before it started that no thread update reached (a killed worker's batch) — without waiting for the grace.
+    Posts scored after it started have their thread update queued behind their scoring."""
     with _started:  # once per worker process, not once per worker thread
         if _once:
             return
@@ -131,6 +154,6 @@ def leftovers_at_start() -> None:
 
     close_old_connections()
     try:
-        leftovers_task(0)
+        leftovers_task(timezone.now().isoformat())
     except Exception:  # noqa: BLE001 - a worker starts even when the queue refuses this one task
         log.exception("could not queue the sweep of left-over posts at start")

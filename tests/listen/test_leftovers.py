@@ -57,3 +57,14 @@ def test_a_lost_update_after_cases_opened_does_not_open_them_twice():
     assert found.listened == 4 and found.opened == 0
     assert cases() == before and Case.objects.count() == 2
     assert AffectedMember.objects.count() == 3
+
+
+def test_left_over_posts_are_listened_to_in_chunks_of_whole_threads():
+    from careloop.listen.tasks import whole_threads
+
+    feed([(f"p{n}", f"t{n % 3}", f"m{n}", f"post {n}", n) for n in range(12)])
+    ids = list(Post.objects.order_by("id").values_list("id", flat=True))
+    chunks = whole_threads(ids, size=3)
+    assert sorted(sum(chunks, [])) == ids
+    threads = [set(Post.objects.filter(id__in=c).values_list("thread_id", flat=True)) for c in chunks]
+    assert len(chunks) == 3 and all(len(t) == 1 for t in threads), "a thread is never split across chunks"
