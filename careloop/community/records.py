@@ -127,8 +127,8 @@ def _id(value: Any, name: str, *, required: bool = True) -> str:
 
 def _web_address(value: Any) -> str:
     """A post's `url`: an http(s) address or nothing; another scheme (`javascript:`, `data:`) is the line's error."""
-    url = _optional_str(value, "url", MAX_URL_CHARS).strip()
-    if url and not re.match(r"(?i)https?://[^\s]+$", url):
+    url = _optional_str(value, "url", MAX_URL_CHARS)
+    if url and (not re.match(r"(?i)\s*https?://\S", url) or re.search(r"[\x00-\x1f]", url)):
         raise FieldError("url", f"must be an http:// or https:// address, not {url[:40]!r}")
     return url
 
