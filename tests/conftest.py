@@ -70,3 +70,13 @@ def process_env(transactional_db) -> Iterator[dict[str, str]]:
 
 
 CARELOOP = [sys.executable, "-m", "careloop"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a German page rendered by one test leaves the thread's active
+    translation on German (LocaleMiddleware does not switch it back), which would leak into the next test."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
