@@ -23,6 +23,7 @@ import re
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -184,15 +185,19 @@ def send_follow_up(case: Case, actor=None) -> OutboxMessage:
 # ------------------------------------------------------------------------------------------ the member's reply
 def record_member_reply(case: Case, body: str, rating: int | None = None, *, at: datetime | None = None,
                         external_id: str = "", use_classifier: bool = True,
-                        reached_another_way: str = "") -> Reading | None:
+                        reached_another_way: str = "", recorded_by: Any = None) -> Reading | None:
     """Attach the member's reply to the timeline and act on it; the satisfaction reading when one was made.
+
+    `recorded_by`: the teammate who pasted a reply that came another way; the timeline says so (the words are
+    the member's, the entry is the teammate's).
 
     A satisfied reply resolves the case only when a message reached the member, or `reached_another_way` says
     how the manager reached them (a reply recorded by hand); otherwise a note asks the manager to decide."""
     reading = None
     with transaction.atomic():
-        state.record(case, Kind.MESSAGE_IN, actor_label=str(case.member)[:100], body=body, rating=rating,
-                     external_id=external_id, at_platform=at)
+        state.record(case, Kind.MESSAGE_IN, actor=recorded_by, actor_label=str(case.member)[:100], body=body,
+                     rating=rating, external_id=external_id, at_platform=at,
+                     recorded_by=recorded_by.get_username() if getattr(recorded_by, "pk", None) else "")
         if case.state == CaseState.REACHING_OUT:
             state.transition(case, CaseState.ACTING, actor_label="careloop", because="the member replied")
         elif case.state in (CaseState.FOLLOWING_UP, CaseState.RESOLVED):

@@ -125,7 +125,8 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         if not text:
             raise StepFailed(_("Paste the member's reply first."))
         rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
-        reading = _call("follow_up", "record_member_reply", case, text, rating=rating, reached_another_way=reached)
+        reading = _call("follow_up", "record_member_reply", case, text, rating=rating, reached_another_way=reached,
+                        recorded_by=user)
         if getattr(reading, "satisfied", None) and case.state != CaseState.RESOLVED:
             raise StepFailed(_("Reply recorded, but the case is not resolved: no message reached the member. If "
                                "you reached them another way, say how and press “The member is satisfied”."))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
 from django.db.models import Avg, Count, Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.community.models import Member, Post
@@ -156,3 +157,192 @@ def draft(case: Case, template: str, user: Any) -> str:
         return render(template, language, **reach_out.context(case, user, **extra)).text
     except ValueError:  # a broken template in the settings: the composer stays empty, the settings page says why
         return ""
+
+
+# ------------------------------------------------------------------------------------------------ the timeline
+TIMELINE_RECENT = 8  # the newest entries shown; older ones fold away (the composer and Act stay near the top)
+DISMISS_REASONS = {"not_complaint": gettext_lazy("not a complaint"), "duplicate": gettext_lazy("a duplicate"),
+                   "handled_elsewhere": gettext_lazy("handled elsewhere"), "troll": gettext_lazy("trolling")}
+# Fixed words the case loop writes on events, shown in the reader's language.
+STORED_PHRASES = (gettext_noop("the member replied"), gettext_noop("the member says it is not sorted"),
+                  gettext_noop("working on it before the member answered"), gettext_noop("manager"),
+                  gettext_noop("rating"), gettext_noop("classifier"), gettext_noop("words"))
+SHOWN_ELSEWHERE = {"post", "outbox", "item", "external_id", "message_kind", "repeat_post", "label", "what", "text",
+                   "body", "reasons", "topic", "severity", "member", "to_user", "team", "self_assigned", "due_at",
+                   "reason", "because", "note", "satisfied", "how", "detail", "rating", "reached_another_way",
+                   "channel", "call_time", "handed_off_in_public", "reopened", "url", "title", "purpose",
+                   "recipient", "recorded_by", "error", "step", "status", "open_items", "at_platform", "recorded",
+                   "recorded_only", "source", "recovered"}
+
+
+@dataclass
+class Entry:
+    """One timeline entry in words: when, who, what happened, and a quoted text when there is one."""
+
+    event: CaseEvent
+    who: str
+    what: str
+    quote: str = ""
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    when: Any = None  # a second date (a follow-up's due time) shown as a date, never as ISO text
+    link: str = ""
+
+
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _said(value: Any) -> str:
+    return gettext(str(value)) if isinstance(value, str) and value else ""
+
+
+def _channel(value: str) -> str:
+    from careloop.web.templatetags.careloop_tags import message_label
+
+    return message_label(value) if value else ""
+
+
+def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
+    """The case's events as sentences a person reads ("mara assigned the case to jonas", "Follow-up due
+    4 Dec, 03:43"), oldest first; an Overdue entry repeating the one before it for the same reason is left out."""
+    from careloop.web.templatetags.careloop_tags import message_label, state_label
+
+    member_ids = {e.details.get("member") for e in events if isinstance(e.details, dict)} - {None}
+    names = {m.pk: str(m) for m in Member.objects.filter(pk__in=[i for i in member_ids if isinstance(i, int)])}
+    out: list[Entry] = []
+    last_overdue = None
+    for e in events:
+        d = e.details if isinstance(e.details, dict) else {}
+        who = e.actor.get_username() if e.actor_id and e.actor else (e.actor_label or "careloop")
+        if e.actor_label == "outbox" and not e.actor_id:
+            who = "careloop"
+        entry = Entry(e, who, "")
+        kind = e.kind
+        if kind == CaseEvent.Kind.OVERDUE:
+            if d.get("reason") == last_overdue:
+                continue
+            last_overdue = d.get("reason")
+            entry.what = gettext("Overdue: %(why)s") % {"why": _said(d.get("reason"))} if d.get("reason") \
+                else gettext("Overdue")
+        elif kind == CaseEvent.Kind.OPENED:
+            entry.what = (gettext("Case opened: a complaint about %(topic)s") % {"topic": d["topic"]}
+                          if d.get("topic") else gettext("Case opened"))
+            entry.facts = [(gettext("Why"), "; ".join(_reason_text(r) for r in d.get("reasons") or []))] \
+                if d.get("reasons") else []
+        elif kind == CaseEvent.Kind.TRANSITION:
+            entry.what = _transition(e, d, state_label)
+            entry.quote = str(d.get("text") or "")
+        elif kind == CaseEvent.Kind.MESSAGE_OUT:
+            entry.what = gettext("%(what)s sent (%(how)s)") % {
+                "what": message_label(d.get("purpose") or "outreach"), "how": _channel(d.get("channel", ""))}
+            if d.get("recipient"):
+                entry.facts.append((gettext("To"), str(d["recipient"])))
+            entry.quote = str(d.get("body") or "")
+        elif kind == CaseEvent.Kind.MESSAGE_IN:
+            member = e.actor_label or str(case.member)
+            if d.get("recorded_by") or e.actor_id:
+                entry.what = gettext("%(member)s's reply, recorded by %(who)s (it came another way)") % {
+                    "member": member, "who": who}
+            else:
+                entry.who = member
+                entry.what = gettext("%(member)s replied") % {"member": member}
+            if d.get("rating"):
+                entry.facts.append((gettext("Rating"), gettext("%(n)s of 5") % {"n": d["rating"]}))
+            entry.quote = str(d.get("body") or "")
+        elif kind == CaseEvent.Kind.NOTE:
+            entry.what = gettext("Internal note")
+            entry.quote = str(d.get("text") or "")
+        elif kind == CaseEvent.Kind.ASSIGNED:
+            entry.what = _assigned(who, d)
+        elif kind == CaseEvent.Kind.ACTION:
+            entry.what = {
+                "item_added": gettext("Action item added"), "item_done": gettext("Action item ticked off"),
+                "retry_message": gettext("Message queued again"), "cancel_message": gettext("Message not sent"),
+            }.get(d.get("what", ""), gettext("Action"))
+            entry.quote = str(d.get("text") or "")
+        elif kind == CaseEvent.Kind.MEMBER_ADDED:
+            entry.what = gettext("%(member)s said “me too”") % {
+                "member": names.get(d.get("member"), gettext("another member"))}
+        elif kind == CaseEvent.Kind.TICKET:
+            entry.what = gettext("Ticket linked")
+            entry.link = str(d.get("url") or "")
+            if d.get("title"):
+                entry.facts.append((gettext("Title"), str(d["title"])))
+        elif kind == CaseEvent.Kind.SCHEDULED:
+            entry.what = gettext("Follow-up scheduled") if d.get("what") == "follow_up" else gettext("Scheduled")
+            entry.when = _when(d.get("due_at"))
+        elif kind == CaseEvent.Kind.ERROR:
+            entry.what = (gettext("%(what)s could not be sent") % {"what": message_label(d["purpose"])}
+                          if d.get("purpose") else gettext("Something went wrong"))
+            entry.facts.append((gettext("Error"), str(d.get("error") or "")))
+        else:
+            entry.what = str(kind).replace("_", " ")
+        entry.facts += [(str(k).replace("_", " ").capitalize(), _plain(v)) for k, v in d.items()
+                        if k not in SHOWN_ELSEWHERE and v not in (None, "", [], {})]
+        out.append(entry)
+    return out
+
+
+def _reason_text(r: Any) -> str:
+    return str(r.get("text", "")) if isinstance(r, dict) else str(r)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "; ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return str(value.get("text") or ", ".join(f"{k}: {v}" for k, v in value.items()))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def _assigned(who: str, d: dict) -> str:
+    to, team = d.get("to_user") or "", d.get("team") or ""
+    if d.get("self_assigned"):
+        return gettext("%(who)s took the case") % {"who": who} + (
+            gettext(" for the team %(team)s") % {"team": team} if team else "")
+    if to and team:
+        return gettext("Assigned to %(user)s in the team %(team)s") % {"user": to, "team": team}
+    if to:
+        return gettext("Assigned to %(user)s") % {"user": to}
+    if team:
+        return gettext("Given to the team %(team)s") % {"team": team}
+    return gettext("Nobody is assigned any more")
+
+
+def _transition(e: CaseEvent, d: dict, state_label: Any) -> str:
+    """'Acting → Following up: the action is done, 2 items still open'."""
+    parts = [f"{state_label(e.from_state)} → {state_label(e.to_state)}" if e.from_state
+             else state_label(e.to_state)]
+    why = []
+    if d.get("because"):
+        why.append(_said(d["because"]))
+    if d.get("reason") in DISMISS_REASONS:
+        why.append(gettext("dismissed as %(why)s") % {"why": DISMISS_REASONS[d["reason"]]})
+    if d.get("handed_off_in_public"):
+        why.append(gettext("the team moved the conversation private in the thread"))
+    if d.get("reopened"):
+        why.append(gettext("reopened"))
+    if d.get("satisfied") is True:
+        why.append(gettext("the member is satisfied") if d.get("how") != "manager"
+                   else gettext("the member is satisfied (decided by the team)"))
+    elif d.get("satisfied") is False:
+        why.append(gettext("the member is not satisfied yet"))
+    if d.get("rating"):
+        why.append(gettext("rated %(n)s of 5") % {"n": d["rating"]})
+    if d.get("channel") and e.to_state == CaseState.REACHING_OUT:
+        why.append(gettext("by %(channel)s") % {"channel": _channel(d["channel"])})
+    if d.get("open_items"):
+        why.append(ngettext("%(n)d action item still open", "%(n)d action items still open", d["open_items"])
+                   % {"n": d["open_items"]})
+    if d.get("reached_another_way"):
+        why.append(gettext("reached another way: %(how)s") % {"how": d["reached_another_way"]})
+    if d.get("note"):
+        why.append(str(d["note"]))
+    return parts[0] + (": " + ", ".join(why) if why else "")

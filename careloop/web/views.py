@@ -3,6 +3,8 @@ loop's functions in careloop/cases/ (reach_out, act, follow_up, state); no view 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,8 +14,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from careloop.cases.models import OPEN_STATES, Case, CaseState
@@ -97,7 +102,6 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "may": permissions(request.user, c),
         "story": st.story(c),
         "card": st.member_card(c.member, exclude_case=c.pk),
-        "events": c.events.select_related("actor").order_by("at", "id"),
         "reason": q.reason_in_words(c),
         "level": q.risk_level(c.risk),
         "templates": st.templates_for(language),
@@ -111,6 +115,8 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "nothing_reached": nothing_reached(c) if c.is_open else "",
         "template_drafts": {},
     }
+    entries = st.timeline(c, list(c.events.select_related("actor").order_by("at", "id")))
+    context["older"], context["recent"] = entries[:-st.TIMELINE_RECENT], entries[-st.TIMELINE_RECENT:]
     kept = request.session.pop(f"careloop-draft-{c.pk}", None)  # what a refused send left in the composer
     again = request.GET.get("again", "")
     if not kept and again.isdigit() and len(again) < 19:  # "Write it again": a message that did not arrive
@@ -206,7 +212,28 @@ def member(request: HttpRequest, member_id: int) -> HttpResponse:
     m = get_object_or_404(Member.objects.select_related("source"), pk=member_id)
     posts = Post.objects.filter(author=m).select_related("thread").order_by("-created_at", "-id")
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "web/member.html", {**_common(request), "m": m, "card": st.member_card(m), "page": page})
+    return render(request, "web/member.html", {**_common(request), "m": m, "card": st.member_card(m), "page": page,
+                                               "back": _back(request)})
+
+
+BACK_LABELS = {"queue": _lazy("Queue"), "case": _lazy("Case"), "threads": _lazy("Threads"),
+               "thread": _lazy("Thread"), "dashboard": _lazy("Dashboard"), "member": _lazy("Member")}
+
+
+def _back(request: HttpRequest) -> dict:
+    """Where the member page's back link goes: the careloop page the reader came from (its path, from the
+    Referer of this same site), else the queue."""
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        parts = urlsplit(referer)
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            match = None
+        if match and match.namespace == "web" and match.url_name in BACK_LABELS and parts.path != request.path:
+            url = parts.path + (f"?{parts.query}" if parts.query else "")
+            return {"url": url, "label": BACK_LABELS[match.url_name]}
+    return {"url": reverse("web:queue"), "label": BACK_LABELS["queue"]}
 
 
 # ------------------------------------------------------------------------------------------------ threads

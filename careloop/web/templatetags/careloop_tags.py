@@ -162,3 +162,23 @@ def is_web_link(url: object) -> bool:
 def web_link(url: object) -> str:
     """The address when it is http or https, else "" (so `{% if x|web_link %}` leaves the link out)."""
     return url.strip() if is_web_link(url) else ""  # type: ignore[union-attr]
+
+
+@register.filter
+def thread_name(thread) -> str:
+    """A thread's title, or for a chat thread without one its room and day ("Chat in #support, 3 Dec 2026"),
+    never a platform id like "ct-239"."""
+    if thread is None:
+        return ""
+    if thread.title:
+        return thread.title
+    from django.utils import formats, timezone
+
+    day = formats.date_format(timezone.localtime(thread.started_at), "j M Y") if thread.started_at else ""
+    if thread.channel and day:
+        return _("Chat in #%(channel)s, %(day)s") % {"channel": thread.channel, "day": day}
+    if thread.channel:
+        return _("Chat in #%(channel)s") % {"channel": thread.channel}
+    if day:
+        return _("Conversation of %(day)s") % {"day": day}
+    return _("Conversation without a title")
