@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from careloop.cases.models import Case, CaseEvent, CaseState, OutboxMessage
@@ -168,10 +168,38 @@ def _active_members(start: datetime, day_list: list[date]) -> dict[str, Any]:
     }
 
 
-SERVICE_WORDS = ("FOLLOW_UP", "FIRST_CONTACT", "SERVICE", "REMIND", "OVERDUE", "REOPEN", "REPLY")
+SERVICE_LEVELS = (  # what each service level is for, the variable that sets it, the key a source overrides it with
+    (gettext_lazy("First private contact after a case opens, at most"), "CARELOOP_SLA_FIRST_CONTACT",
+     ("CARELOOP_SERVICE_LEVELS", "first_contact_hours"), "service_levels.first_contact_hours"),
+    (gettext_lazy("Follow-up question after the action is done, at most"), "CARELOOP_SLA_FOLLOW_UP",
+     ("CARELOOP_SERVICE_LEVELS", "follow_up_hours"), "service_levels.follow_up_hours"),
+    (gettext_lazy("Follow-up scheduled after “Mark as done”"), "CARELOOP_FOLLOW_UP_AFTER",
+     ("CARELOOP_FOLLOW_UP_AFTER", None), "follow_up_after_hours"),
+    (gettext_lazy("Wait for the member's answer before a reminder, then before overdue"), "CARELOOP_REPLY_WAIT",
+     ("CARELOOP_REPLY_WAIT", None), ""),
+    (gettext_lazy("The same complaint again within this reopens the resolved case"), "CARELOOP_REOPEN_WINDOW",
+     ("CARELOOP_REOPEN_WINDOW", None), ""),
+)
 
 
-def service_levels() -> list[tuple[str, str]]:
-    """The case loop's service-level settings as they are in force (name, value)."""
-    return [(name, str(getattr(settings, name))) for name in sorted(dir(settings))
-            if name.startswith("CARELOOP_") and any(w in name for w in SERVICE_WORDS)]
+def duration_in_words(hours: float) -> str:
+    """48 -> '48 hours (2 days)', 1.5 -> '1.5 hours': a service level with its unit."""
+    text = ngettext("%(n)s hour", "%(n)s hours", 1 if hours == 1 else 2) % {"n": f"{hours:g}"}
+    if hours >= 24 and hours % 24 == 0:
+        days = int(hours // 24)
+        text += " (" + ngettext("%(n)d day", "%(n)d days", days) % {"n": days} + ")"
+    return text
+
+
+def service_levels() -> list[dict]:
+    """The case loop's service levels as they are in force: what each is for, how long, where it is set."""
+    rows = []
+    for label, variable, (name, key), source_key in SERVICE_LEVELS:
+        value = getattr(settings, name, None)
+        if key is not None:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        rows.append({"label": label, "value": duration_in_words(float(value)), "variable": variable,
+                     "source_key": source_key})
+    return rows

@@ -19,7 +19,7 @@ class PreferenceForm(forms.ModelForm):
 class TeamForm(forms.ModelForm):
     members = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"), required=False,
-        label=_("Members"),
+        label=_("Members"), widget=forms.CheckboxSelectMultiple,  # styled as a row of choices on the page
     )
 
     class Meta:

@@ -51,5 +51,18 @@ def test_settings_page_shows_sources_templates_teams_and_service_levels(login, c
     html = login("viewer").get("/settings/").content.decode()
     assert "forum" in html and "no contact yet" in html
     assert "Private outreach" in html and "<h3>de</h3>" in html
-    assert "CARELOOP_FOLLOW_UP_AFTER" in html
+    assert "CARELOOP_FOLLOW_UP_AFTER" in html and "48 hours (2 days)" in html and "24 hours (1 day)" in html
+    assert "{'first_contact_hours'" not in html and "First private contact after a case opens" in html
     assert "Add team" not in html  # a viewer reads only
+
+
+def test_an_admin_adds_a_team_by_ticking_teammates(login):
+    admin = login("admin")
+    mara = login("agent", "mara").user
+    html = admin.get("/settings/").content.decode()
+    form = html[html.index('id="team-form"'):html.index("</form>", html.index('id="team-form"'))]
+    assert 'type="checkbox"' in form and "<select" not in form and "mara" in form
+    assert admin.post("/settings/", {"name": "billing", "members": [mara.pk]}).status_code == 302
+    from careloop.web.models import Team
+
+    assert list(Team.objects.get(name="billing").members.values_list("username", flat=True)) == ["mara"]
