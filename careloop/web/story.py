@@ -289,7 +289,9 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
 
 
 def _reason_text(r: Any) -> str:
-    return str(r.get("text", "")) if isinstance(r, dict) else str(r)
+    from careloop.web.reasons import reason_text
+
+    return reason_text(r)
 
 
 def _plain(value: Any) -> str:

@@ -24,6 +24,12 @@ def ago(value: datetime | None) -> str:
     return _("%(time)s ago") % {"time": timesince(value, depth=1)}
 
 
+@register.filter
+def duration_since(value: datetime | None) -> str:
+    """'3 hours': how long since, the largest unit only; under the column heading "Waiting" ("Wartet")."""
+    return timesince(value, depth=1) if value else ""
+
+
 STATE_LABELS = {
     "new": pgettext_lazy("case state", "New"),
     "reaching_out": pgettext_lazy("case state", "Reaching out"),
@@ -182,3 +188,11 @@ def thread_name(thread) -> str:
     if day:
         return _("Conversation of %(day)s") % {"day": day}
     return _("Conversation without a title")
+
+
+@register.filter
+def reason(value: object) -> str:
+    """One of a case's reasons in the reader's language (careloop/web/reasons.py)."""
+    from careloop.web.reasons import reason_text
+
+    return reason_text(value)
