@@ -40,6 +40,8 @@ SHAPES: list[tuple[re.Pattern, str]] = [
      gettext_noop("the conversation reads like one about to turn hostile%(rest)s")),
 ]
 NESTED = {"rest"}  # groups that are reasons themselves
+WORDS = {"by": {"the thread judgment": gettext_noop("the thread judgment"),
+                "the post judged on its own": gettext_noop("the post judged on its own")}}
 
 
 def reason_text(reason: object, translate: Callable[[str], str] = gettext) -> str:
@@ -52,6 +54,9 @@ def reason_text(reason: object, translate: Callable[[str], str] = gettext) -> st
         parts = {k: v or "" for k, v in m.groupdict().items()}
         if "label" in parts:
             parts["label"] = translate(SEVERITY[parts["label"]])
+        for name, known in WORDS.items():
+            if parts.get(name) in known:
+                parts[name] = translate(known[parts[name]])
         for name in NESTED & parts.keys():
             parts[name] = reason_text(parts[name], translate)
         said = translate(message) % parts

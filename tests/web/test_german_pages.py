@@ -63,7 +63,7 @@ def test_every_page_is_german(login, community, recording):
     Preference.objects.create(user=client.user, language="de")
     case = community["billing"]
     Case.objects.filter(pk=case.pk).update(reasons=[
-        "a problem the team should act on (91% by the judgment; cases open from 48%)",
+        "a problem the team should act on (91% by the thread judgment; cases open from 48%)",
         "severity 2 (a real problem): double charge", "it begins with this post",
         "Risk: 3 members are negative here", "Risk: no reply from the team for 7 h"])
     case.refresh_from_db()
@@ -88,6 +88,10 @@ def test_every_page_is_german(login, community, recording):
         assert 'lang="de"' in response.content.decode()
         for text in parser.parts:
             left += [(name, english, text) for english, pattern in phrases if pattern.match(text)]
+    why = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "ein Problem, um das sich das Team kümmern sollte (91% laut dem Urteil über den Thread; Fälle öffnen ab " \
+           "48%)" in why and "Schwere 2 (ein echtes Problem): double charge" in why
+    assert "Risiko: 3 Mitglieder äußern sich hier negativ" in why and "es beginnt mit diesem Beitrag" in why
     assert not left, "\n".join(f"{name}: {english!r} in {text!r}" for name, english, text in left)
 
 
