@@ -242,6 +242,8 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
                 "what": message_label(d.get("purpose") or "outreach"), "how": _channel(d.get("channel", ""))}
             if d.get("recipient"):
                 entry.facts.append((gettext("To"), str(d["recipient"])))
+            if d.get("external_id"):  # what the platform (or the demo's recorder) calls the delivered message
+                entry.facts.append((gettext("Platform's message id"), str(d["external_id"])))
             entry.quote = str(d.get("body") or "")
         elif kind == CaseEvent.Kind.MESSAGE_IN:
             member = e.actor_label or str(case.member)

@@ -69,7 +69,7 @@ def test_from_the_queue_to_a_resolved_case(page, live_server, community, recordi
     assert read_replies(Source.objects.get(pk=case.source_id)) == 1
     page.reload()
     assert page.locator("#case-state").inner_text() == "Resolved"
-    assert "Member replied" in page.locator(".timeline").inner_text()
+    assert "anna replied" in page.locator("section.timeline-section").inner_text()  # the member, by name
     assert Case.objects.get(pk=case.pk).state == CaseState.RESOLVED
     assert page.dialogs == []
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors

@@ -84,4 +84,4 @@ def test_a_case_whose_messages_all_failed_is_marked_done_only_by_saying_how_the_
     page.click("#mark-done")
     page.locator(".messages", has_text="a follow-up is scheduled").wait_for()
     assert page.locator("#case-state").inner_text() == "Following up"
-    assert "by phone on Tuesday" in page.locator(".timeline").inner_text()
+    assert "by phone on Tuesday" in page.locator("section.timeline-section").inner_text()

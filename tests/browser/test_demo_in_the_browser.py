@@ -79,7 +79,7 @@ def test_a_message_sent_in_the_demo_is_recorded_as_delivered_by_the_demos_worker
         message = page.locator(".outbox-list li.message").last
     assert "sent" in message.get_attribute("class"), message.inner_text()
     assert "cannot write back" not in page.content()
-    assert "demo-recorded-" in page.locator(".timeline").inner_text()
+    assert "demo-recorded-" in page.locator("section.timeline-section").inner_text()
 
 
 def test_the_demos_teammates_can_be_assigned_and_filtered_by(page, demo):
