@@ -92,6 +92,7 @@ def test_every_page_is_german(login, community, recording):
     assert "ein Problem, um das sich das Team kümmern sollte (91% laut dem Urteil über den Thread; Fälle öffnen ab " \
            "48%)" in why and "Schwere 2 (ein echtes Problem): double charge" in why
     assert "Risiko: 3 Mitglieder äußern sich hier negativ" in why and "es beginnt mit diesem Beitrag" in why
+    assert "Neu → Ansprechen: über private Nachricht" in why and "vor 0 Minuten" not in why  # grammatical German
     assert not left, "\n".join(f"{name}: {english!r} in {text!r}" for name, english, text in left)
 
 

@@ -21,6 +21,10 @@ def ago(value: datetime | None) -> str:
     """'3 hours ago': the largest unit only, which is what a glance at a list needs."""
     if not value:
         return ""
+    from django.utils import timezone
+
+    if abs((timezone.now() - value).total_seconds()) < 60:  # not "0 minutes ago" ("vor 0 Minuten")
+        return _("just now")
     return _("%(time)s ago") % {"time": timesince(value, depth=1)}
 
 
