@@ -60,6 +60,7 @@ from careloop.listen.metoo import find_me_toos, similarity
 
 THREADS_READ_TOGETHER = 200  # listening reads this many threads' posts and cases at once (Moment.read_threads)
 HELD_POSTS = 150  # a longer thread (a busy topic, a chat room) is read by its own queries, each bounded
+TAIL_POSTS = 100  # of a long thread, listening holds this many latest posts (>= JUDGED_POSTS and RECENT_POSTS)
 JUDGED_POSTS = 60  # a thread is judged on its latest posts (a chat room's thousands cost what 60 do)
 RISK_PREFIX = "Risk: "
 TROLL_SHOWN = 0.5
@@ -135,6 +136,7 @@ class Moment:
         self._clocks: dict[int, datetime] = {}
         self._resolved: dict[int, list[Case]] = {}
         self._long: set[int] = set()  # threads too long to hold
+        self._tails: dict[int, list[Post]] = {}  # a long thread's latest TAIL_POSTS posts (deleted ones left out)
 
     def read_threads(self, thread_ids: list[int]) -> None:
         """Read these threads' posts up to the moment (deleted ones too; a thread longer than HELD_POSTS is left
@@ -147,6 +149,7 @@ class Moment:
         held = [t for t in unread if sizes.get(t, 0) <= HELD_POSTS]
         self._long.update(t for t in unread if sizes.get(t, 0) > HELD_POSTS)
         self._posts = {**kept, **{t: [] for t in held}}
+        self._tails = {t: self._tails.get(t) or _tail(t, self.at) for t in thread_ids if t in self._long}
         for post in (Post.objects.filter(thread_id__in=held, created_at__lte=self.at)
                      .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
                      .order_by("created_at", "id")):
@@ -180,12 +183,20 @@ class Moment:
         """The thread's posts read by read_threads() (oldest first, deleted ones too), or None."""
         return self._posts.get(thread_id)
 
+    def tail_of(self, thread_id: int) -> list[Post] | None:
+        """A long thread's latest TAIL_POSTS posts up to the moment (not deleted), oldest first, or None."""
+        return self._tails.get(thread_id)
+
     def recent(self, thread_id: int, at: datetime) -> list[Post]:
-        """escalation.recent_posts() of the thread, from memory when its posts are held."""
+        """escalation.recent_posts() of the thread, from memory when its posts (or, for a long thread, its latest
+        posts up to `at`) are held."""
         held = self._posts.get(thread_id)
-        if held is None:
-            return recent_posts(thread_id, at)
-        return [p for p in held if not p.deleted and p.created_at <= at][-RECENT_POSTS:]
+        if held is not None:
+            return [p for p in held if not p.deleted and p.created_at <= at][-RECENT_POSTS:]
+        tail = self._tails.get(thread_id)
+        if tail is not None and all(p.created_at <= at for p in tail):
+            return tail[-RECENT_POSTS:]
+        return recent_posts(thread_id, at)
 
     def clock(self, source_id: int) -> datetime:
         """The source's clock at this moment (history.source_clocks()), read once per batch."""
@@ -307,12 +318,24 @@ def process_thread(thread_id: int, post_ids: Iterable[int] | None = None, *, at:
     return process_threads([thread_id], post_ids, at=at, graph=graph)
 
 
+def _tail(thread_id: int, at: datetime) -> list[Post]:
+    """The thread's latest TAIL_POSTS posts up to `at` that are not deleted, oldest first."""
+    return list(reversed(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at)
+                         .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
+                         .order_by("-created_at", "-id")[:TAIL_POSTS]))
+
+
 def thread_posts(thread_id: int, at: datetime, moment: Moment | None = None) -> list[Post]:
-    """The thread's latest JUDGED_POSTS posts up to `at`, oldest first, with authors and sources (from the
-    moment's memory when it holds the thread)."""
+    """The thread's latest JUDGED_POSTS scored posts up to `at`, oldest first, with authors and sources (from the
+    moment's memory when it holds the thread, or enough of a long thread's latest posts)."""
     held = moment.posts_of(thread_id) if moment is not None else None
     if held is not None:
         return [p for p in held if not p.deleted and p.scored_at is not None and p.created_at <= at][-JUDGED_POSTS:]
+    tail = moment.tail_of(thread_id) if moment is not None else None
+    if tail is not None:
+        scored = [p for p in tail if p.scored_at is not None and p.created_at <= at]
+        if len(scored) >= JUDGED_POSTS or len(tail) < TAIL_POSTS:  # enough of them, or the whole thread
+            return scored[-JUDGED_POSTS:]
     posts = (Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at, scored_at__isnull=False)
              .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
              .order_by("-created_at", "-id")[:JUDGED_POSTS])

@@ -62,7 +62,9 @@ def test_the_worker_scores_a_job_and_only_its_sender_reads_it(api, queued, monke
     assert viewer.get("/api/score/jobs/999999").status_code == 404
 
 
-def test_a_profile_the_worker_cannot_run_is_a_failed_job_with_the_reason(api, queued, settings, tmp_path):
+def test_a_profile_the_worker_cannot_run_is_a_failed_job_with_the_reason(api, queued, settings, tmp_path,
+                                                                        monkeypatch):
+    monkeypatch.delenv("CARELOOP_ACCURATE_DIR", raising=False)  # the suite's shared encoder (tests/settings.py)
     viewer = api("viewer")
     job = viewer.post("/api/score", {"texts": ["hello"], "profile": "accurate"}).json()
     settings.CARELOOP_MODELS_DIR = str(tmp_path)  # no accurate model here: the worker says so on the job

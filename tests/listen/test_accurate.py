@@ -224,9 +224,10 @@ def test_the_built_model_flags_insults_not_criticism(accurate_dir):
     assert min(p.toxicity[:2]) > 0.5 > max(p.toxicity[2:])
 
 
-def test_a_models_dir_without_the_profile_is_a_clear_error(settings, tmp_path):
+def test_a_models_dir_without_the_profile_is_a_clear_error(settings, tmp_path, monkeypatch):
     from careloop.listen.scoring import ScoringUnavailable, score
 
+    monkeypatch.delenv("CARELOOP_ACCURATE_DIR", raising=False)  # the suite's shared encoder (tests/settings.py)
     settings.CARELOOP_MODELS_DIR = str(tmp_path)
     with pytest.raises(ScoringUnavailable, match=r"no fast model at .*CARELOOP_MODELS_DIR="):
         score(["hello"], profile="fast")

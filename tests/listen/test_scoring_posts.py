@@ -24,7 +24,8 @@ def test_score_gives_every_head_and_the_model_version():
     assert complaint.model_version == model_version()
 
 
-def test_the_accurate_profile_says_how_to_build_it_when_missing(settings, tmp_path):
+def test_the_accurate_profile_says_how_to_build_it_when_missing(settings, tmp_path, monkeypatch):
+    monkeypatch.delenv("CARELOOP_ACCURATE_DIR", raising=False)  # the suite's shared encoder (tests/settings.py)
     settings.CARELOOP_MODELS_DIR = str(tmp_path / "nothing-here")
     with pytest.raises(ScoringUnavailable, match="careloop train --profile accurate"):
         score(["hello"], profile="accurate")
