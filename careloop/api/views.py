@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from careloop.api import scoring_jobs, serialize
 from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body_bytes, ok, read_json
-from careloop.cases.models import OPEN_STATES, Case, CaseState
+from careloop.cases.models import OPEN_STATES, TEXT_CHARS, Case, CaseState
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
 from careloop.community.models import Source
 from careloop.web.roles import Action, AssignmentRefused, check_assignment, require_on_case
@@ -28,7 +28,6 @@ from careloop.web.roles import Action, AssignmentRefused, check_assignment, requ
 API_VERSION = 1
 PER_PAGE = 50
 MAX_PER_PAGE = 200
-TEXT_CHARS = 10_000  # a note, a message, a member's reply
 MAX_ID = 2**63 - 1  # the largest id a database row can have: bigger numbers are no id (and would overflow)
 
 
@@ -263,7 +262,7 @@ def member_reply(request: HttpRequest, case_id: int) -> JsonResponse:
     if not data["text"].strip():
         raise ApiError(400, "the field 'text' is empty: the member's reply is needed")
     reading = _run(follow_up.record_member_reply, c, data["text"], rating=data.get("rating"),
-                   reached_another_way=data.get("reached_another_way", ""))
+                   reached_another_way=data.get("reached_another_way", ""), recorded_by=request.user)
     said = None if reading is None else {"satisfied": reading.satisfied, "how": reading.how,
                                          "rating": reading.rating, "detail": reading.detail}
     return _after(c, reading=said)

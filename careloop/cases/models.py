@@ -26,6 +26,7 @@ class CaseState(models.TextChoices):
 
 
 OPEN_STATES = (CaseState.NEW, CaseState.REACHING_OUT, CaseState.ACTING, CaseState.FOLLOWING_UP)
+TEXT_CHARS = 10_000  # the longest note, message, action item or member's reply a teammate writes on a case
 
 
 class Case(models.Model):

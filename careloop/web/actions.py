@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from careloop.cases.models import Case, CaseState
+from careloop.cases.models import TEXT_CHARS, Case, CaseState
 from careloop.cases.state import nothing_reached
 from careloop.web.roles import AssignmentRefused, check_assignment
 from careloop.web.story import loop_module
@@ -48,9 +48,20 @@ def _check_filled(*texts: str) -> None:
                            "mean, then send.") % {"words": ", ".join(left)})
 
 
+def _check_size(*texts: str) -> None:
+    """What a teammate writes on a case is at most TEXT_CHARS characters and holds no NUL (as in the API)."""
+    for text in texts:
+        if len(text) > TEXT_CHARS:
+            raise StepFailed(_("The text is %(n)s characters long; at most %(max)s fit. Shorten it, or link a "
+                               "ticket for the rest.") % {"n": f"{len(text):,}", "max": f"{TEXT_CHARS:,}"})
+        if "\x00" in text:
+            raise StepFailed(_("The text holds a NUL character (often from a paste); remove it and try again."))
+
+
 def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     """Do step `do` on `case` as `user` with the posted `data`; return what happened, in words."""
     text = (data.get("text") or "").replace("\r\n", "\n").strip()  # a browser's form sends CRLF line ends
+    _check_size(text, data.get("public_note") or "")
     if do == "reach_out":
         channel = data.get("channel") or case.channel or "dm"
         first = case.state in (CaseState.NEW, CaseState.REACHING_OUT)

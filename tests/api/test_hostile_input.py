@@ -112,3 +112,14 @@ def test_a_form_post_is_refused(api, session_api, community):
     response = browser.client.post(f"/api/cases/{case.pk}/mark-done", {"csrfmiddlewaretoken": csrf, "note": "x"})
     assert response.status_code == 415
     assert stored(case) == before
+
+
+def test_a_reply_recorded_through_the_api_says_who_recorded_it(api, community):
+    """The words are the member's; the timeline entry is the teammate's who sent it in (as on the case page)."""
+    from careloop.cases.models import CaseEvent
+
+    case = community["billing"]
+    client = api("manager", "maria")
+    assert client.post(f"/api/cases/{case.pk}/member-reply", {"text": "It happened again."}).status_code == 200
+    event = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MESSAGE_IN).latest("id")
+    assert event.details["recorded_by"] == "maria" and event.actor.get_username() == "maria"

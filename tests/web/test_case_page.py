@@ -235,3 +235,20 @@ def test_the_first_message_can_come_with_a_note_in_the_thread(login, community, 
     kinds = sorted((m.kind, m.body) for m in recording.sent)
     assert kinds == [("private", "Hi Anna, can we talk?"), ("public_reply", "Thanks Anna, we have written to you.")]
     assert 'name="post_public"' not in client.get(f"/cases/{case.pk}/").content.decode()  # only with the first one
+
+
+@pytest.mark.parametrize(("do", "field"), [("note", "text"), ("item", "text"), ("reply", "text"),
+                                           ("reach_out", "text"), ("reach_out", "public_note")])
+def test_a_text_too_long_or_with_a_nul_is_refused_on_the_page_and_nothing_is_stored(login, community, do, field):
+    """The page holds what a teammate writes to the API's limits: at most 10,000 characters, no NUL."""
+    client = login("manager")
+    case = community["billing"]
+    events = CaseEvent.objects.filter(case=case).count()
+    data = {"do": do, "text": "Thanks for telling us.", "post_public": "yes", "public_note": "We are on it."}
+    data[field] = "x" * 10_001
+    page = client.post(f"/cases/{case.pk}/step", data, follow=True).content.decode()
+    assert "10,001 characters long; at most 10,000 fit" in page
+    data[field] = "a paste \x00 with a NUL"
+    page = client.post(f"/cases/{case.pk}/step", data, follow=True).content.decode()
+    assert "NUL character" in page
+    assert CaseEvent.objects.filter(case=case).count() == events
