@@ -181,19 +181,12 @@ REACH_OUT = {
 @endpoint(("POST",), Action.SEND)
 def reach_out(request: HttpRequest, case_id: int) -> JsonResponse:
     """The first private message (new or reaching-out case), or another one on an open case; queued."""
-    from careloop.cases import reach_out as loop
+    from careloop.cases.steps import write_to_member
 
     c, data = _step(request, case_id, Action.SEND, REACH_OUT)
-    channel = data.get("channel") or c.channel or "dm"
-    if c.state in (CaseState.NEW, CaseState.REACHING_OUT):
-        message = _run(loop.reach_out, c, request.user, data["body"], channel,
-                       public_note=data.get("public_note") or None, subject=data.get("subject", ""),
-                       call_time=data.get("call_time", ""))
-    else:
-        if data.get("public_note") or data.get("call_time"):
-            raise ApiError(400, f"case {c.pk} is {c.state}: public_note and call_time go with the first outreach")
-        message = _run(loop.send_private_message, c, request.user, data["body"], channel=channel,
-                       subject=data.get("subject", ""))
+    message = _run(write_to_member, c, request.user, data["body"], data.get("channel"),
+                   public_note=data.get("public_note") or None, subject=data.get("subject", ""),
+                   call_time=data.get("call_time", ""))
     message.refresh_from_db()
     return _after(c, 202, message=serialize.message(message))
 

@@ -6,36 +6,29 @@ returns what to tell the manager. A step whose part of the loop is not installed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from careloop.cases import act, follow_up, outbox
 from careloop.cases.models import TEXT_CHARS, Case, CaseState
 from careloop.cases.state import nothing_reached
+from careloop.cases.steps import REFUSED, write_to_member
 from careloop.web.roles import AssignmentRefused, check_assignment
-from careloop.web.story import loop_module
 
 
 class StepFailed(Exception):
     """The step could not be done; the message says why, in words the manager can act on."""
 
 
-def _call(module_name: str, function: str, *args: Any, **kwargs: Any) -> Any:
-    module = loop_module(module_name)
-    fn = getattr(module, function, None) if module is not None else None
-    if fn is None:
-        raise StepFailed(_("This step is not available yet (careloop.cases.%(m)s.%(f)s).")
-                         % {"m": module_name, "f": function})
+def _do(step: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Do one step of the case loop; its refusals (steps.REFUSED) become StepFailed with its words."""
     try:
-        return fn(*args, **kwargs)
-    except (ValueError, LookupError) as exc:
+        return step(*args, **kwargs)
+    except REFUSED as exc:
         raise StepFailed(str(exc)) from exc
-    except Exception as exc:
-        if {k.__name__ for k in type(exc).__mro__} & {"NotAllowed", "ConnectorError", "CannotDo"}:
-            raise StepFailed(str(exc)) from exc
-        raise
 
 
 def _check_filled(*texts: str) -> None:
@@ -70,12 +63,9 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         if wants_note and not note:
             raise StepFailed(_("The note for the thread is empty; write it or untick the box."))
         _check_filled(text, note)
-        if first:
-            _call("reach_out", "reach_out", case, user, text, channel, public_note=note or None)
-            if note:
-                return _("Message and note for the thread queued for sending.")
-        else:
-            _call("reach_out", "send_private_message", case, user, text, channel=channel)
+        _do(write_to_member, case, user, text, channel, public_note=note or None)
+        if note:
+            return _("Message and note for the thread queued for sending.")
         return _("Message queued for sending.")
     if do == "assign":
         to_user = None
@@ -90,25 +80,25 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         except AssignmentRefused as exc:
             raise StepFailed(_("%(name)s cannot work cases (a viewer); assign the case to an agent, a manager "
                                "or an admin.") % {"name": to_user.get_username()}) from exc
-        _call("act", "assign", case, user, to_user=to_user, team=data.get("team", ""))
+        _do(act.assign, case, user, to_user=to_user, team=data.get("team", ""))
         return _("Assigned.")
     if do == "note":
-        _call("act", "add_note", case, user, text)
+        _do(act.add_note, case, user, text)
         return _("Note added.")
     if do == "item":
-        _call("act", "add_action_item", case, user, text)
+        _do(act.add_action_item, case, user, text)
         return _("Action item added.")
     if do == "item_done":
         item = case.action_items.filter(pk=int(data["item"])).first() if (data.get("item") or "").isdigit() else None
         if item is None:
             raise StepFailed(_("That action item is not on this case."))
-        _call("act", "complete_action_item", item, user)
+        _do(act.complete_action_item, item, user)
         return _("Action item done.")
     if do == "link":
         url = (data.get("url") or "").strip()
         if not url.startswith(("http://", "https://")):
             raise StepFailed(_("A ticket link starts with http:// or https://."))
-        _call("act", "link_ticket", case, user, url)
+        _do(act.link_ticket, case, user, url)
         return _("Ticket linked.")
     reached = (data.get("reached_another_way") or "").strip()  # the override when no message reached the member
     if do in ("done", "judge") and not reached and (do == "done" or data.get("satisfied") == "yes") \
@@ -117,10 +107,10 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
                            "cause is fixed, or, if you reached the member another way, say how (by phone, in "
                            "person)."))
     if do == "done":
-        _call("act", "mark_action_done", case, user, reached_another_way=reached)
+        _do(act.mark_action_done, case, user, reached_another_way=reached)
         return _("Marked as done; a follow-up is scheduled.")
     if do == "dismiss":
-        _call("act", "dismiss", case, user, data.get("reason", ""))
+        _do(act.dismiss, case, user, data.get("reason", ""))
         return _("Case dismissed.")
     if do in ("retry_message", "cancel_message"):
         message = case.outbox.filter(pk=int(data["message"])).first() \
@@ -128,15 +118,15 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         if message is None:
             raise StepFailed(_("That message is not on this case."))
         if do == "retry_message":
-            _call("outbox", "retry", message, user)
+            _do(outbox.retry, message, user)
             return _("The message is queued again.")
-        _call("outbox", "cancel", message, user)
+        _do(outbox.cancel, message, user)
         return _("The message will not be sent.")
     if do == "reply":
         if not text:
             raise StepFailed(_("Paste the member's reply first."))
         rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
-        reading = _call("follow_up", "record_member_reply", case, text, rating=rating, reached_another_way=reached,
+        reading = _do(follow_up.record_member_reply, case, text, rating=rating, reached_another_way=reached,
                         recorded_by=user)
         if getattr(reading, "satisfied", None) and case.state != CaseState.RESOLVED:
             raise StepFailed(_("Reply recorded, but the case is not resolved: no message reached the member. If "
@@ -145,6 +135,6 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     if do == "judge":
         satisfied = data.get("satisfied") == "yes"
         rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
-        _call("follow_up", "mark_satisfied", case, user, satisfied, rating, reached_another_way=reached)
+        _do(follow_up.mark_satisfied, case, user, satisfied, rating, reached_another_way=reached)
         return _("Resolved: the closing message is on its way.") if satisfied else _("Back to acting.")
     raise StepFailed(_("Unknown step."))

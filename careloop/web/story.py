@@ -6,15 +6,14 @@ Only reading happens here. Every change to a case goes through the case loop's f
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import ModuleType
 from typing import Any
 
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
+from careloop.cases import reach_out, templates
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.community.models import Member, Post
 
@@ -22,14 +21,6 @@ MAX_STORY_POSTS = 200
 TOXIC = 0.5
 CHANNELS = (("dm", gettext_lazy("Private message on the platform")), ("email", gettext_lazy("E-mail")),
             ("call", gettext_lazy("Offer a call")))
-
-
-def loop_module(name: str) -> ModuleType | None:
-    """careloop.cases.<name> if it is installed (the case loop is built in parts), else None."""
-    try:
-        return importlib.import_module(f"careloop.cases.{name}")
-    except ImportError:
-        return None
 
 
 @dataclass
@@ -126,12 +117,9 @@ def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
 
 def templates_for(language: str) -> list[str]:
     """Names of the message templates the case loop has for this language (English when it has none)."""
-    module = loop_module("templates")
-    if module is None:
-        return []
-    found = module.templates()
+    found = templates.templates()
     lang = (language or "en").split("-")[0].lower()
-    return [name for name in module.NAMES if name in found.get(lang, found.get("en", {}))]
+    return [name for name in templates.NAMES if name in found.get(lang, found.get("en", {}))]
 
 
 def can_post_publicly(case: Case) -> bool:
@@ -146,15 +134,10 @@ def can_post_publicly(case: Case) -> bool:
 
 def draft(case: Case, template: str, user: Any) -> str:
     """The template filled in for this case by the case loop (a call offer leaves the time to fill in)."""
-    reach_out = loop_module("reach_out")
-    if reach_out is None:
-        return ""
-    from careloop.cases.templates import fill_in, render
-
     language = reach_out.language_of(case)  # the member's language, not the manager's
-    extra = {"call_time": fill_in("call_time", language)} if template == "call_offer" else {}
+    extra = {"call_time": templates.fill_in("call_time", language)} if template == "call_offer" else {}
     try:  # the text only: the tone check runs on the composer as the manager edits
-        return render(template, language, **reach_out.context(case, user, **extra)).text
+        return templates.render(template, language, **reach_out.context(case, user, **extra)).text
     except ValueError:  # a broken template in the settings: the composer stays empty, the settings page says why
         return ""
 

@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from careloop.cases import templates
 from careloop.cases.models import OPEN_STATES, Case, CaseState
 from careloop.cases.state import nothing_reached
+from careloop.cases.tone import check_tone
 from careloop.community.models import Member, Post, Source, Thread
 from careloop.health.models import latest_heartbeat
 from careloop.health.status import health_status
@@ -108,7 +110,6 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "channels": st.CHANNELS,
         "teammates": _assignable(c),
         "teams": Team.objects.all(),
-        "loop": {name: st.loop_module(name) is not None for name in ("reach_out", "act", "follow_up", "tone")},
         "checklist": _checklist(c),
         "messages_out": _messages_out(c),
         "draft": request.GET.get("draft", ""),
@@ -162,9 +163,8 @@ def tone(request: HttpRequest, case_id: int) -> HttpResponse:
     c = _case(case_id)
     if not can(request.user, Action.SEND, c):
         raise PermissionDenied
-    module = st.loop_module("tone")
-    findings = module.check_tone(request.POST.get("text", ""), c.language or None) if module else []
-    return render(request, "web/tone.html", {"findings": findings, "checked": module is not None})
+    findings = check_tone(request.POST.get("text", ""), c.language or None)
+    return render(request, "web/tone.html", {"findings": findings, "checked": True})
 
 
 CASE_ACTIONS = {  # form "do" value -> (role action, case-loop module, what it does)
@@ -294,7 +294,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require(Action.VIEW)
 def settings_page(request: HttpRequest) -> HttpResponse:
     """Sources with their health, templates per language, teams, service levels."""
-    tpl = st.loop_module("templates")
+    tpl = templates
     team_form = TeamForm()
     if request.method == "POST":
         if not can(request.user, Action.SETTINGS):
