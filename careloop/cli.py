@@ -958,7 +958,7 @@ def createuser(username: str, email: str, password: str, role: str, admin: bool)
         validate_password(password, candidate)
     except ValidationError as exc:
         raise click.ClickException(" ".join(exc.messages)) from exc
-    from careloop.web.roles import set_role
+    from careloop.cases.roles import set_role
 
     role = "admin" if admin else role
     if role == "admin":

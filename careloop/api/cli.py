@@ -34,7 +34,7 @@ def create(username: str, name: str) -> None:
     from django.contrib.auth import get_user_model
 
     from careloop.api.tokens import create_token
-    from careloop.web.roles import role_of
+    from careloop.cases.roles import role_of
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:

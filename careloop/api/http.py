@@ -25,7 +25,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from careloop.api.tokens import user_for_token
-from careloop.web.roles import Action, can
+from careloop.cases.roles import Action, can
 
 
 def max_body_bytes() -> int:

@@ -1,4 +1,4 @@
-"""The API's endpoints (docs/api.md). Each one: who may (careloop.web.roles.can, as in the web UI), what the
+"""The API's endpoints (docs/api.md). Each one: who may (careloop.cases.roles.can, as in the web UI), what the
 body says (careloop.api.http.fields), one call into careloop/cases/ or careloop/listen/, the answer as JSON.
 
 Status codes: 202 scoring handed to a worker (a job to ask for), 400 bad input (named field), 401 no or wrong
@@ -21,9 +21,9 @@ from django.utils import timezone
 from careloop.api import scoring_jobs, serialize
 from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body_bytes, ok, read_json
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, Case, CaseState
+from careloop.cases.roles import Action, AssignmentRefused, check_assignment, require_on_case
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
 from careloop.community.models import Source
-from careloop.web.roles import Action, AssignmentRefused, check_assignment, require_on_case
 
 API_VERSION = 1
 PER_PAGE = 50

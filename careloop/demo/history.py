@@ -215,7 +215,7 @@ def _team() -> list:
     """The demo's teammates, each with the role they work cases in (so they can be assigned and filtered by)."""
     from django.contrib.auth import get_user_model
 
-    from careloop.web.roles import role_of, set_role
+    from careloop.cases.roles import role_of, set_role
 
     user_model = get_user_model()
     team = []

@@ -1,18 +1,9 @@
-"""Who may do what: four roles, one question (`can`) that every view and API call asks.
-
-- admin    everything: settings, users, every case
-- manager  works every case: reach out, act, assign to anyone, follow up
-- agent    works the cases assigned to them, and may take an unassigned one (for themselves only)
-- viewer   reads everything, changes nothing; a case is never assigned to a viewer
-
-A role is a Django group of the same name (created by the web app's migration and by `ensure_roles`).
-A superuser is an admin. A user in no group is a viewer: a login alone gives no right to change a case.
-"""
+"""The web's door to the role rules (careloop/cases/roles.py): `@require(action)` on a view, and the rules'
+names for the views and templates."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from functools import wraps
 from typing import Any
 
@@ -20,111 +11,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    MANAGER = "manager"
-    AGENT = "agent"
-    VIEWER = "viewer"
-
-
-RANK = {Role.VIEWER: 0, Role.AGENT: 1, Role.MANAGER: 2, Role.ADMIN: 3}
-
-
-class Action(StrEnum):
-    VIEW = "view"  # read pages: queue, cases, members, threads, dashboard, settings
-    WORK = "work"  # act on a case: notes, checklist, links, state changes, follow-up
-    SEND = "send"  # reach out: send a message to a member
-    ASSIGN = "assign"  # give a case to someone else
-    SETTINGS = "settings"  # change sources, templates, teams, service levels
-
-
-def ensure_roles() -> None:
-    """Create the four role groups if they are missing (idempotent)."""
-    from django.contrib.auth.models import Group
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-def role_of(user: Any) -> Role | None:
-    """The user's highest role; None for an anonymous or inactive user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.is_superuser:
-        return Role.ADMIN
-    cached = getattr(user, "_careloop_role", None)
-    if cached is not None:
-        return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = max((r for r in Role if r.value in names), key=RANK.__getitem__, default=Role.VIEWER)
-    user._careloop_role = role
-    return role
-
-
-def set_role(user: Any, role: Role | str) -> None:
-    """Give the user exactly this role (removes the other role groups)."""
-    from django.contrib.auth.models import Group
-
-    role = Role(role)
-    ensure_roles()
-    user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role if r != role]))
-    user.groups.add(Group.objects.get(name=role.value))
-    user._careloop_role = role
-
-
-def can(user: Any, action: Action | str, case: Any = None) -> bool:
-    """May this user do this action (on this case)?"""
-    role = role_of(user)
-    if role is None:
-        return False
-    action = Action(action)
-    if action == Action.VIEW:
-        return True
-    if role == Role.ADMIN:
-        return True
-    if action == Action.SETTINGS or role == Role.VIEWER:
-        return False
-    if role == Role.MANAGER:
-        return True
-    # agent: their own cases; an unassigned case only to take it (assign it to themselves)
-    if case is None:
-        return action in (Action.WORK, Action.SEND)
-    if action == Action.ASSIGN:
-        return case.assignee_id in (None, user.pk)
-    return case.assignee_id == user.pk
-
-
-WORKS_CASES = (Role.ADMIN, Role.MANAGER, Role.AGENT)
-
-
-class AssignmentRefused(ValueError):
-    """The case cannot go to that person: they cannot work cases (a viewer, or no longer active)."""
-
-
-def works_cases(user: Any) -> bool:
-    """Whether cases can be assigned to this user: an active admin, manager or agent, never a viewer."""
-    return role_of(user) in WORKS_CASES
-
-
-def check_assignment(actor: Any, case: Any, to_user: Any) -> None:
-    """The role rule of assignments, asked by the web UI and the API before `act.assign`.
-
-    `to_user` is who gets the case (None: a team only, nobody in person). An agent only takes a case (an
-    unassigned one, or their own) for themselves; managers and admins assign to anyone who works cases; nobody
-    assigns to a viewer. Raises PermissionDenied (the actor's role may not) or AssignmentRefused (the target).
-    """
-    require_on_case(actor, Action.ASSIGN, case)
-    if role_of(actor) == Role.AGENT and (to_user is None or to_user.pk != actor.pk):
-        raise PermissionDenied("an agent may only take a case for themselves; a manager assigns it to others")
-    if to_user is not None and not works_cases(to_user):
-        raise AssignmentRefused(f"{to_user.get_username()} cannot work cases (role: {role_of(to_user) or 'inactive'});"
-                                " assign the case to an agent, a manager or an admin")
-
-
-def permissions(user: Any, case: Any = None) -> dict[str, bool]:
-    """Every action as a flag, for templates: `{% if may.send %}`."""
-    return {action.value: can(user, action, case) for action in Action}
+from careloop.cases.roles import (  # noqa: F401 - the names the web's views and templates use
+    RANK,
+    WORKS_CASES,
+    Action,
+    AssignmentRefused,
+    Role,
+    can,
+    check_assignment,
+    ensure_roles,
+    permissions,
+    require_on_case,
+    role_of,
+    set_role,
+    works_cases,
+)
 
 
 def require(action: Action | str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -140,9 +41,3 @@ def require(action: Action | str) -> Callable[[Callable[..., HttpResponse]], Cal
         return login_required(wrapped)
 
     return decorate
-
-
-def require_on_case(user: Any, action: Action | str, case: Any) -> None:
-    """Raise PermissionDenied unless the user may do `action` on this case."""
-    if not can(user, action, case):
-        raise PermissionDenied(f"your role may not {Action(action).value} on this case")

@@ -13,8 +13,8 @@ from django.test import Client
 from careloop.api.tokens import create_token
 from careloop.cases import state
 from careloop.cases.models import Case, CaseEvent, OutboxMessage
+from careloop.cases.roles import Role, set_role
 from careloop.community.models import Member, Post, Source, Thread
-from careloop.web.roles import Role, set_role
 from tests.cases.recording import KIND, RecordingConnector, registered
 
 ROLES = ("admin", "manager", "agent", "viewer")

@@ -1,4 +1,4 @@
-"""Each role may do in the API exactly what it may do in the web UI (careloop.web.roles.can)."""
+"""Each role may do in the API exactly what it may do in the web UI (careloop.cases.roles.can)."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_an_agent_still_reads_every_case(api, community):
 
 
 def test_roles_are_the_users_now_not_when_the_token_was_made(api, community):
-    from careloop.web.roles import set_role
+    from careloop.cases.roles import set_role
 
     client = api("manager")
     case = community["billing"]
