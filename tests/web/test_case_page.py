@@ -7,6 +7,7 @@ import pytest
 
 from careloop.cases import outbox
 from careloop.cases.models import Case, CaseEvent, CaseState
+from tests.conftest import carry
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,8 @@ def test_the_member_card(login, community):
 
     case = community["billing"]
     earlier = open_case(source=case.source, member=case.member, topic="refund", risk=0.2)
-    Case.objects.filter(pk=earlier.pk).update(state=CaseState.RESOLVED, satisfaction=4)
+    carry(earlier, CaseState.RESOLVED)
+    Case.objects.filter(pk=earlier.pk).update(satisfaction=4)
     html = login("viewer").get(f"/cases/{case.pk}/").content.decode()
     assert f'href="/cases/{earlier.pk}/"' in html and "4.0 / 5" in html
     assert "Other cases" in html

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from careloop.cases.models import Case
 from careloop.cases.state import transition
+from tests.conftest import carry
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +41,11 @@ def test_the_closed_cases_most_recently_closed_first(login, community):
     client = login("manager")
     billing, login_case = community["billing"], community["login"]
     now = timezone.now()
-    Case.objects.filter(pk=billing.pk).update(state="resolved", satisfaction=5, opened_at=now - timedelta(hours=7),
+    carry(billing, "resolved")
+    carry(login_case, "dismissed")
+    Case.objects.filter(pk=billing.pk).update(satisfaction=5, opened_at=now - timedelta(hours=7),
                                               closed_at=now - timedelta(hours=1))
-    Case.objects.filter(pk=login_case.pk).update(state="dismissed", closed_at=now - timedelta(minutes=5))
+    Case.objects.filter(pk=login_case.pk).update(closed_at=now - timedelta(minutes=5))
     assert "Nothing needs you right now" in client.get("/").content.decode()
     html = client.get("/?state=closed").content.decode()
     assert "What the team closed" in html and "2 closed cases" in html
