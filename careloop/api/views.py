@@ -21,6 +21,7 @@ from django.utils import timezone
 from careloop.api import scoring_jobs, serialize
 from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body_bytes, ok, read_json
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, Case, CaseState
+from careloop.cases.reach_out import CHANNELS
 from careloop.cases.roles import Action, AssignmentRefused, check_assignment, require_on_case
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
 from careloop.community.models import Source
@@ -171,7 +172,7 @@ def _after(c: Case, status: int = 200, **extra: Any) -> JsonResponse:
 
 REACH_OUT = {
     "body": Field(str, required=True, max_chars=TEXT_CHARS),
-    "channel": Field(str, choices=("dm", "email", "call")),
+    "channel": Field(str, choices=CHANNELS),
     "public_note": Field(str, max_chars=2000),
     "subject": Field(str, max_chars=300),
     "call_time": Field(str, max_chars=100),

@@ -82,6 +82,9 @@ class Thread(models.Model):
         return self.title or f"{self.source.name}:{self.external_id}"
 
 
+TOXIC = 0.5  # a post whose toxicity score reaches this counts as toxic (member cards, troll signals, risk)
+
+
 class Post(models.Model):
     """One message. Its text is hostile input: it is shown escaped, never trusted."""
 

@@ -25,14 +25,13 @@ from datetime import datetime, timedelta
 
 import networkx as nx
 
-from careloop.community.models import Post
+from careloop.community.models import TOXIC, Post
 from careloop.listen.context import is_negative
 from careloop.listen.derailment import MARKERS, Turn, forecast, load_model
 
 RECENT_POSTS = 100
 FORECAST_TURNS = 10
 TREND_POSTS = 5
-TOXIC = 0.5
 VELOCITY_WINDOW = timedelta(hours=1)
 WEIGHTS = {
     "forecast": 0.3, "toxicity_trend": 0.4, "velocity": 0.25, "negative_participants": 0.35,

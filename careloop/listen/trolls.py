@@ -15,14 +15,13 @@ from datetime import datetime, timedelta
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from careloop.community.models import Post
+from careloop.community.models import TOXIC, Post
 from careloop.listen.graph import person_keys
 
 WINDOW = timedelta(days=60)
 NEAR_DUPLICATE = 0.6
 MIN_GRIEVANCE_CHARS = 60
 MIN_POSTS = 5
-TOXIC = 0.5
 GRIEVANCE = 0.5
 
 _vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**18, alternate_sign=False,

@@ -15,10 +15,9 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngette
 
 from careloop.cases import reach_out, templates
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
-from careloop.community.models import Member, Post
+from careloop.community.models import TOXIC, Member, Post
 
 MAX_STORY_POSTS = 200
-TOXIC = 0.5
 CHANNELS = (("dm", gettext_lazy("Private message on the platform")), ("email", gettext_lazy("E-mail")),
             ("call", gettext_lazy("Offer a call")))
 
