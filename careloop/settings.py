@@ -202,10 +202,6 @@ CARELOOP_SCORING_WINDOW = float(os.environ.get("CARELOOP_SCORING_WINDOW", "0.1")
 # A scored post whose thread update has not run after this many seconds is listened to by the sweep (its task was
 # lost); a starting worker sweeps at once (docs/operator-guide.md, "What the worker does").
 CARELOOP_LISTEN_GRACE = float(os.environ.get("CARELOOP_LISTEN_GRACE", "600"))
-# Health (/health, /api/health): the worker's heartbeat every CARELOOP_HEARTBEAT_SECONDS (stale after three missed),
-# and the longest a task may wait in the queue before the worker counts as behind.
-CARELOOP_HEARTBEAT_SECONDS = float(os.environ.get("CARELOOP_HEARTBEAT_SECONDS", "20"))
-CARELOOP_HEALTH_MAX_WAIT = float(os.environ.get("CARELOOP_HEALTH_MAX_WAIT", "600"))
 
 LOGGING = {
     "version": 1,
