@@ -122,6 +122,15 @@ class Outcome:
         self.reopened += other.reopened
 
 
+def _read_into(cache: dict[int, list[Case]], key: str, ids, cases) -> None:
+    """Fill `cache` (id -> cases, in the query's order) for the ids it does not hold yet, in one query."""
+    unread = [i for i in ids if i not in cache]
+    for i in unread:
+        cache[i] = []
+    for case in cases.filter(**{f"{key}__in": unread}).select_related("post"):
+        cache[getattr(case, key)].append(case)
+
+
 class Moment:
     """What every post of one batch is judged against: the time, the graph, everyone's troll signals; and what
     the batch reads of its threads, read a chunk of threads at a time (read_threads) rather than a thread at a
@@ -138,10 +147,10 @@ class Moment:
         self._long: set[int] = set()  # threads too long to hold
         self._tails: dict[int, list[Post]] = {}  # a long thread's latest TAIL_POSTS posts (deleted ones left out)
 
-    def read_threads(self, thread_ids: list[int]) -> None:
+    def read_threads(self, thread_ids: list[int], *, with_cases: bool = True) -> None:
         """Read these threads' posts up to the moment (deleted ones too; a thread longer than HELD_POSTS is left
-        to its own queries), their open cases and their members' open cases, in a few queries. The posts of the
-        previous chunk are let go: memory holds one chunk."""
+        to its own queries) and, `with_cases`, their open cases and their members' open and resolved cases, in a
+        few queries. The posts of the previous chunk are let go: memory holds one chunk."""
         kept = {t: self._posts[t] for t in thread_ids if t in self._posts}  # posts do not change in a batch
         unread = [t for t in thread_ids if t not in kept and t not in self._long]
         sizes = dict(Post.objects.filter(thread_id__in=unread, created_at__lte=self.at).values("thread_id")
@@ -154,26 +163,15 @@ class Moment:
                      .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
                      .order_by("created_at", "id")):
             self._posts[post.thread_id].append(post)
-        unread = [t for t in thread_ids if t not in self._thread_cases]
-        for t in unread:
-            self._thread_cases[t] = []
-        for case in (Case.objects.filter(thread_id__in=unread, state__in=OPEN_STATES, post__isnull=False)
-                     .select_related("post").order_by("id")):
-            self._thread_cases[case.thread_id].append(case)
+        if not with_cases:
+            return
+        _read_into(self._thread_cases, "thread_id", thread_ids,
+                   Case.objects.filter(state__in=OPEN_STATES, post__isnull=False).order_by("id"))
         members = {p.author_id for posts in self._posts.values() for p in posts if not p.author.is_team}
-        members -= set(self._member_cases)
-        for m in members:
-            self._member_cases[m] = []
-        for case in (Case.objects.filter(member_id__in=members, state__in=OPEN_STATES).select_related("post")
-                     .order_by("-opened_at", "-id")):
-            self._member_cases[case.member_id].append(case)
-        members = {p.author_id for posts in self._posts.values() for p in posts if not p.author.is_team}
-        members -= set(self._resolved)
-        for m in members:
-            self._resolved[m] = []
-        for case in (Case.objects.filter(member_id__in=members, state=CaseState.RESOLVED).select_related("post")
-                     .order_by("-closed_at", "-id")):
-            self._resolved[case.member_id].append(case)
+        _read_into(self._member_cases, "member_id", members,
+                   Case.objects.filter(state__in=OPEN_STATES).order_by("-opened_at", "-id"))
+        _read_into(self._resolved, "member_id", members,
+                   Case.objects.filter(state=CaseState.RESOLVED).order_by("-closed_at", "-id"))
 
     def resolved_cases(self, member_id: int) -> list[Case] | None:
         """The member's resolved cases, latest closed first, when read_threads() read them; else None."""
@@ -300,7 +298,7 @@ def process_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | 
                          - {None})
     for start in range(0, len(threads), THREADS_READ_TOGETHER):
         chunk = threads[start:start + THREADS_READ_TOGETHER]
-        moment.read_threads(chunk)
+        moment.read_threads(chunk, with_cases=False)  # the cases are read fresh below: listening changed them
         open_cases: dict[int, list[Case]] = {}
         for case in (Case.objects.filter(thread_id__in=chunk, state__in=OPEN_STATES, post__isnull=False)
                      .select_related("post__author", "origin").order_by("id")):
