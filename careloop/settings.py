@@ -182,9 +182,10 @@ def _huey() -> dict:
         "consumer": {"workers": 2, "worker_type": "thread", "periodic": True, "check_worker_health": True},
     }
     redis_url = os.environ.get("REDIS_URL")
+    # huey's own queues, whose messages carry their enqueue time (how long the oldest waits: /health)
     if redis_url:
-        return {**common, "huey_class": "huey.RedisHuey", "url": redis_url}
-    return {**common, "huey_class": "huey.SqliteHuey", "filename": str(HOME / "tasks.sqlite3")}
+        return {**common, "huey_class": "careloop.health.waiting.RedisHuey", "url": redis_url}
+    return {**common, "huey_class": "careloop.health.waiting.SqliteHuey", "filename": str(HOME / "tasks.sqlite3")}
 
 
 HUEY = _huey()
@@ -202,6 +203,13 @@ CARELOOP_SCORING_WINDOW = float(os.environ.get("CARELOOP_SCORING_WINDOW", "0.1")
 # A scored post whose thread update has not run after this many seconds is listened to by the sweep (its task was
 # lost); a starting worker sweeps at once (docs/operator-guide.md, "What the worker does").
 CARELOOP_LISTEN_GRACE = float(os.environ.get("CARELOOP_LISTEN_GRACE", "600"))
+# Health (/health, /api/health, careloop status; docs/operator-guide.md, "Health"): every worker writes a heartbeat
+# every CARELOOP_HEARTBEAT_SECONDS with the age of the oldest task waiting in the queue; health fails (503) when the
+# freshest heartbeat is older than CARELOOP_HEALTH_HEARTBEAT_STALE seconds, or that task has waited longer than
+# CARELOOP_HEALTH_OLDEST_TASK seconds.
+CARELOOP_HEARTBEAT_SECONDS = float(os.environ.get("CARELOOP_HEARTBEAT_SECONDS", "10"))
+CARELOOP_HEALTH_HEARTBEAT_STALE = float(os.environ.get("CARELOOP_HEALTH_HEARTBEAT_STALE", "60"))
+CARELOOP_HEALTH_OLDEST_TASK = float(os.environ.get("CARELOOP_HEALTH_OLDEST_TASK", "300"))
 
 LOGGING = {
     "version": 1,

@@ -43,11 +43,12 @@ def max_score_text_chars() -> int:
 # ------------------------------------------------------------------------------------------------ health
 @endpoint(("GET",), public=True)
 def health(request: HttpRequest) -> JsonResponse:
-    """Is the database reachable, is a worker alive (no login needed, like the web app's /health)."""
+    """Is the database reachable, is a worker alive and taking tasks (no login needed, like the web app's /health;
+    503 with the reasons in "problems" when not)."""
     from careloop.health.status import health_status
 
     found = health_status()
-    status = 200 if found["database"] == "ok" else 503
+    status = 503 if found["problems"] else 200
     return JsonResponse({"status": "ok" if status == 200 else "error", **found, "api_version": API_VERSION},
                         status=status)
 

@@ -345,7 +345,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and `careloop status`: is the database reachable, is a worker alive."""
+    """For load balancers and monitors: is the database reachable, is a worker alive and taking tasks (503 with
+    the reasons in "problems" when not; careloop.health.status)."""
     status = health_status()
-    return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
+    return JsonResponse(status, status=503 if status["problems"] else 200)
 
