@@ -1029,14 +1029,12 @@ def status(check_queue: bool, wait: int) -> None:
     setup()
     prepare_database()
     from django.conf import settings
-    from django.utils import timezone
     from huey.contrib.djhuey import HUEY
 
     from careloop.cases.models import Case
     from careloop.community.models import Member, Post, Source, Thread
-    from careloop.health.models import latest_heartbeat
+    from careloop.health.status import health_lines
 
-    beat = latest_heartbeat()
     click.echo(f"data folder   {settings.HOME}")
     click.echo(f"database      {describe_database()}")
     try:
@@ -1046,11 +1044,8 @@ def status(check_queue: bool, wait: int) -> None:
             raise
         waiting = f"cannot be reached: {' '.join(str(exc).split())}"
     click.echo(f"task queue    {type(HUEY.storage).__name__} ({waiting})")
-    if beat:
-        ago = int((timezone.now() - beat.seen_at).total_seconds())
-        click.echo(f"worker        {'alive' if beat.alive else 'not seen recently'} ({beat.worker}, {ago} s ago)")
-    else:
-        click.echo("worker        never seen: run `careloop worker` or `careloop serve`")
+    for line in health_lines():  # the worker, the oldest waiting task, and what /health says
+        click.echo(line)
     for label, model in (("sources", Source), ("members", Member), ("threads", Thread), ("posts", Post),
                          ("cases", Case)):
         click.echo(f"{label:<13} {model.objects.count():,}")
