@@ -20,6 +20,9 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_MAX_REQUEST_BYTES  the largest request body the web server reads (default 8 MiB); larger is a 413.
 - CARELOOP_LOGIN_FAILURES, CARELOOP_LOGIN_LOCKOUT_MINUTES  wrong passwords (default 10) before a user name is
   locked out from that address, and for how long (default 15).
+- CARELOOP_HEARTBEAT_SECONDS, CARELOOP_HEALTH_HEARTBEAT_STALE, CARELOOP_HEALTH_OLDEST_TASK  how often a worker
+  writes its heartbeat (default 10 s), and when /health fails: a heartbeat older than 60 s, a task waiting longer
+  than 300 s.
 """
 
 from __future__ import annotations

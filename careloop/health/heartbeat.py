@@ -69,6 +69,7 @@ def _beat_forever(interval: float) -> None:
 
     watch = QueueWatch()
     while True:
+        close_old_connections()  # CONN_MAX_AGE and health checks, as huey's Django tasks do
         try:
             try:
                 queues = watch.measure()
@@ -78,7 +79,7 @@ def _beat_forever(interval: float) -> None:
             record_heartbeat(queues)
         except Exception:
             logger.warning("heartbeat: cannot write the heartbeat", exc_info=True)
-            close_old_connections()
+            connection.close()  # the next beat connects afresh (the database restarted, say)
         if _stop.wait(interval):
             connection.close()
             return

@@ -77,10 +77,10 @@ def health_lines(report: dict | None = None) -> list[str]:
     for name, queue in sorted(report["queues"].items()):
         oldest, waiting = queue.get("oldest_task_age"), queue.get("waiting", "?")
         if oldest is None:
-            lines.append(f"oldest task   none waiting in queue '{name}'" if not waiting else
-                         f"oldest task   not known in queue '{name}' ({waiting} waiting)")
+            lines.append(f"oldest task   none waiting in queue '{name}' at the heartbeat" if not waiting else
+                         f"oldest task   not known in queue '{name}' ({waiting} waiting at the heartbeat)")
         else:
-            lines.append(f"oldest task   {oldest:.0f} s in queue '{name}' ({waiting} waiting; limit "
+            lines.append(f"oldest task   {oldest:.0f} s in queue '{name}' ({waiting} waiting at the heartbeat; limit "
                          f"{report['limits']['oldest_task']:g} s)")
     if report["problems"]:
         lines.extend(f"health        FAILING: {problem}" for problem in report["problems"])

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from huey import RedisHuey as _RedisHuey
 from huey import SqliteHuey as _SqliteHuey
-from huey.storage import RedisStorage, SqliteStorage
+from huey.storage import RedisStorage as _RedisStorage
+from huey.storage import SqliteStorage as _SqliteStorage
 
 MARK = b"\x00careloop-enqueued-at:"
 
@@ -82,15 +83,19 @@ class StampedQueue:
         return Waiting(count, at, hashlib.blake2b(bytes(raw), digest_size=16).hexdigest())
 
 
-class StampedSqliteStorage(StampedQueue, SqliteStorage):
+class SqliteStorage(StampedQueue, _SqliteStorage):
+    """huey's SQLite storage (its name kept: `careloop status` and the worker print it), with enqueue times."""
+
     def oldest_raw(self) -> bytes | None:
-        # Row ids grow with every insert (a freed id is reused only once it is the highest): the lowest row is the
-        # first in, whatever the priorities.
+        # A new row's id is above every row left (SQLite reuses a freed id only when it was the highest): the
+        # lowest id is the first in, whatever the priorities.
         rows = self.sql("select data from task where queue = ? order by id limit 1", (self.name,), results=True)
         return bytes(rows[0][0]) if rows else None
 
 
-class StampedRedisStorage(StampedQueue, RedisStorage):
+class RedisStorage(StampedQueue, _RedisStorage):
+    """huey's Redis storage, with enqueue times."""
+
     def oldest_raw(self) -> bytes | None:
         return self.conn.lindex(self.queue_key, -1)  # LPUSH in, (B)RPOP out: the tail is the oldest
 
@@ -98,10 +103,10 @@ class StampedRedisStorage(StampedQueue, RedisStorage):
 class SqliteHuey(_SqliteHuey):
     """huey's SQLite queue (the embedded default), with enqueue times."""
 
-    storage_class = StampedSqliteStorage
+    storage_class = SqliteStorage
 
 
 class RedisHuey(_RedisHuey):
     """huey's Redis queue (several workers), with enqueue times."""
 
-    storage_class = StampedRedisStorage
+    storage_class = RedisStorage

@@ -14,7 +14,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
-from huey.storage import SqliteStorage
+from huey.storage import SqliteStorage as PlainSqliteStorage
 
 from careloop.health.heartbeat import QueueWatch, start_heartbeat, stop_heartbeat
 from careloop.health.models import WorkerHeartbeat
@@ -96,7 +96,7 @@ def test_the_watch_reports_the_oldest_tasks_age_per_queue(queue):
 
 def test_an_unstamped_oldest_task_counts_from_when_the_watch_first_saw_it(queue):
     add = with_task(queue)
-    SqliteStorage.enqueue(queue.storage, queue.serialize_task(add.s(1, 2)))  # as an older careloop queued it
+    PlainSqliteStorage.enqueue(queue.storage, queue.serialize_task(add.s(1, 2)))  # as an older careloop queued it
     watch = QueueWatch()
     assert watch.measure(queue, now=1000.0)[queue.name]["oldest_task_age"] == 0
     assert watch.measure(queue, now=1050.0)[queue.name]["oldest_task_age"] == 50
@@ -219,11 +219,11 @@ def test_status_shows_the_same(worker_expected, cli):
     beat(2, oldest=420.0, waiting=7)
     out = cli("status").output
     assert "worker        alive (vm:4242, 2 s ago)" in out
-    assert "oldest task   420 s in queue 'careloop' (7 waiting; limit 300 s)" in out
+    assert "oldest task   420 s in queue 'careloop' (7 waiting at the heartbeat; limit 300 s)" in out
     assert "health        FAILING: the oldest task in queue 'careloop' has waited 420 s" in out
     WorkerHeartbeat.objects.update(queues={"careloop": {"waiting": 0, "oldest_task_age": None}})
     out = cli("status").output
-    assert "oldest task   none waiting in queue 'careloop'" in out and "health        ok\n" in out
+    assert "oldest task   none waiting in queue 'careloop' at the heartbeat" in out and "health        ok\n" in out
 
 
 # ------------------------------------------------------------------------------------------ the heartbeat thread
