@@ -257,3 +257,28 @@ def test_the_heartbeat_thread_sees_a_queue_nobody_takes_tasks_from(queue, monkey
         assert health_until(200, 5)["queues"][queue.name] == {"waiting": 0, "oldest_task_age": None}
     finally:
         stop_heartbeat()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_answers_at_once_while_a_stopped_worker_holds_sqlites_write_lock(worker_expected):
+    """The probe's case: a worker stopped mid-write holds SQLite's write lock, and every writer waits 30 s. /health
+    only reads (WAL lets it), so it answers at once — and says what is wrong."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer")
+    heartbeat = beat(75)
+    holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, as the stopped worker's open transaction holds it
+        holder.execute("UPDATE health_workerheartbeat SET worker = worker WHERE id = ?", (heartbeat.pk,))
+        start = time.monotonic()
+        web_status, web, api_status, _ = both_doors()
+        took = time.monotonic() - start
+    finally:
+        holder.rollback()
+        holder.close()
+    assert took < 2, f"/health took {took:.1f} s behind the write lock"
+    assert (web_status, api_status) == (503, 503) and web["worker"] == "stale" and web["database"] == "ok"
