@@ -140,7 +140,7 @@ def measure(db: str, requests: int) -> None:
 
 def child(db: str, cases: int, requests: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from careloop.cli import prepare_database, setup
+    from careloop.bootstrap import prepare_database, setup
 
     setup()
     prepare_database(migrate=True)

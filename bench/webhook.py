@@ -153,7 +153,7 @@ def main() -> None:
         rows, elapsed = result["rows"], result["elapsed"]
         ok = [r for r in rows if r[3] == 200]
 
-        from careloop.cli import setup
+        from careloop.bootstrap import setup
 
         setup(home)
         from careloop.community.models import Post

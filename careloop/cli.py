@@ -1,14 +1,13 @@
 """The `careloop` command: run the app, import posts, manage users.
 
 Each command is a thin shell around a plain function in the apps (ingest, demo, health): the web app, the
-API and the worker call the same functions.
+API and the worker call the same functions. Starting Django and the database is careloop.bootstrap's, serving
+with a worker beside it careloop.serve's: the apps' own sub-commands use them without importing this module.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -17,87 +16,23 @@ from pathlib import Path
 
 import click
 
+from careloop.api.cli import api_group
+from careloop.bootstrap import (
+    EXIT_ENVIRONMENT,
+    EnvironmentTrouble,
+    describe_database,
+    describe_queue,
+    prepare_database,
+    queue_failure,
+    setup,
+)
 from careloop.cases.cli import case_group
 from careloop.connectors.cli import source_group
+from careloop.serve import run_server
 
 EXIT_SOME_LINES_FAILED = 1
 EXIT_USAGE = 2
-EXIT_ENVIRONMENT = 3
 ERRORS_SHOWN = 100
-
-
-def setup(home: str | Path | None = None) -> None:
-    """Point careloop at its data folder and start Django. Must run before any model is imported."""
-    if home is not None:
-        os.environ["CARELOOP_HOME"] = str(Path(home).expanduser().resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careloop.settings")
-    import django
-
-    django.setup()
-
-
-class EnvironmentTrouble(click.ClickException):
-    """What careloop needs around it (the database, the task queue) cannot be reached: exit status 3."""
-
-    exit_code = EXIT_ENVIRONMENT
-
-
-def queue_failure(exc: BaseException) -> bool:
-    """Is this the task queue failing (Redis down or on a wrong address, the queue file unwritable)?"""
-    import sqlite3
-
-    from redis.exceptions import RedisError
-
-    return isinstance(exc, RedisError | sqlite3.OperationalError)
-
-
-def describe_queue() -> str:
-    from huey.contrib.djhuey import HUEY
-
-    url = os.environ.get("REDIS_URL")
-    if url:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(url)
-        return f"Redis {parts.hostname or 'localhost'}:{parts.port or 6379}, queue '{HUEY.name}'"
-    return f"SQLite queue {getattr(HUEY.storage, 'filename', '?')}"
-
-
-def prepare_database(*, migrate: bool | None = None, verbose: bool = False) -> None:
-    """Bring the schema up to date. On the embedded SQLite this happens by itself; on PostgreSQL only when asked
-    (several processes migrating one shared database at once would race), otherwise a clear error."""
-    from django.core.management import call_command
-    from django.db import DEFAULT_DB_ALIAS, connections
-    from django.db.migrations.executor import MigrationExecutor
-    from django.db.utils import OperationalError
-
-    connection = connections[DEFAULT_DB_ALIAS]
-    try:
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except OperationalError as exc:
-        reason = " ".join(str(exc).split())  # psycopg's message runs over several lines
-        raise EnvironmentTrouble(f"cannot reach the database ({describe_database()}): {reason}") from None
-    if not plan:
-        return
-    if migrate is None:
-        migrate = connection.vendor == "sqlite"
-    if not migrate:
-        raise click.ClickException(
-            f"the database ({describe_database()}) needs {len(plan)} migration(s); run `careloop migrate` first"
-        )
-    if verbose:
-        click.echo(f"Preparing the database ({describe_database()})…", err=True)
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-def describe_database() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.settings_dict['NAME']}"
-    s = connection.settings_dict
-    return f"PostgreSQL {s.get('USER') or ''}@{s.get('HOST') or 'localhost'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
 class Cli(click.Group):
@@ -772,122 +707,6 @@ def worker(workers: int) -> None:
     consumer.run()
 
 
-def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = True,
-               announce: str | None = None) -> None:
-    """Serve the web app until SIGINT/SIGTERM; keep a worker process running beside it when asked."""
-    from waitress.server import create_server
-
-    from careloop.wsgi import application
-
-    try:
-        server = create_server(application, host=host, port=port, threads=threads, ident="careloop",
-                               **server_guards())
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
-                                   "is another careloop running? Pick another port with --port") from exc
-    supervisor = WorkerSupervisor() if with_worker else None
-
-    def stop(signum: int, frame: object) -> None:  # noqa: ARG001
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:  # from here on a signal at any moment ends in the clean stop below
-        if supervisor:
-            supervisor.start()
-        click.echo(announce or f"careloop is serving on http://{host}:{port}/  (Ctrl-C stops it)", err=True)
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        click.echo("careloop: stopping…", err=True)
-        if supervisor:
-            supervisor.stop()  # first: a worker that Ctrl-C already stopped must not be restarted meanwhile
-        server.close()
-
-
-CONNECTION_LIMIT = 1000  # open connections waitress serves at once; more wait in the listen backlog
-CHANNEL_TIMEOUT = 30  # seconds a connection may sit idle (a half-sent request too) before it is closed
-
-
-def server_guards() -> dict[str, object]:
-    """waitress settings that keep slow or hostile clients from taking the server down (issue 16): many
-    connections, each closed when idle; a body larger than CARELOOP_MAX_REQUEST_BYTES refused with 413 from its
-    Content-Length, before any of it is buffered to disk; X-Forwarded-* believed only from the trusted proxy."""
-    from django.conf import settings
-
-    limit = CONNECTION_LIMIT
-    try:  # every connection is a file descriptor: raise the soft limit as far as allowed, and stay below it
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        wanted = limit + 100 if hard == resource.RLIM_INFINITY else min(hard, limit + 100)
-        if soft != resource.RLIM_INFINITY and soft < wanted:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-            soft = wanted
-        if soft != resource.RLIM_INFINITY:
-            limit = max(10, min(limit, soft - 100))
-    except (ImportError, OSError, ValueError):
-        pass
-    guards: dict[str, object] = {
-        "connection_limit": limit, "channel_timeout": CHANNEL_TIMEOUT, "cleanup_interval": 5,
-        "asyncore_use_poll": True,  # select() cannot watch descriptors past 1024
-        "max_request_body_size": settings.CARELOOP_MAX_REQUEST_BYTES, "max_request_header_size": 64 * 1024,
-        "clear_untrusted_proxy_headers": True,
-    }
-    if settings.BEHIND_PROXY:
-        guards.update(trusted_proxy=os.environ.get("CARELOOP_TRUSTED_PROXY", "127.0.0.1"),
-                      trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
-    return guards
-
-
-def _die_with_parent() -> None:
-    """In the worker child (Linux): receive SIGTERM if the serving process dies, even by SIGKILL."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-class WorkerSupervisor:
-    """Keeps one `careloop worker` child process alive beside the web server, restarting it if it dies."""
-
-    def __init__(self) -> None:
-        self.process: subprocess.Popen | None = None
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
-
-    def start(self) -> None:
-        self._spawn()
-        self._thread.start()
-
-    def _spawn(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "careloop", "worker"], stdin=subprocess.DEVNULL,
-                                        preexec_fn=_die_with_parent)
-
-    def _watch(self) -> None:
-        backoff = 1.0
-        while not self._stopping.wait(1.0):
-            if self.process and self.process.poll() is not None and not self._stopping.is_set():
-                click.echo(f"careloop: the worker exited ({self.process.returncode}); restarting in {backoff:.0f} s",
-                           err=True)
-                if self._stopping.wait(backoff):
-                    return
-                backoff = min(backoff * 2, 60)
-                self._spawn()
-
-    def stop(self, timeout: float = 20.0) -> None:
-        self._stopping.set()
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # huey: finish the tasks in hand, then exit
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 # ------------------------------------------------------------------------------------------------- demo
 @main.command(short_help="Start careloop on a demo community.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -1096,9 +915,7 @@ def manage(args: tuple[str, ...]) -> None:
 
 main.add_command(source_group)
 main.add_command(case_group)
-from careloop.api.cli import api_group  # noqa: E402 - the API's commands, registered last
-
-main.add_command(api_group)
+main.add_command(api_group)  # the API's commands, registered last
 
 if __name__ == "__main__":
     main()

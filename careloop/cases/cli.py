@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from careloop.bootstrap import prepare_database, setup
+
 
 def _setup() -> None:
-    from careloop.cli import prepare_database, setup
-
     setup()
     prepare_database()
 

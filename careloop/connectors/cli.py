@@ -8,13 +8,13 @@ import time
 
 import click
 
+from careloop.bootstrap import prepare_database, setup
+
 LIST_SETTINGS = frozenset({"rooms", "team"})
 KINDS = ("files", "webhook", "matrix", "discourse", "email")
 
 
 def _start() -> None:
-    from careloop.cli import prepare_database, setup
-
     setup()
     prepare_database()
 

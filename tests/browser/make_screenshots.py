@@ -24,7 +24,7 @@ PORT = 8765
 
 def prepare(home: Path) -> tuple[str, str]:
     sys.path.insert(0, str(ROOT))
-    from careloop.cli import prepare_database, setup
+    from careloop.bootstrap import prepare_database, setup
 
     setup(home)
     prepare_database(migrate=True)

@@ -10,7 +10,8 @@ import os
 import threading
 import time
 
-from careloop.cli import main, setup
+from careloop.bootstrap import setup
+from careloop.cli import main
 
 _lock = threading.Lock()
 
