@@ -73,9 +73,11 @@ def _beat_forever(interval: float) -> None:
         try:
             try:
                 queues = watch.measure()
-            except Exception:  # the queue unreachable (Redis down): still say the worker lives
-                logger.warning("heartbeat: cannot measure the task queue", exc_info=True)
-                queues = {}
+            except Exception as exc:  # the queue unreachable (Redis down): the worker lives, but takes no tasks
+                from huey.contrib.djhuey import HUEY
+
+                logger.warning("heartbeat: cannot read the task queue", exc_info=True)
+                queues = {HUEY.name: {"waiting": None, "oldest_task_age": None, "error": exc.__class__.__name__}}
             record_heartbeat(queues)
         except Exception:
             logger.warning("heartbeat: cannot write the heartbeat", exc_info=True)

@@ -20,7 +20,8 @@ def health_status() -> dict:
     """{"database": "ok" | "error: …",
         "worker": "ok" | "stale" | "never seen" | "unknown" (the database is down),
         "heartbeat_age": seconds since the freshest worker heartbeat, or None,
-        "queues": {name: {"waiting": tasks, "oldest_task_age": seconds or None}} as that heartbeat saw them,
+        "queues": {name: {"waiting": tasks, "oldest_task_age": seconds or None}} as that heartbeat saw them
+                  (with "error" when the worker could not read the queue),
         "limits": {"heartbeat_stale": s, "oldest_task": s},
         "problems": [sentences]  (empty: healthy; otherwise the doors answer 503),
         "note": why no worker is checked (only when none is expected or none has started)}."""
@@ -58,7 +59,9 @@ def health_status() -> dict:
         return report  # what it last saw of the queues is old news
     for name, queue in sorted(report["queues"].items()):
         oldest = queue.get("oldest_task_age")
-        if oldest is not None and oldest > oldest_limit:
+        if queue.get("error"):
+            problems.append(f"the worker cannot read queue '{name}' ({queue['error']}): it takes no tasks")
+        elif oldest is not None and oldest > oldest_limit:
             problems.append(f"the oldest task in queue '{name}' has waited {oldest:.0f} s (limit {oldest_limit:g} s), "
                             f"{queue.get('waiting', '?')} waiting: the workers do not keep up or take no tasks")
     return report
@@ -76,7 +79,9 @@ def health_lines(report: dict | None = None) -> list[str]:
         lines.append(f"worker        {state} ({beat.worker}, {report['heartbeat_age']:.0f} s ago)")
     for name, queue in sorted(report["queues"].items()):
         oldest, waiting = queue.get("oldest_task_age"), queue.get("waiting", "?")
-        if oldest is None:
+        if queue.get("error"):
+            lines.append(f"oldest task   not known: the worker cannot read queue '{name}' ({queue['error']})")
+        elif oldest is None:
             lines.append(f"oldest task   none waiting in queue '{name}' at the heartbeat" if not waiting else
                          f"oldest task   not known in queue '{name}' ({waiting} waiting at the heartbeat)")
         else:

@@ -183,6 +183,18 @@ def test_a_task_waiting_too_long_fails_though_the_worker_lives(worker_expected, 
 
 
 @pytest.mark.django_db
+def test_a_worker_that_cannot_read_its_queue_fails(worker_expected, cli):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker="vm:4242", seen_at=now, started_at=now, queues={
+        "careloop": {"waiting": None, "oldest_task_age": None, "error": "ConnectionError"}})
+    web_status, web, _, _ = both_doors()
+    assert web_status == 503 and web["worker"] == "ok"
+    assert web["problems"] == ["the worker cannot read queue 'careloop' (ConnectionError): it takes no tasks"]
+    out = cli("status").output
+    assert "oldest task   not known: the worker cannot read queue 'careloop' (ConnectionError)" in out
+
+
+@pytest.mark.django_db
 def test_the_freshest_of_several_workers_counts(worker_expected):
     beat(3600)  # a worker that was restarted long ago (its old pid)
     now = timezone.now()
@@ -282,3 +294,29 @@ def test_health_answers_at_once_while_a_stopped_worker_holds_sqlites_write_lock(
         holder.close()
     assert took < 2, f"/health took {took:.1f} s behind the write lock"
     assert (web_status, api_status) == (503, 503) and web["worker"] == "stale" and web["database"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_says_when_the_queue_cannot_be_reached(monkeypatch, settings):
+    """Redis down (here: nobody listens on its port): the worker still beats, and /health names the queue."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: connections are refused
+    queue = RedisHuey(f"careloop-test-{uuid.uuid4().hex[:8]}", url=f"redis://127.0.0.1:{port}/0")
+    monkeypatch.setattr("huey.contrib.djhuey.HUEY", queue)
+    settings.CARELOOP_HEARTBEAT_SECONDS = 0.1
+    settings.CARELOOP_HEALTH_HEARTBEAT_STALE = 5
+    assert start_heartbeat()
+    try:
+        deadline = time.monotonic() + 5
+        while not WorkerHeartbeat.objects.exists():
+            assert time.monotonic() < deadline, "no heartbeat"
+            time.sleep(0.05)
+        response = Client().get("/health")
+    finally:
+        stop_heartbeat()
+    assert response.status_code == 503 and response.json()["worker"] == "ok"
+    assert response.json()["problems"] == [f"the worker cannot read queue '{queue.name}' (ConnectionError): it "
+                                           "takes no tasks"]
