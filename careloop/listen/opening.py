@@ -45,13 +45,13 @@ from functools import cached_property
 
 import networkx as nx
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.cases.state import NotAllowed, add_affected_member, move, open_case, record, update_case
 from careloop.community.history import source_clocks
-from careloop.community.models import Post, Source
+from careloop.community.models import Post, Source, Thread
 from careloop.listen.context import find_origin
 from careloop.listen.escalation import RECENT_POSTS, EscalationRisk, complaint_escalation, recent_posts
 from careloop.listen.handoff import is_handoff, member_outcome
@@ -62,6 +62,13 @@ THREADS_READ_TOGETHER = 200  # listening reads this many threads' posts and case
 HELD_POSTS = 150  # a longer thread (a busy topic, a chat room) is read by its own queries, each bounded
 TAIL_POSTS = 100  # of a long thread, listening holds this many latest posts (>= JUDGED_POSTS and RECENT_POSTS)
 JUDGED_POSTS = 60  # a thread is judged on its latest posts (a chat room's thousands cost what 60 do)
+# What listening reads of a post and its author; the rest (JSON extras, bookkeeping times) loads only if asked for.
+# The posts' threads and sources are read once each and shared (_with_places): read with every row, they cost more
+# than the posts themselves.
+POST_FIELDS = ("id", "source_id", "external_id", "thread_id", "parent_id", "author_id", "created_at", "deleted",
+               "text", "language", "complaint", "sentiment", "toxicity", "scores", "scored_at", "embedding",
+               "author__id", "author__source_id", "author__external_id", "author__handle", "author__display_name",
+               "author__language", "author__is_team")
 RISK_PREFIX = "Risk: "
 TROLL_SHOWN = 0.5
 
@@ -122,9 +129,30 @@ class Outcome:
         self.reopened += other.reopened
 
 
+def _listened(posts: QuerySet) -> QuerySet:
+    """These posts with what listening reads of them and their authors (POST_FIELDS)."""
+    return posts.select_related("author").only(*POST_FIELDS)
+
+
+def _with_places(posts: list[Post]) -> list[Post]:
+    """Give the posts their thread and source, each read once and shared by the posts (one query: a post's source
+    is its thread's, or read by a second)."""
+    if posts:
+        threads = Thread.objects.select_related("source").in_bulk({p.thread_id for p in posts})
+        sources = {t.source_id: t.source for t in threads.values()}
+        if others := {p.source_id for p in posts} - sources.keys():
+            sources.update(Source.objects.in_bulk(others))
+        for post in posts:
+            post.thread = threads[post.thread_id]
+            post.source = sources[post.source_id]
+    return posts
+
+
 def _read_into(cache: dict[int, list[Case]], key: str, ids, cases) -> None:
     """Fill `cache` (id -> cases, in the query's order) for the ids it does not hold yet, in one query."""
     unread = [i for i in ids if i not in cache]
+    if not unread:
+        return
     for i in unread:
         cache[i] = []
     for case in cases.filter(**{f"{key}__in": unread}).select_related("post"):
@@ -154,15 +182,15 @@ class Moment:
         kept = {t: self._posts[t] for t in thread_ids if t in self._posts}  # posts do not change in a batch
         unread = [t for t in thread_ids if t not in kept and t not in self._long]
         sizes = dict(Post.objects.filter(thread_id__in=unread, created_at__lte=self.at).values("thread_id")
-                     .annotate(n=Count("id")).values_list("thread_id", "n"))
+                     .annotate(n=Count("id")).values_list("thread_id", "n")) if unread else {}
         held = [t for t in unread if sizes.get(t, 0) <= HELD_POSTS]
         self._long.update(t for t in unread if sizes.get(t, 0) > HELD_POSTS)
         self._posts = {**kept, **{t: [] for t in held}}
         self._tails = {t: self._tails.get(t) or _tail(t, self.at) for t in thread_ids if t in self._long}
-        for post in (Post.objects.filter(thread_id__in=held, created_at__lte=self.at)
-                     .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
-                     .order_by("created_at", "id")):
-            self._posts[post.thread_id].append(post)
+        if held:
+            for post in _with_places(list(_listened(Post.objects.filter(thread_id__in=held, created_at__lte=self.at))
+                                          .order_by("created_at", "id"))):
+                self._posts[post.thread_id].append(post)
         if not with_cases:
             return
         _read_into(self._thread_cases, "thread_id", thread_ids,
@@ -318,9 +346,9 @@ def process_thread(thread_id: int, post_ids: Iterable[int] | None = None, *, at:
 
 def _tail(thread_id: int, at: datetime) -> list[Post]:
     """The thread's latest TAIL_POSTS posts up to `at` that are not deleted, oldest first."""
-    return list(reversed(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at)
-                         .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
-                         .order_by("-created_at", "-id")[:TAIL_POSTS]))
+    return _with_places(list(reversed(_listened(Post.objects.filter(thread_id=thread_id, deleted=False,
+                                                                    created_at__lte=at))
+                                      .order_by("-created_at", "-id")[:TAIL_POSTS])))
 
 
 def thread_posts(thread_id: int, at: datetime, moment: Moment | None = None) -> list[Post]:
@@ -334,10 +362,10 @@ def thread_posts(thread_id: int, at: datetime, moment: Moment | None = None) -> 
         scored = [p for p in tail if p.scored_at is not None and p.created_at <= at]
         if len(scored) >= JUDGED_POSTS or len(tail) < TAIL_POSTS:  # enough of them, or the whole thread
             return scored[-JUDGED_POSTS:]
-    posts = (Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at, scored_at__isnull=False)
-             .select_related("author", "source", "thread").defer("reactions", "extra", "author__extra")
+    posts = (_listened(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__lte=at,
+                                           scored_at__isnull=False))
              .order_by("-created_at", "-id")[:JUDGED_POSTS])
-    return list(reversed(posts))
+    return _with_places(list(reversed(posts)))
 
 
 def negative_of(post: Post) -> float:
@@ -488,8 +516,10 @@ def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = N
         return 0
     held = moment.posts_of(thread_id)
     since = min((c.origin or c.post).created_at for c in cases)  # nothing before the earliest case counts
+    # Only the team's posts and the cases' members' posts are read here: a long thread's others are not asked for.
     posts = ([p for p in held if not p.deleted and p.created_at >= since] if held is not None else
-             list(Post.objects.filter(thread_id=thread_id, deleted=False, created_at__gte=since,
+             list(Post.objects.filter(Q(author__is_team=True) | Q(author_id__in={c.member_id for c in cases}),
+                                      thread_id=thread_id, deleted=False, created_at__gte=since,
                                       created_at__lte=moment.at)
                   .select_related("author").only(*TEAM_MOVE_FIELDS).order_by("created_at", "id")))
     changed = 0
