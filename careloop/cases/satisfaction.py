@@ -5,16 +5,30 @@ In order of trust:
    4–5 satisfied, 1–2 not, 3 falls through to the words;
 2. explicit phrases in English and German ("yes, it works", "still broken", "ja, passt", "geht immer noch
    nicht") — a "no" wins over a "yes" in the same answer, because "yes, but it still crashes" is not a yes;
-3. the sentiment head of the fast scoring models (careloop.listen.scoring), when it is confident.
+3. the sentiment head of the fast scoring models, when it is confident.
 Otherwise the answer is "can't tell" and the manager decides (follow_up.mark_satisfied).
+
+The case loop takes judgments as input and imports no analysis (../shared/design/layers.json: never
+cases -> listen): careloop.listen hands its sentiment reading in with `use_sentiment()` when the apps are
+ready (careloop/listen/apps.py). Without one, step 3 is left out.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 CONFIDENT = 0.6
+
+SentimentReader = Callable[[str], dict[str, float]]  # a text -> its probabilities of negative, neutral, positive
+_sentiment: SentimentReader | None = None
+
+
+def use_sentiment(reader: SentimentReader | None) -> None:
+    """The classifier step 3 asks (None: none, the words decide or the manager does)."""
+    global _sentiment
+    _sentiment = reader
 
 _NO = [
     r"\bno\b(?!\s+(?:problem|worries|issue|more|longer))", r"\bnope\b", r"\bnot (?:really|yet|quite|fixed|solved|"
@@ -72,11 +86,8 @@ def read(body: str, rating: int | None = None, *, use_classifier: bool = True) -
         return Reading(False, "phrase", rating, f"said {no.group()!r}")
     if yes:
         return Reading(True, "phrase", rating, f"said {yes.group()!r}")
-    if use_classifier and body.strip():
-        from careloop.listen.scoring import score
-
-        scores = score([body])[0]
-        p = scores.sentiment_probs
+    if use_classifier and body.strip() and _sentiment is not None:
+        p = _sentiment(body)
         if p.get("positive", 0) >= CONFIDENT:
             return Reading(True, "classifier", rating, f"positive ({p['positive']:.2f})")
         if p.get("negative", 0) >= CONFIDENT:

@@ -1,5 +1,8 @@
 """Posts from a connector into careloop: the same Importer as `careloop import`, scoring queued in batches.
 
+The connector only announces the stored posts (careloop.community.signals.posts_stored); listening queues
+their scoring (careloop/listen/apps.py).
+
 A webhook brings one post per request, and a scoring task per request would keep the worker busy with task
 overhead rather than scoring (1.3 ms per post, but tens of ms per task). So the posts of all requests within
 CARELOOP_SCORING_WINDOW seconds (0.1 by default) share one task. Their ids wait in memory for at most that
@@ -18,6 +21,7 @@ from django.conf import settings
 from careloop.community.ingest import Importer, ImportResult
 from careloop.community.json_input import BadJson
 from careloop.community.records import LineError
+from careloop.community.signals import announce_stored
 
 
 class ScoringBatcher:
@@ -54,9 +58,7 @@ class ScoringBatcher:
 
     @staticmethod
     def _queue(ids: list[int]) -> None:
-        from careloop.listen.tasks import queue_scoring
-
-        queue_scoring(ids, [])
+        announce_stored(ids, [])
 
 
 scoring = ScoringBatcher()

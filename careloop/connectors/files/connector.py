@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from careloop.community.ingest import Importer, ImportResult
+from careloop.community.records import read_file
+from careloop.community.signals import announce_stored
 from careloop.connectors.base import ReceiveOnlyConnector
 
 
@@ -15,11 +17,8 @@ class FilesConnector(ReceiveOnlyConnector):
 
     @staticmethod
     def import_files(paths: list[str]) -> ImportResult:
-        """Receive: the same import `careloop import` runs, with scoring queued per batch."""
-        from careloop.community.records import read_file
-        from careloop.listen.tasks import queue_scoring
-
-        importer = Importer(on_batch=queue_scoring, bulk=True)
+        """Receive: the same import `careloop import` runs; each batch's posts announced (listening scores them)."""
+        importer = Importer(on_batch=announce_stored, bulk=True)
         for path in paths:
             importer.feed(read_file(path))
         return importer.finish()
