@@ -86,6 +86,19 @@ class StampedQueue:
 class SqliteStorage(StampedQueue, _SqliteStorage):
     """huey's SQLite storage (its name kept: `careloop status` and the worker print it), with enqueue times."""
 
+    SCHEMA = frozenset({("table", "kv"), ("table", "schedule"), ("table", "task"), ("table", "counter"),
+                        ("index", "schedule_queue_timestamp"), ("index", "task_queue_priority_id")})
+
+    def initialize_schema(self):
+        """Create huey's tables only when some are missing. huey runs its DDL in every process that starts, under
+        the queue's write lock — which a stopped worker may hold (its scheduler takes it every second): then every
+        careloop command, `careloop status` too, would fail at start with "database is locked"."""
+        with self.db(close=True) as curs:
+            curs.execute("select type, name from sqlite_master")
+            present = {tuple(row) for row in curs.fetchall()}
+        if not present.issuperset(self.SCHEMA) or ("index", "task_priority_id") in present:  # new, or huey's old index
+            super().initialize_schema()
+
     def oldest_raw(self) -> bytes | None:
         # A new row's id is above every row left (SQLite reuses a freed id only when it was the highest): the
         # lowest id is the first in, whatever the priorities.

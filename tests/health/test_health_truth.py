@@ -67,6 +67,26 @@ def test_the_sqlite_queue_knows_when_its_oldest_task_came_in(queue):
     assert queue.storage.oldest_waiting().count == 0
 
 
+def test_a_process_starts_while_a_stopped_worker_holds_the_queues_write_lock(queue):
+    """huey creates its tables in every process that starts, under the write lock; careloop's queue only when
+    they are missing, so `careloop status` still starts (and reads the queue) beside a worker stopped mid-lock."""
+    import sqlite3
+
+    filename = queue.storage.filename
+    holder = sqlite3.connect(filename, timeout=0, isolation_level=None)
+    try:
+        holder.execute("begin exclusive")  # as the stopped worker's scheduler holds it
+        again = SqliteHuey(queue.name, filename=filename, timeout=0.2)
+        assert again.storage.oldest_waiting().count == 0
+        assert again.pending_count() == 0
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    fresh = SqliteHuey(queue.name, filename=filename + ".new", timeout=0.2)  # a new queue still gets its tables
+    with_task(fresh)(1, 2)
+    assert fresh.pending_count() == 1
+
+
 def test_the_redis_queue_knows_when_its_oldest_task_came_in():
     url = os.environ.get("REDIS_TEST_URL")
     if not url:
