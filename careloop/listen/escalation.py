@@ -76,18 +76,27 @@ def thread_escalation(thread_id: int, at: datetime | None = None, *, graph: nx.D
 
 
 def complaint_escalation(post: Post, at: datetime | None = None, *, graph: nx.DiGraph | None = None,
-                         posts: list[Post] | None = None, people: dict[int, str] | None = None) -> EscalationRisk:
+                         posts: list[Post] | None = None, people: dict[int, str] | None = None,
+                         signals: ThreadSignals | None = None) -> EscalationRisk:
     """The escalation risk around one complaint: its thread as it stands at `at`, the complaint's own circle.
-    (`people`: graph.person_keys(), when the caller holds it already.)"""
+    (`people`: graph.person_keys(), when the caller holds it already; `signals`: thread_signals() of the same
+    posts at the same time, when the caller weighs several complaints of one thread.)"""
     posts = posts if posts is not None else recent_posts(post.thread_id, at)
-    return assess(posts, post, at, graph=graph, people=people)
+    return assess(posts, post, at, graph=graph, people=people, signals=signals)
 
 
-def assess(posts: list[Post], complaint: Post | None, at: datetime | None = None, *,
-           graph: nx.DiGraph | None = None, people: dict[int, str] | None = None) -> EscalationRisk:
-    """Combine the signals of a thread's recent posts (oldest first) into a probability with reasons."""
-    if not posts:
-        return EscalationRisk(0.0, ["no posts yet"], {})
+@dataclass(frozen=True)
+class ThreadSignals:
+    """What a thread's recent posts say by themselves, whichever complaint is weighed: strength and sentence of each
+    signal, in the order they combine."""
+
+    strengths: dict[str, float]
+    reasons: dict[str, str]
+
+
+def thread_signals(posts: list[Post], at: datetime | None = None) -> ThreadSignals:
+    """The signals of the thread itself (forecast, toxicity trend, velocity, negative participants, second-person
+    attacks) from its recent posts (oldest first, at least one) at `at` (default: its latest post)."""
     at = at or posts[-1].created_at
     members = [p for p in posts if not p.author.is_team]
     strengths: dict[str, float] = {}
@@ -131,6 +140,20 @@ def assess(posts: list[Post], complaint: Post | None, at: datetime | None = None
             f"{len(attacks)} post{'s' if len(attacks) > 1 else ''} attack{'' if len(attacks) > 1 else 's'} "
             f"someone directly (\"{_quote(attacks[-1].text)}\")"
         )
+    return ThreadSignals(strengths, reasons)
+
+
+def assess(posts: list[Post], complaint: Post | None, at: datetime | None = None, *,
+           graph: nx.DiGraph | None = None, people: dict[int, str] | None = None,
+           signals: ThreadSignals | None = None) -> EscalationRisk:
+    """Combine the signals of a thread's recent posts (oldest first) into a probability with reasons (`signals`:
+    thread_signals() of these posts at `at`, when the caller holds them already)."""
+    if not posts:
+        return EscalationRisk(0.0, ["no posts yet"], {})
+    at = at or posts[-1].created_at
+    signals = signals if signals is not None else thread_signals(posts, at)
+    strengths = dict(signals.strengths)
+    reasons = dict(signals.reasons)
 
     if complaint is not None and not complaint.author.is_team:
         from careloop.listen.graph import pile_on_risk

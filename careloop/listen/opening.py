@@ -50,10 +50,10 @@ from django.utils import timezone
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.cases.state import NotAllowed, add_affected_member, move, open_case, record, update_case
-from careloop.community.history import source_clocks
+from careloop.community.history import HISTORY_AFTER, source_clocks
 from careloop.community.models import Post, Source, Thread
 from careloop.listen.context import find_origin
-from careloop.listen.escalation import RECENT_POSTS, EscalationRisk, complaint_escalation, recent_posts
+from careloop.listen.escalation import RECENT_POSTS, EscalationRisk, complaint_escalation, recent_posts, thread_signals
 from careloop.listen.handoff import is_handoff, member_outcome
 from careloop.listen.judgment import Judgment, Turn, judge, judge_alone, load_model
 from careloop.listen.metoo import find_me_toos, similarity
@@ -142,9 +142,10 @@ def _with_places(posts: list[Post]) -> list[Post]:
         sources = {t.source_id: t.source for t in threads.values()}
         if others := {p.source_id for p in posts} - sources.keys():
             sources.update(Source.objects.in_bulk(others))
-        for post in posts:
-            post.thread = threads[post.thread_id]
-            post.source = sources[post.source_id]
+        thread, source = Post._meta.get_field("thread"), Post._meta.get_field("source")
+        for post in posts:  # as select_related() would (the ids are there already)
+            thread.set_cached_value(post, threads[post.thread_id])
+            source.set_cached_value(post, sources[post.source_id])
     return posts
 
 
@@ -225,9 +226,14 @@ class Moment:
         return recent_posts(thread_id, at)
 
     def clock(self, source_id: int) -> datetime:
-        """The source's clock at this moment (history.source_clocks()), read once per batch."""
+        """The source's clock at this moment (history.source_clocks()), read once per batch. A post held here that
+        is recent enough already says the source is live (its newest post can only be newer): no query then."""
         if source_id not in self._clocks:
-            self._clocks.update(source_clocks([source_id], self.at))
+            held = (posts[-1] for posts in (*self._posts.values(), *self._tails.values()) if posts)
+            if any(p.source_id == source_id and self.at - p.created_at <= HISTORY_AFTER for p in held):
+                self._clocks[source_id] = self.at
+            else:
+                self._clocks.update(source_clocks([source_id], self.at))
         return self._clocks[source_id]
 
     @property
@@ -658,8 +664,10 @@ def refresh_risk(thread_id: int, moment: Moment | None = None, cases: list[Case]
     moment = moment or Moment(timezone.now())
     at = moment.clock(cases[0].source_id)  # imported history is judged as it stood when the data ends
     posts = moment.recent(thread_id, at)
+    signals = thread_signals(posts, at) if posts else None  # the thread's own part, the same for each of its cases
     for case in cases:
-        risk = complaint_escalation(case.post, at, graph=moment.graph, posts=posts, people=moment.people)
+        risk = complaint_escalation(case.post, at, graph=moment.graph, posts=posts, people=moment.people,
+                                    signals=signals)
         reasons = [r for r in case.reasons if not r.startswith(RISK_PREFIX)] + risk_lines(risk)
         if risk.probability != case.risk or reasons != case.reasons:
             update_case(case, risk=risk.probability, reasons=reasons)
