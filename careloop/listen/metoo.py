@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 ME_TOO = re.compile(
@@ -126,8 +128,15 @@ def similarity(complaint: str, replies: Sequence[str]) -> np.ndarray:
     """Cosine similarity of each reply to the complaint, on character 3-5-grams (0..1)."""
     if not replies:
         return np.zeros(0)
-    matrix = _vectorizer.transform([complaint, *replies])
+    matrix = sparse.vstack([_ngrams(complaint), *(_ngrams(r) for r in replies)], format="csr")
     return (matrix[1:] @ matrix[0].T).toarray().ravel()
+
+
+@lru_cache(maxsize=2048)
+def _ngrams(text: str) -> sparse.csr_matrix:
+    """One text's row of _vectorizer (each row is hashed and normalised on its own, so a row is the same alone as
+    in a batch): an open case's complaint is compared with every later post of its thread, hashed once."""
+    return _vectorizer.transform([text])
 
 
 def find_me_toos(complaint: str, replies: Sequence[str], threshold: float = PARAPHRASE_THRESHOLD) -> list[MeToo]:
