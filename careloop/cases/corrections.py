@@ -4,6 +4,10 @@ Dismissing a case as "not a complaint" (`act.dismiss(case, actor, "not_complaint
 careloop's judgment, not a verdict on the member: it never counts as a troll signal. The dismissal's TRANSITION
 event carries the label and the post as it was judged (see `act.dismiss`); this module reads them back.
 
+A dismissal undone (the case reopened by steps.reopen, whose event names it in `undoes` and carries
+`withdrawn_label`) is no correction any more: it is left out. A later "not a complaint" dismissal of the same
+case counts again.
+
 - `corrections(since=None)` → one dict per correction, oldest first: `post` (the platform's id of the post),
   `text` (as judged), `label` ("not_complaint"), `by` (who dismissed it), `at` (when), `case` (its id), `source`.
 """
@@ -31,6 +35,9 @@ def corrections(since: datetime | None = None) -> Iterator[dict]:
               .select_related("actor", "case__post", "case__source").order_by("at", "id"))
     if since is not None:
         events = events.filter(at__gte=since)
+    undone = withdrawn()
+    if undone:
+        events = events.exclude(pk__in=undone)
     for event in events.iterator(chunk_size=500):
         details = event.details or {}
         post = event.case.post
@@ -46,3 +53,10 @@ def corrections(since: datetime | None = None) -> Iterator[dict]:
             "case": event.case_id,
             "source": event.case.source.name,
         }
+
+
+def withdrawn() -> set[int]:
+    """The ids of "not a complaint" dismissals a reopen undid (their label is withdrawn)."""
+    reopens = CaseEvent.objects.filter(kind=CaseEvent.Kind.TRANSITION, from_state=CaseState.DISMISSED,
+                                       details__withdrawn_label=LABEL)
+    return {u for u in (e.get("undoes") for e in reopens.values_list("details", flat=True)) if isinstance(u, int)}

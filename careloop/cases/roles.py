@@ -2,7 +2,8 @@
 
 - admin    everything: settings, users, every case
 - manager  works every case: reach out, act, assign to anyone, follow up
-- agent    works the cases assigned to them, and may take an unassigned one (for themselves only)
+- agent    works the cases assigned to them, and may take an unassigned one (for themselves only); reopens a
+           closed case of theirs or an unassigned one, and opens a case by hand from any post
 - viewer   reads everything, changes nothing; a case is never assigned to a viewer
 
 A role is a Django group of the same name (created by the web app's migration and by `ensure_roles`).
@@ -35,6 +36,8 @@ class Action(StrEnum):
     SEND = "send"  # reach out: send a message to a member
     ASSIGN = "assign"  # give a case to someone else
     SETTINGS = "settings"  # change sources, templates, teams, service levels
+    REOPEN = "reopen"  # reopen a dismissed or resolved case (steps.reopen)
+    OPEN = "open"  # open a case by hand from a post (steps.open_from_post)
 
 
 def ensure_roles() -> None:
@@ -85,11 +88,13 @@ def can(user: Any, action: Action | str, case: Any = None) -> bool:
         return False
     if role == Role.MANAGER:
         return True
-    # agent: their own cases; an unassigned case only to take it (assign it to themselves)
+    # agent: their own cases; an unassigned case only to take it (assign it to themselves) or to reopen it
     if case is None:
-        return action in (Action.WORK, Action.SEND)
-    if action == Action.ASSIGN:
+        return action in (Action.WORK, Action.SEND, Action.REOPEN, Action.OPEN)
+    if action in (Action.ASSIGN, Action.REOPEN):
         return case.assignee_id in (None, user.pk)
+    if action == Action.OPEN:
+        return True
     return case.assignee_id == user.pk
 
 

@@ -5,6 +5,8 @@
                                └── not satisfied (loop+1) ◄──┘ reopened: same member, same thing, in the window
     new ──► moderated          (troll playbook: no public reply, a private warning, a moderator)
     any open state ──► dismissed (not a complaint, duplicate, handled elsewhere, troll)
+    dismissed ──► new / reaching_out / acting   (reopened by a person: steps.reopen, back where it was dismissed)
+    resolved ──► acting                          (reopened: by listening, or by a person with steps.reopen)
 
 Every change of state goes through `transition()`, which locks the case row, checks the table `ALLOWED`,
 and writes the CaseEvent in the same database transaction; an event's time is never earlier than the one
@@ -12,8 +14,9 @@ before it on the same case. Other timeline entries (notes, messages, assignments
 which keeps the same guarantees.
 
 Functions others call:
-- `open_case(source=, member=, post=, thread=, topic=, summary=, reasons=, risk=, language=, severity=, origin=)`
-  → a new case (waiting since its post; its origin the post unless another is named).
+- `open_case(source=, member=, post=, thread=, topic=, summary=, reasons=, risk=, language=, severity=, origin=,
+  actor=, details=)` → a new case (waiting since its post; its origin the post unless another is named); `actor`
+  the person who opened it by hand (steps.open_from_post), `details` more facts on its OPENED event.
 - `add_affected_member(case, member, post=None)` → True if the member was not on the case yet.
 - `transition(case, to, actor=None, actor_label="", **details)` → the CaseEvent; raises `NotAllowed`.
 - `find_reopenable(member, topic="")` → a resolved case of this member still inside the reopen window.
@@ -42,7 +45,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.ACTING: frozenset({S.FOLLOWING_UP, S.DISMISSED}),
     S.FOLLOWING_UP: frozenset({S.RESOLVED, S.ACTING, S.DISMISSED}),
     S.RESOLVED: frozenset({S.ACTING}),
-    S.DISMISSED: frozenset(),
+    S.DISMISSED: frozenset({S.NEW, S.REACHING_OUT, S.ACTING}),  # reopened (steps.reopen): an undo
     S.MODERATED: frozenset(),
 }
 CLOSED_STATES = (S.RESOLVED, S.DISMISSED, S.MODERATED)
@@ -150,6 +153,9 @@ def move(case: Case, to: str, actor: Any = None, *, actor_label: str = "", detai
         if to not in ALLOWED[current]:
             allowed = ", ".join(sorted(ALLOWED[current])) or "none (it is closed for good)"
             raise NotAllowed(f"case {case.pk} is {current}; it cannot move to {to} (from {current}: {allowed})")
+        if current == S.DISMISSED and details.get("reopened") is not True:
+            raise NotAllowed(f"case {case.pk} is dismissed: it moves again only when reopened, with why "
+                             "(careloop.cases.steps.reopen)")
         if to == S.DISMISSED and details.get("reason") not in DISMISS_REASONS:
             raise NotAllowed(f"dismissing case {case.pk} needs a reason: one of {', '.join(DISMISS_REASONS)}")
         if to in REACH_CHECKED and not str(details.get(REACHED_ANOTHER_WAY) or "").strip():
@@ -196,7 +202,8 @@ def update_case(case: Case, **fields: Any) -> None:
 
 def open_case(*, source, member, post=None, thread=None, topic: str = "", summary: str = "",
               reasons: Iterable[str] = (), risk: float | None = None, language: str = "",
-              actor_label: str = "careloop", severity: int = 0, origin=None) -> Case:
+              actor_label: str = "careloop", severity: int = 0, origin=None, actor: Any = None,
+              details: dict | None = None) -> Case:
     """Open a case for `member` (state new): an OPENED event, and the member on it as the complainer.
 
     `severity` 1 minor, 2 a real problem, 3 urgent (0: not judged, or toxic language only: the moderation lane);
@@ -210,10 +217,12 @@ def open_case(*, source, member, post=None, thread=None, topic: str = "", summar
             opened_at=clock.now(), severity=severity, origin=origin or post,
             waiting_since=post.created_at if post is not None else None,
         )
-        CaseEvent.objects.create(case=case, at=case.opened_at, kind=CaseEvent.Kind.OPENED, actor_label=actor_label,
+        CaseEvent.objects.create(case=case, at=case.opened_at, kind=CaseEvent.Kind.OPENED,
+                                 actor=actor if getattr(actor, "pk", None) else None,
+                                 actor_label=_label(actor, actor_label if actor is None else ""),
                                  to_state=S.NEW, details=_jsonable({"reasons": list(case.reasons), "topic": topic,
                                                                     "post": post.pk if post else None,
-                                                                    "severity": severity}))
+                                                                    "severity": severity, **(details or {})}))
         AffectedMember.objects.create(case=case, member=member, post=post, role=AffectedMember.Role.COMPLAINER)
     return case
 

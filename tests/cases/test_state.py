@@ -51,8 +51,12 @@ def test_dismissing_needs_a_reason(case, manager):
                                                                               {"reason": "duplicate"}, manager)
     case.refresh_from_db()
     assert case.closed_at == event.at and not case.is_open
-    with pytest.raises(NotAllowed, match="closed for good"):
+    with pytest.raises(NotAllowed, match="moves again only when reopened"):  # steps.reopen, with why
         transition(case, S.ACTING)
+    transition(case, S.NEW, manager, reopened=True)
+    transition(case, S.MODERATED, manager)
+    with pytest.raises(NotAllowed, match="closed for good"):
+        transition(case, S.ACTING, reopened=True)
 
 
 def test_the_event_is_written_in_the_same_transaction_as_the_change(case):
@@ -98,6 +102,8 @@ def test_random_sequences_keep_the_invariants(steps, source, member):
     for step in steps:
         to = S.DISMISSED if step == "dismiss_without_reason" else step
         details = {"reason": "troll"} if step == S.DISMISSED else {}
+        if expected_state == S.DISMISSED:
+            details["reopened"] = True  # a dismissed case moves again only when reopened (steps.reopen)
         allowed = to in ALLOWED[expected_state] and step != "dismiss_without_reason"
         try:
             transition(case, to, actor_label="property", **details)
