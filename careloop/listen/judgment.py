@@ -61,7 +61,8 @@ _CUES = (
      r"\b(fraud\w*|scam\w*|hack\w*|stolen|stole|phish\w*|unauthori[sz]ed|identity theft|someone (used|logged)|"
      r"betrug\w*|gehackt|gestohlen|unbefugt\w*|"
      r"(someone|somebody) (got into|got to|accessed|took|changed|stole|used|is using)|"
-     r"(account|number|card)\b.{0,25}\b(taken|took|stolen|hijacked|compromised)|hijack\w*|compromised|"
+     r"(account|number|card) (\w+ ){0,2}(took|taken|stolen|hijacked|compromised)|hijack\w*|compromised|"
+     r"steal\w* (my|our)|"
      r"cyber ?crime|never (placed|ordered|made)|didn'?t (order|place|make)|robar\w*|jemand hat (mein|meine))\b"),
     ("someone stranded",
      r"\b(stranded|stuck at|stuck in|missed (my|the|our) (flight|train|connection)|no way home|left behind|"
@@ -146,12 +147,15 @@ class Variant:
     alone: Linear | None = None  # a member's post judged on its own (a thread of many members); None: `actionable`
     alone_threshold: float = 0.5
     severity_reads: str = "thread"  # what severity_features gives the severity model (see there)
+    alone_severity: Linear | None = None  # ordinal severity of a post judged on its own; None: `severity`
 
-    def severity_probabilities(self, x: np.ndarray) -> np.ndarray:
-        """P(severity 1), P(2), P(3) of each row (before severity_bias)."""
-        if self.severity_kind != "ordinal":
+    def severity_probabilities(self, x: np.ndarray, alone: bool = False) -> np.ndarray:
+        """P(severity 1), P(2), P(3) of each row (before severity_bias); `alone`: of a post judged on its own, by
+        the post-alone severity model where the model file has one."""
+        model = self.alone_severity if alone and self.alone_severity is not None else self.severity
+        if self.severity_kind != "ordinal" and model is self.severity:
             return self.severity.probability(x)
-        z = self.severity.raw(np.atleast_2d(x))
+        z = model.raw(np.atleast_2d(x))
         at_least = 1 / (1 + np.exp(-z))
         two, three = at_least[:, 0], np.minimum(at_least[:, 1], at_least[:, 0])
         return np.stack([1 - two, two - three, three], axis=1)
@@ -236,18 +240,18 @@ def judge_alone(turns: Sequence[Turn], model: JudgmentModel | None = None,
     turns = list(turns)[-1:]
     probability = float(variant.alone.probability(features(turns, name))[0])
     limit = variant.alone_threshold if threshold is None else threshold
-    return _judged(turns, name, variant, probability, limit, "the post judged on its own")
+    return _judged(turns, name, variant, probability, limit, "the post judged on its own", alone=True)
 
 
 def _judged(turns: Sequence[Turn], name: str, variant: Variant, probability: float, limit: float,
-            by: str) -> Judgment:
+            by: str, alone: bool = False) -> Judgment:
     members = [i for i, t in enumerate(turns) if not t.is_team]
     if probability < limit or not members:
         return Judgment(probability, False, 0, None, variant=name)
     origin = next((i for i in members
                    if float(variant.actionable.probability(features([turns[i]], name))[0]) >= variant.origin_threshold),
                   members[0])
-    probs = (variant.severity_probabilities(severity_features(turns, name, variant.severity_reads))[0]
+    probs = (variant.severity_probabilities(severity_features(turns, name, variant.severity_reads), alone)[0]
              + np.asarray(variant.severity_bias))
     severity = int(np.argmax(probs)) + 1
     named = severity_cues(" ".join(turns[i].text for i in members))
@@ -283,5 +287,6 @@ def load_model(path: str | None = None) -> JudgmentModel:
                                  str(v.get("severity_kind", "multinomial")),
                                  Linear.from_dict(v["alone"]) if v.get("alone") else None,
                                  float(v.get("alone_threshold", 0.5)),
-                                 str(v.get("severity_reads", "thread")))
+                                 str(v.get("severity_reads", "thread")),
+                                 Linear.from_dict(v["alone_severity"]) if v.get("alone_severity") else None)
     return JudgmentModel(data["version"], variants, data.get("report", {}))

@@ -393,7 +393,8 @@ def train_judgment(data_dir: Path, out_dir: Path | None = None, echo: Callable[[
         echo(f"{variant} German hand-labelled: " + json.dumps(figures["german"]))
         figures["alone"], alone_threshold = alone_report(alone, variant, c, echo)
         alone_model = _fit_alone(alone, variant, c)
-        variants[variant] |= {"alone": alone_model.as_dict(), "alone_threshold": alone_threshold}
+        variants[variant] |= {"alone": alone_model.as_dict(), "alone_threshold": alone_threshold,
+                              "alone_severity": _fit_alone_severity(alone, variant).as_dict()}
         figures["alone"]["german"] = german_figures(data_dir, alone_model, alone_threshold, variant, echo)
         echo(f"{variant} post alone: " + json.dumps(figures["alone"]))
         report[variant] = figures
@@ -456,6 +457,7 @@ class AloneRow:
     group: str  # the brand (thread posts) or corpus:fold (outside corpora)
     corpus: str
     weight: float
+    severity: int | None = 0  # the thread's severity for its origin, 0 for a post that is no problem, None unknown
 
 
 def alone_rows(threads: list[Thread], corpora: dict[str, list[tuple[Turn, bool]]]) -> list[AloneRow]:
@@ -466,11 +468,14 @@ def alone_rows(threads: list[Thread], corpora: dict[str, list[tuple[Turn, bool]]
         for i, turn in enumerate(thread.turns):
             if turn.is_team or (thread.actionable and i != thread.origin):
                 continue
-            rows.append(AloneRow([turn], thread.actionable, thread.brand, "threads", 1.0))
+            rows.append(AloneRow([turn], thread.actionable, thread.brand, "threads", 1.0,
+                                 thread.severity if thread.actionable else 0))
     n_thread = len(rows)
     for name, items in corpora.items():
         weight = ALONE_SHARE.get(name, ALONE_SHARE_OTHERS) * n_thread / max(len(items), 1)
-        rows += [AloneRow([turn], label, f"{name}:{k % FOLDS}", name, weight) for k, (turn, label) in enumerate(items)]
+        # an outside problem's severity is unknown (left out of the severity model); chatter is no problem
+        rows += [AloneRow([turn], label, f"{name}:{k % FOLDS}", name, weight, None if label else 0)
+                 for k, (turn, label) in enumerate(items)]
     return rows
 
 
@@ -483,6 +488,53 @@ def _alone_folds(rows: list[AloneRow]) -> list[tuple[list[int], list[int]]]:
 def _fit_alone(rows: list[AloneRow], variant: str, c: float) -> Linear:
     x = np.array([features(r.turns, variant) for r in rows])
     return fit_linear(x, np.array([r.label for r in rows], dtype=int), np.array([r.weight for r in rows]), c)
+
+
+def _fit_alone_severity(rows: list[AloneRow], variant: str) -> Linear:
+    """Ordinal severity of a post judged alone: P(severity ≥ 2) and P(≥ 3) over the rows whose severity is known —
+    the thread posts (an origin has its thread's severity, any other post 0) and the outside chatter (0), at the
+    rows' weights, each level's two classes weighing the same. Learnt with the chatter a community is full of, so
+    that a chat line the post-alone model opened on is not ranked as a real problem (the thread model's severity
+    only knows support threads: by brand-CV it put 49 % of the chatter it was shown at severity ≥ 2, this 25 %)."""
+    from sklearn.linear_model import LogisticRegression
+
+    known = [r for r in rows if r.severity is not None]
+    x = np.array([severity_features(r.turns, variant, SEVERITY_READS) for r in known])
+    y = np.array([r.severity for r in known])
+    w = np.array([r.weight for r in known])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    coefs, intercepts = [], []
+    for level in (2, 3):
+        hit = y >= level
+        balanced = w * np.where(hit, w.sum() / (2 * w[hit].sum()), w.sum() / (2 * w[~hit].sum()))
+        model = LogisticRegression(C=SEVERITY_C, max_iter=5000)
+        model.fit((x - mean) / scale, hit.astype(int), sample_weight=balanced)
+        coefs.append(model.coef_[0])
+        intercepts.append(model.intercept_[0])
+    return Linear(mean, scale, np.array(coefs), np.array(intercepts))
+
+
+def _alone_severity_figures(rows: list[AloneRow], opened: np.ndarray, probs: np.ndarray) -> dict:
+    """Out-of-fold figures of the post-alone severity on the posts the post-alone model opened: NDCG@50 of the
+    thread posts (ranked by severity, ties by expected gain), and how much chatter and how many real problems it
+    puts at severity ≥ 2."""
+    pred = probs.argmax(axis=1) + 1
+    gain_of = probs @ np.array([1.0, 3.0, 7.0])
+    threads = [i for i, r in enumerate(rows) if r.corpus == "threads"]
+    gains = {i: 2 ** int(rows[i].severity or 0) - 1 for i in threads}
+    ideal = _dcg(sorted(gains.values(), reverse=True)[:NDCG_AT])
+    ranked = sorted((i for i in threads if opened[i]), key=lambda i: (-pred[i], -gain_of[i]))
+    chatter = [i for i, r in enumerate(rows) if r.corpus != "threads" and not r.label and opened[i]]
+    real = [i for i in threads if opened[i] and (rows[i].severity or 0) >= 2]
+    urgent = [i for i in threads if opened[i] and rows[i].severity == 3]
+    return {"ndcg50_severity_thread_posts": round(_dcg([gains[i] for i in ranked[:NDCG_AT]]) / ideal, 3),
+            "opened_chatter_at_severity_2_or_more": round(float(np.mean([pred[i] >= 2 for i in chatter])), 3)
+            if chatter else None,
+            "real_problems_at_severity_2_or_more": round(float(np.mean([pred[i] >= 2 for i in real])), 3)
+            if real else None,
+            "urgent_found_as_urgent": round(float(np.mean([pred[i] == 3 for i in urgent])), 3) if urgent else None}
 
 
 def _alone_threshold(rows: list[AloneRow], probs: np.ndarray) -> float:
@@ -506,6 +558,7 @@ def alone_report(rows: list[AloneRow], variant: str, c: float, echo: Callable[[s
     threshold."""
     probs = np.zeros(len(rows))
     used = np.zeros(len(rows))
+    severity = np.zeros((len(rows), 3))
     chosen = []
     for n, (train, test) in enumerate(_alone_folds(rows), 1):
         inner = [rows[i] for i in train]
@@ -518,6 +571,9 @@ def alone_report(rows: list[AloneRow], variant: str, c: float, echo: Callable[[s
         model = _fit_alone(inner, variant, c)
         probs[test] = model.probability(np.array([features(rows[i].turns, variant) for i in test]))
         used[test] = threshold
+        ordinal = severity_variant(_fit_alone_severity(inner, variant))
+        severity[test] = ordinal.severity_probabilities(
+            np.array([severity_features(rows[i].turns, variant, SEVERITY_READS) for i in test]))
         echo(f"  {variant} post alone: fold {n} of {FOLDS} (threshold {threshold:.3f})")
     flagged = probs >= used
     report: dict = {"protocol": f"{FOLDS}-fold CV, thread posts grouped by brand, each outside corpus in {FOLDS} "
@@ -535,4 +591,5 @@ def alone_report(rows: list[AloneRow], variant: str, c: float, echo: Callable[[s
             entry |= {"precision": round(float((f & y).sum() / max(f.sum(), 1)), 3),
                       "recall": round(float(f[y].mean()), 3)}
         report[corpus] = entry
+    report["severity"] = _alone_severity_figures(rows, flagged, severity)
     return report, float(np.median(chosen))

@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from careloop.cases.models import OPEN_STATES, Case, CaseEvent
+from careloop.cases.ranking import in_queue_order
 from careloop.community.ingest import Importer
 from careloop.community.models import Post
 from careloop.demo.generate import generate
@@ -31,8 +32,9 @@ def import_and_score(posts: list[dict]) -> list[int]:
     return ids
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13 open: the thread judgment is learned on English support threads; "
-                   "on the demo's German and chat posts it misses planted complaints and over-opens (see the notes)")
+@pytest.mark.xfail(strict=False, reason="issue 13 open: the judgment is learned on English support threads; on the "
+                   "demo's German and chat posts it misses planted complaints, over-opens on chat lines and ranks "
+                   "some of them at severity 2 (2 of the 10 most urgent open cases are planted complaints)")
 def test_the_demo_queue_against_the_ground_truth():
     clear_graph_cache()
     posts, truth = generate()
@@ -61,6 +63,15 @@ def test_the_demo_queue_against_the_ground_truth():
     by_post = {c.post.external_id: c for c in queue}
     repeats = {e.details["repeat_post"]: e.case_id for e in CaseEvent.objects.filter(details__has_key="repeat_post")}
     ids = dict(Post.objects.values_list("external_id", "id"))
+
+    # The ten most urgent open cases are all planted complaints (a case on the complaint or its origin).
+    planted = {c["post_id"] for c in truth["complaints"]} | {c["origin_post_id"] for c in truth["complaints"]}
+    top = list(in_queue_order(Case.objects.filter(state__in=OPEN_STATES), end).select_related("post")[:10])
+    for n, c in enumerate(top, 1):
+        print(f"top {n}: {'complaint' if c.post.external_id in planted else 'NOT a complaint'} · severity "
+              f"{c.severity} · {c.post.external_id} · {c.post.text[:80]!r} · {c.reasons[:3]}")
+    top_ok = sum(c.post.external_id in planted for c in top)
+    print(f"the ten most urgent open cases: {top_ok} of {len(top)} are planted complaints")
 
     # The planted complaints are in the queue: a case of their own, or on the member's case about the same thing.
     found = [c for c in truth["complaints"] if c["post_id"] in by_post or ids[c["post_id"]] in repeats]
@@ -98,3 +109,4 @@ def test_the_demo_queue_against_the_ground_truth():
     assert all(any(r.startswith("troll signals") for r in c.reasons) for c in troll_cases)
     others = [c for c in queue if c.member.external_id not in trolls]
     assert not any(r.startswith("troll signals") for c in others for r in c.reasons)
+    assert top_ok == len(top) == 10, "the ten most urgent open cases are all complaints"
