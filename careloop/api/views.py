@@ -276,6 +276,45 @@ def dismiss(request: HttpRequest, case_id: int) -> JsonResponse:
     return _after(c, event=serialize.event(event))
 
 
+@endpoint(("POST",), Action.REOPEN)  # an agent: their own or an unassigned case, checked on the case below
+def reopen(request: HttpRequest, case_id: int) -> JsonResponse:
+    """A dismissed case back where it was dismissed, a resolved one back to acting; `why` goes on the timeline.
+    409 for an open or a moderated case."""
+    from careloop.cases import steps
+
+    c, data = _step(request, case_id, Action.REOPEN, {"why": Field(str, required=True, max_chars=TEXT_CHARS)})
+    event = _run(steps.reopen, c, request.user, data["why"])
+    return _after(c, event=serialize.event(event))
+
+
+OPEN_CASE = {"why": Field(str, max_chars=TEXT_CHARS), "topic": Field(str, max_chars=200),
+             "severity": Field(int, minimum=1, maximum=3)}
+
+
+@endpoint(("POST",), Action.OPEN)
+def open_case(request: HttpRequest, post_id: int) -> JsonResponse:
+    """A case opened by hand about a post (its member, post and origin), recorded as opened by the caller.
+    409, with the covering case's id in `case`, while an open case covers the post."""
+    from careloop.cases import steps
+    from careloop.community.models import Post
+
+    post = Post.objects.filter(pk=post_id).first() if post_id <= MAX_ID else None
+    if post is None:
+        raise ApiError(404, f"there is no post {post_id}")
+    data = fields(read_json(request), OPEN_CASE)
+
+    def open_it() -> Case:
+        try:
+            return steps.open_from_post(post, request.user, data.get("why", ""), topic=data.get("topic", ""),
+                                        severity=data.get("severity", 2))
+        except steps.AlreadyCovered as exc:
+            raise ApiError(409, str(exc), case=exc.case_id) from None
+
+    c = _run(open_it)
+    opened = c.events.get(kind="opened")
+    return _after(c, 201, event=serialize.event(opened))
+
+
 def _message_step(request: HttpRequest, case_id: int, message_id: int, what: str) -> JsonResponse:
     """Retry or stop one of the case's outbox messages; 409 when its status no longer allows it."""
     from careloop.cases import outbox
