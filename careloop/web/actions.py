@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from careloop.cases import act, follow_up, outbox
+from careloop.cases import act, follow_up, outbox, steps
 from careloop.cases.models import TEXT_CHARS, Case, CaseState
 from careloop.cases.state import nothing_reached
 from careloop.cases.steps import REFUSED, write_to_member
@@ -112,6 +112,13 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     if do == "dismiss":
         _do(act.dismiss, case, user, data.get("reason", ""))
         return _("Case dismissed.")
+    if do == "reopen":
+        why = (data.get("why") or "").replace("\r\n", "\n").strip()
+        _check_size(why)
+        if not why:
+            raise StepFailed(_("Say why you reopen the case: a few words for the timeline."))
+        _do(steps.reopen, case, user, why)
+        return _("Case reopened.")
     if do in ("retry_message", "cancel_message"):
         message = case.outbox.filter(pk=int(data["message"])).first() \
             if (data.get("message") or "").isdigit() else None

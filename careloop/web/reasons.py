@@ -23,6 +23,7 @@ SHAPES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"severity (?P<n>\d) \((?P<label>minor|a real problem|urgent)\)(?:: (?P<cues>.+))?$"),
      gettext_noop("severity %(n)s (%(label)s)")),
     (re.compile(r"it begins with this post$"), gettext_noop("it begins with this post")),
+    (re.compile(r"opened by hand by (?P<who>.+)$"), gettext_noop("opened by hand by %(who)s")),
     (re.compile(r"where it began \((?P<why>[^)]*)\): (?P<who>[^,]+), (?P<quote>.*)$", re.S),
      gettext_noop("where it began (%(why)s): %(who)s, %(quote)s")),
     (re.compile(r"troll signals (?P<score>[\d.]+) \(shown, never acted on automatically\): (?P<rest>.*)$", re.S),

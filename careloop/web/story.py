@@ -154,7 +154,7 @@ SHOWN_ELSEWHERE = {"post", "outbox", "item", "external_id", "message_kind", "rep
                    "reason", "because", "note", "satisfied", "how", "detail", "rating", "reached_another_way",
                    "channel", "call_time", "handed_off_in_public", "reopened", "url", "title", "purpose",
                    "recipient", "recorded_by", "error", "step", "status", "open_items", "at_platform", "recorded",
-                   "recorded_only", "source", "recovered"}
+                   "recorded_only", "source", "recovered", "by_hand", "undoes", "dismissed_as", "withdrawn_label"}
 
 
 @dataclass
@@ -211,6 +211,9 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
             last_overdue = d.get("reason")
             entry.what = gettext("Overdue: %(why)s") % {"why": _said(d.get("reason"))} if d.get("reason") \
                 else gettext("Overdue")
+        elif kind == CaseEvent.Kind.OPENED and d.get("by_hand"):
+            entry.what = gettext("%(who)s opened the case by hand") % {"who": who}
+            entry.quote = str(d.get("note") or "")
         elif kind == CaseEvent.Kind.OPENED:
             entry.what = (gettext("Case opened: a complaint about %(topic)s") % {"topic": d["topic"]}
                           if d.get("topic") else gettext("Case opened"))
@@ -314,7 +317,9 @@ def _transition(e: CaseEvent, d: dict, state_label: Any) -> str:
     if d.get("handed_off_in_public"):
         why.append(gettext("the team moved the conversation private in the thread"))
     if d.get("reopened"):
-        why.append(gettext("reopened"))
+        why.append(gettext("reopened by hand") if d.get("by_hand") else gettext("reopened"))
+    if d.get("withdrawn_label"):
+        why.append(gettext("the “not a complaint” label is withdrawn"))
     if d.get("satisfied") is True:
         why.append(gettext("the member is satisfied") if d.get("how") != "manager"
                    else gettext("the member is satisfied (decided by the team)"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/<int:member_id>/", views.member, name="member"),
     path("threads/", views.threads, name="threads"),
     path("threads/<int:thread_id>/", views.thread, name="thread"),
+    path("posts/<int:post_id>/open-case", views.open_case, name="open_case"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/sources/<int:source_id>/test", views.test_source, name="test_source"),

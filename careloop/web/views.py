@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from careloop.cases import templates
-from careloop.cases.models import OPEN_STATES, Case, CaseState
+from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState
 from careloop.cases.state import nothing_reached
 from careloop.cases.tone import check_tone
 from careloop.community.models import Member, Post, Source, Thread
@@ -180,6 +180,7 @@ CASE_ACTIONS = {  # form "do" value -> (role action, case-loop module, what it d
     "cancel_message": Action.SEND,
     "reply": Action.WORK,
     "judge": Action.WORK,
+    "reopen": Action.REOPEN,
 }
 
 
@@ -279,7 +280,41 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     posts = Post.objects.filter(thread=t).select_related("author", "parent__author").order_by("created_at", "id")
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     cases = dict(Case.objects.filter(thread=t, post__isnull=False).values_list("post_id", "id"))
-    return render(request, "web/thread.html", {**_common(request), "thread": t, "page": page, "cases": cases})
+    covered: set[int] = set()
+    if can(request.user, Action.OPEN):  # "Open a case" on each post no open case covers (steps.open_from_post)
+        ids = [p.pk for p in page.object_list]
+        open_cases = Case.objects.filter(state__in=OPEN_STATES)
+        covered = set(open_cases.filter(post_id__in=ids).values_list("post_id", flat=True))
+        covered |= set(open_cases.filter(origin_id__in=ids).values_list("origin_id", flat=True))
+        covered |= set(AffectedMember.objects.filter(post_id__in=ids, case__state__in=OPEN_STATES)
+                       .values_list("post_id", flat=True))
+    return render(request, "web/thread.html", {**_common(request), "thread": t, "page": page, "cases": cases,
+                                               "covered": covered, "open_from_here": can(request.user, Action.OPEN)})
+
+
+@login_required
+@require_POST
+def open_case(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Open a case by hand about a post (steps.open_from_post), then the new case's page. When an open case covers
+    the post already: that case's page, saying so; any other refusal: back to the post, with why."""
+    from careloop.cases import steps
+    from careloop.cases.steps import REFUSED
+
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=post_id)
+    if not can(request.user, Action.OPEN):
+        raise PermissionDenied
+    why = request.POST.get("why", "").replace("\r\n", "\n").strip()[:TEXT_CHARS]
+    try:
+        c = steps.open_from_post(post, request.user, why)
+    except steps.AlreadyCovered as exc:
+        messages.error(request, _("An open case already covers this post: case %(n)s. Work that case instead.")
+                       % {"n": exc.case_id})
+        return redirect("web:case", case_id=exc.case_id)
+    except REFUSED as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("web:thread", args=[post.thread_id]) + f"#post-{post.pk}")
+    messages.success(request, _("Case opened by hand."))
+    return redirect("web:case", case_id=c.pk)
 
 
 # ------------------------------------------------------------------------------------------------ dashboard
