@@ -4,9 +4,11 @@ Every import in careloop/ is read with `ast`: at module top, inside functions an
 `if TYPE_CHECKING:`, and `importlib.import_module("careloop....")` with a literal name. An import inside a
 function is a dependency all the same, so it counts like one at the top.
 
-Two checks:
+Three checks:
 - no cycle between careloop's top-level units (each package under careloop/, and each module beside them:
   cli.py, bootstrap.py, serve.py, settings.py, ...);
+- no cycle between the files inside one of those packages (its modules, its sub-packages' modules and the
+  `__init__.py` files), but the ones KNOWN_FILE_CYCLES lists;
 - no arrow that ../shared/design/layers.json lists under "never", neither straight nor through modules that
   belong to no part there (bootstrap.py, serve.py, settings.py, ...): `cases -> bootstrap -> cli` breaks
   "never cases -> cli" as much as `cases -> cli` does.
@@ -28,6 +30,20 @@ LAYERS = ROOT.parent / "shared" / "design" / "layers.json"
 # Package-level cycles that could not be cut yet, as (from unit, to unit) import arrows the cycle check leaves
 # out; each with why. Keep this empty: an entry here is a debt, not a rule.
 KNOWN_CYCLE_ARROWS: dict[tuple[str, str], str] = {}
+
+# Cycles between files inside one package that could not be cut yet: each the exact set of modules of one cycle
+# (a strongly connected part of the file graph), with why it is still there. The check fails on any other cycle,
+# on a known one that gained or lost a member, and on one that is gone (delete it here). A debt, not a rule.
+KNOWN_FILE_CYCLES: dict[frozenset[str], str] = {
+    # A job queues its Huey task and the task runs the job. The task has to stay in api/tasks.py: Huey names a
+    # task by its module (a queued message says careloop.api.tasks.score_job), and the tests reach the queue
+    # through scoring_jobs.queue.
+    frozenset({"careloop.api.scoring_jobs", "careloop.api.tasks"}): "a job module and the Huey task that runs it",
+    # The same for the case loop: the outbox queues deliver_task, tasks.py runs the outbox and wakes follow-ups,
+    # and a follow-up sends its template through reach_out, which writes to the outbox.
+    frozenset({"careloop.cases.follow_up", "careloop.cases.outbox", "careloop.cases.reach_out",
+               "careloop.cases.tasks"}): "the outbox and the Huey tasks that deliver and sweep it",
+}
 
 
 # ------------------------------------------------------------------------------------------------- reading
@@ -108,6 +124,59 @@ def unit_arrows() -> dict[tuple[str, str], list[str]]:
                 if where not in found:
                     found.append(where)
     return arrows
+
+
+def module_arrows() -> dict[tuple[str, str], list[str]]:
+    """(from module, to module) → where, for two files inside the same top-level package.
+
+    `from careloop.listen import evaluation` is an arrow to careloop.listen.evaluation (a module), `from
+    careloop.listen.accurate import load_accurate_scorer` one to careloop.listen.accurate (its __init__.py). The
+    packages Python runs on the way to a module (careloop.listen for careloop.listen.evaluation) are no arrow:
+    every module would be in a cycle with an __init__.py that imports it."""
+    modules = {module_name(path): path for path in source_files()}
+    arrows: dict[tuple[str, str], list[str]] = {}
+    for module, path in modules.items():
+        if len(path.relative_to(PACKAGE).parts) < 2:
+            continue  # careloop/__init__.py and the modules beside the packages (cli.py, ...): no package inside
+        unit = unit_of(module)
+        rel = path.relative_to(ROOT)
+        for target, line in imported_names(path.read_text(encoding="utf-8"), module,
+                                           is_package=path.name == "__init__.py"):
+            while target and target not in modules:  # careloop.listen.evaluation.metrics → ….evaluation
+                target = target.rpartition(".")[0]
+            if target and target != module and unit_of(target) == unit:
+                found = arrows.setdefault((module, target), [])
+                where = f"{rel}:{line}"
+                if where not in found:
+                    found.append(where)
+    return arrows
+
+
+def imported_names(source: str, module: str, *, is_package: bool = False) -> Iterator[tuple[str, int]]:
+    """imported_modules(), and for `from X import y` also X.y (which is a module when y is one)."""
+    yield from imported_modules(source, module, is_package=is_package)
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                yield f"{target}.{alias.name}", node.lineno
+
+
+def file_cycles(arrows: dict[tuple[str, str], list[str]]) -> dict[frozenset[str], str]:
+    """Each cycle between files inside one package → its arrows and where they are imported."""
+    edges = set(arrows)
+    nodes = {module for arrow in edges for module in arrow}
+    found = {}
+    for group in cycles(nodes, edges):
+        inner = sorted((a, b) for a, b in edges if a in group and b in group)
+        found[frozenset(group)] = "\n    ".join(f"{a} -> {b} ({', '.join(arrows[(a, b)][:3])})" for a, b in inner)
+    return found
 
 
 def layers() -> dict:
@@ -252,3 +321,31 @@ def test_no_arrow_that_layers_json_forbids() -> None:
                 if path:
                     broken.append(f"never {src} -> {dst} ({why}): {_evidence(arrows, path)}")
     assert not broken, "arrows layers.json forbids:\n  " + "\n  ".join(broken)
+
+
+def test_the_file_walker_sees_a_module_named_in_from_import_and_stops_at_the_package() -> None:
+    source = (
+        "from careloop.listen import evaluation\n"
+        "from careloop.listen.measures import metrics\n"
+        "def later():\n"
+        "    from . import scoring\n"
+        "    from careloop.listen.accurate import load_accurate_scorer\n"
+    )
+    found = set(imported_names(source, "careloop.listen.derailment"))
+    names = {name for name, _ in found}
+    assert {"careloop.listen.evaluation", "careloop.listen.measures.metrics", "careloop.listen.scoring",
+            "careloop.listen.accurate.load_accurate_scorer"} <= names
+    arrows = module_arrows()
+    assert ("careloop.listen.scoring", "careloop.listen.accurate") in arrows  # an in-function import counts
+    assert all(unit_of(a) == unit_of(b) for a, b in arrows), "an arrow between two packages in the file graph"
+
+
+def test_no_import_cycle_between_files_inside_a_package() -> None:
+    found = file_cycles(module_arrows())
+    stale = [sorted(group) for group in KNOWN_FILE_CYCLES if group not in found]
+    new = {group: where for group, where in found.items() if group not in KNOWN_FILE_CYCLES}
+    report = "\n  ".join(" <-> ".join(sorted(group)) + ":\n    " + where for group, where in new.items())
+    assert not new, (
+        "import cycles between files inside a package (move what both need into the module that owns it, or a "
+        "small one below both; a known cycle that changed members counts as new):\n  " + report)
+    assert not stale, f"known file cycles that are gone (or changed members), delete them: {stale}"

@@ -30,6 +30,7 @@ from careloop.connectors.base import (
     SendResult,
     register,
 )
+from careloop.demo.names import MARKER, SOURCES
 
 RECORDED = "demo-recorded-"
 
@@ -62,16 +63,12 @@ def in_demo_folder(home: Path | None = None) -> bool:
     """Whether careloop runs on a data folder `careloop demo` made (its marker is there)."""
     from django.conf import settings
 
-    from careloop.demo.seed import MARKER
-
     return (Path(home or settings.HOME) / MARKER).exists()
 
 
 def files_connector(source: Source) -> Connector:
     """The connector of a files source: the demo's record-only one for a demo source in a demo folder."""
     from careloop.connectors.files.connector import FilesConnector
-    from careloop.demo.seed import SOURCES
-
     if source.name in SOURCES and in_demo_folder():
         return DemoRecordOnlyConnector(source)
     return FilesConnector(source)

@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-MARKER = "demo.json"
+from careloop.demo.names import MARKER, SOURCES
+
 TRUTH = "demo-truth.json"
 DEMO_SEED = 7
 DEMO_USER = "demo"
-SOURCES = {  # one sign-on for forum and chat: the same member id is the same person in both
-    "lumen-forum": {"display_name": "Lumen Community Forum", "settings": {"identity_realm": "lumen"}},
-    "lumen-chat": {"display_name": "Lumen Chat", "settings": {"identity_realm": "lumen"}},
-}
 
 
 class NotADemoFolder(Exception):

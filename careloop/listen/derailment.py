@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-from careloop.listen.evaluation import EvalFileError, json_object
+from careloop.listen.measures import EvalFileError, fit_platt, json_object, metrics
 
 FORMAT = 1
 LABELS = ("derail", "civil")
@@ -366,10 +366,8 @@ def load_conversations(path: Path | str) -> list[Conversation]:
 
 
 def binary_figures(gold: Sequence[str], predicted: Sequence[str]) -> dict:
-    """`metrics()` of evaluation.py plus what a forecast is judged by: F1 of the derail class and the false
+    """`metrics()` (measures.py) plus what a forecast is judged by: F1 of the derail class and the false
     positive rate (civil conversations flagged)."""
-    from careloop.listen.evaluation import metrics
-
     report = metrics(gold, predicted, LABELS)
     civil = [p for g, p in zip(gold, predicted, strict=True) if g == "civil"]
     report["f1"] = report["per_class"]["derail"]["f1"]
@@ -501,8 +499,6 @@ def _choose_c(x: np.ndarray, y: np.ndarray, grid: Sequence[float], echo: Callabl
 def _train_part(x: np.ndarray, y: np.ndarray, c: float) -> dict:
     """Fit on all the training conversations with C, Platt-calibrate on their out-of-fold scores. The decision
     point is raw score 0 (written as the calibrated probability there), the point the Wikipedia CV measures."""
-    from careloop.listen.training import fit_platt
-
     a, b = fit_platt(cross_validated(x, y, c), y)
     mean, scale, coef, intercept = _fit(x, y, c)
     return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "coef": coef.round(6).tolist(),

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 
 from careloop.listen.evaluation import TASK_LABELS, germeval_f, load_labelled, metrics
 from careloop.listen.fast import DEFAULT_FEATURES, DEFAULT_MODEL_DIR, FORMAT, Featurizer, sigmoid, softmax
+from careloop.listen.measures import fit_platt  # importable from here as before (derailment.py uses it too)
 
 SEED = 20261124
 C_GRID = (1.0, 2.0, 4.0, 8.0, 16.0)
@@ -369,14 +370,6 @@ def ece(probs: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
         if mask.any():
             total += mask.mean() * abs(probs[mask].mean() - correct[mask].mean())
     return float(total)
-
-
-def fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """p = sigmoid(a·score + b), fitted by (nearly unregularised) logistic regression on dev scores."""
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=1e4, solver="lbfgs").fit(scores.reshape(-1, 1), y)
-    return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
 def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:

