@@ -27,7 +27,7 @@ from careloop.bootstrap import (
     setup,
 )
 from careloop.cases.cli import case_group
-from careloop.connectors.cli import source_group
+from careloop.connectors.cli import secrets_group, source_group
 from careloop.serve import run_server
 
 EXIT_SOME_LINES_FAILED = 1
@@ -914,6 +914,7 @@ def manage(args: tuple[str, ...]) -> None:
 
 
 main.add_command(source_group)
+main.add_command(secrets_group)
 main.add_command(case_group)
 main.add_command(api_group)  # the API's commands, registered last
 

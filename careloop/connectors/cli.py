@@ -193,3 +193,52 @@ def sync(name: str, follow: bool, timeout_ms: int) -> None:
             time.sleep(wait)
         if not follow:
             return
+
+
+@click.group("secrets", short_help="The key connector secrets are encrypted with: rotate it.")
+def secrets_group() -> None:
+    """The key the connectors' secrets (tokens, passwords) are encrypted with at rest.
+
+    \b
+    Rotating it (docs/operator-guide.md, "Rotating the encryption key"):
+      1. careloop secrets new-key            a new random key
+      2. set CARELOOP_ENCRYPTION_KEY=<new> and CARELOOP_ENCRYPTION_OLD_KEYS=<old> for every careloop process,
+         restart them (they read secrets with either key, write them with the new one)
+      3. careloop secrets rotate             every stored secret re-encrypted with the new key, in one transaction
+      4. remove CARELOOP_ENCRYPTION_OLD_KEYS, restart
+    """
+
+
+@secrets_group.command("new-key")
+def new_key() -> None:
+    """Print a new random key for CARELOOP_ENCRYPTION_KEY (nothing is stored or changed)."""
+    import secrets
+
+    click.echo(secrets.token_urlsafe(48))
+
+
+@secrets_group.command("rotate")
+@click.option("--dry-run", is_flag=True, help="Only count what would be re-encrypted; write nothing.")
+def rotate(dry_run: bool) -> None:
+    """Re-encrypt every stored secret with the current key (CARELOOP_ENCRYPTION_KEY, else the signing key).
+
+    Secrets are read with the current key or any key in CARELOOP_ENCRYPTION_OLD_KEYS (comma-separated); secret
+    settings still stored in plain text are encrypted too. All in one transaction: if any secret can be read
+    with none of the keys, they are named, nothing is changed, and the exit status is 1.
+    """
+    _start()
+    from careloop.connectors.vault import RotationFailed, old_key_materials, rotate_secrets
+
+    try:
+        report = rotate_secrets(dry_run=dry_run)
+    except RotationFailed as exc:
+        raise click.ClickException(
+            f"{exc}. Nothing was changed: add the key they were stored with to CARELOOP_ENCRYPTION_OLD_KEYS, "
+            "or set them again with `careloop source set`.") from None
+    verb = "would re-encrypt" if dry_run else "re-encrypted"
+    click.echo(f"{verb} {report.rotated} secret(s) from an old key, {'would encrypt' if dry_run else 'encrypted'} "
+               f"{report.sealed} stored in plain text; {report.current} already under the current key "
+               f"({report.sources} source(s))")
+    if not dry_run and old_key_materials():
+        click.echo("Every secret is under the current key now: remove CARELOOP_ENCRYPTION_OLD_KEYS and restart "
+                   "careloop.")
