@@ -20,6 +20,9 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_MAX_REQUEST_BYTES  the largest request body the web server reads (default 8 MiB); larger is a 413.
 - CARELOOP_LOGIN_FAILURES, CARELOOP_LOGIN_LOCKOUT_MINUTES  wrong passwords (default 10) before a user name is
   locked out from that address, and for how long (default 15).
+- CARELOOP_API_TOKEN_DAYS, CARELOOP_API_RATE_PER_MINUTE  how long a new API token lasts (default 90 days; 0 never
+  expires) and how many requests one token may make a minute (default 600; 0 no limit); the API's other limits
+  (CARELOOP_API_MAX_BODY, ...) are in docs/api.md.
 - CARELOOP_HEARTBEAT_SECONDS, CARELOOP_HEALTH_HEARTBEAT_STALE, CARELOOP_HEALTH_OLDEST_TASK  how often a worker
   writes its heartbeat (default 10 s), and when /health fails: a heartbeat older than 60 s, a task waiting longer
   than 300 s.
@@ -194,6 +197,18 @@ def _huey() -> dict:
 HUEY = _huey()
 
 CARELOOP_MAX_POST_CHARS = int(os.environ.get("CARELOOP_MAX_POST_CHARS", "100000"))
+
+# The JSON API's limits (docs/api.md, "Limits"; careloop.api): a new token lasts CARELOOP_API_TOKEN_DAYS days
+# unless made otherwise (0: never expires); one token makes at most CARELOOP_API_RATE_PER_MINUTE requests a clock
+# minute (0: no limit; counted in the database, so shared by every thread and web process); body and scoring sizes.
+CARELOOP_API_TOKEN_DAYS = float(os.environ.get("CARELOOP_API_TOKEN_DAYS", "90"))
+CARELOOP_API_RATE_PER_MINUTE = int(os.environ.get("CARELOOP_API_RATE_PER_MINUTE", "600"))
+CARELOOP_API_MAX_BODY = int(os.environ.get("CARELOOP_API_MAX_BODY", str(1024 * 1024)))
+CARELOOP_API_MAX_SCORE_BODY = int(os.environ.get("CARELOOP_API_MAX_SCORE_BODY", str(4 * 1024 * 1024)))
+CARELOOP_API_MAX_TEXTS = int(os.environ.get("CARELOOP_API_MAX_TEXTS", "1000"))
+CARELOOP_API_MAX_TEXT_CHARS = int(os.environ.get("CARELOOP_API_MAX_TEXT_CHARS", "20000"))
+CARELOOP_API_INLINE_SCORE_CHARS = int(os.environ.get("CARELOOP_API_INLINE_SCORE_CHARS", "500000"))
+CARELOOP_API_MAX_WAITING_JOBS = int(os.environ.get("CARELOOP_API_MAX_WAITING_JOBS", "3"))
 CARELOOP_SCORING_PROFILE = os.environ.get("CARELOOP_SCORING_PROFILE", "fast")
 CARELOOP_MODELS_DIR = os.environ.get("CARELOOP_MODELS_DIR") or None
 

@@ -2,7 +2,10 @@
 
 - A request with `Authorization: Bearer <token>` is that token's user; it needs no CSRF token (a browser
   never adds that header by itself, so another site cannot forge it). A wrong or unknown token is a 401,
-  whatever session cookie comes with it.
+  whatever session cookie comes with it; so is an expired one (the answer says when it expired). A read-only
+  token's write (anything but GET/HEAD/OPTIONS) is a 403, whatever the user's role. More than
+  CARELOOP_API_RATE_PER_MINUTE requests with one token in a clock minute are a 429 with Retry-After
+  (careloop.api.tokens).
 - A request without it uses the browser's session (the web UI's login); then a POST must carry the CSRF
   token, exactly as a form in the web UI does.
 - Bodies are JSON objects (a form is a 415) of at most CARELOOP_API_MAX_BODY bytes (default 1 MiB); a longer
@@ -24,7 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from careloop.api.tokens import user_for_token
+from careloop.api.tokens import RateLimited, TokenRefused, count_request, token_row
 from careloop.cases.roles import Action, can
 
 
@@ -35,15 +38,20 @@ def max_body_bytes() -> int:
 class ApiError(Exception):
     """Answer the request with this status and message (and stop)."""
 
-    def __init__(self, status: int, message: str, **extra: Any) -> None:
+    def __init__(self, status: int, message: str, *, headers: Mapping[str, str] | None = None,
+                 **extra: Any) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = dict(headers or {})
         self.extra = extra
 
 
-def error(status: int, message: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
+def error(status: int, message: str, *, headers: Mapping[str, str] | None = None, **extra: Any) -> JsonResponse:
+    response = JsonResponse({"error": message, **extra}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 def ok(data: Any, status: int = 200) -> JsonResponse:
@@ -70,11 +78,18 @@ def authenticate(request: HttpRequest) -> None:
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "send the token as 'Authorization: Bearer <token>'")
-        user = user_for_token(token.strip())
-        if user is None:
-            raise ApiError(401, "the token is not valid (unknown, revoked, or its user is inactive)")
-        request.user = user
+        try:
+            row = token_row(token.strip(), request.method or "GET")
+            count_request(row)
+        except TokenRefused as exc:
+            raise ApiError(exc.status, exc.message, **exc.extra) from None
+        except RateLimited as exc:
+            raise ApiError(429, f"too many requests: at most {exc.limit} a minute with one token; "
+                                f"try again in {exc.retry_after} s", headers={"Retry-After": str(exc.retry_after)},
+                           limit=exc.limit, retry_after=exc.retry_after) from None
+        request.user = row.user
         request.api_auth = "token"
+        request.api_token = row
         return
     if not request.user.is_authenticated:
         raise ApiError(401, "log in, or send 'Authorization: Bearer <token>' (careloop api token create USER)")
@@ -104,7 +119,7 @@ def endpoint(methods: tuple[str, ...], action: Action | None = Action.VIEW, *, p
                         raise ApiError(403, f"your role may not {Action(action).value}")
                 return view(request, *args, **kwargs)
             except ApiError as exc:
-                return error(exc.status, exc.message, **exc.extra)
+                return error(exc.status, exc.message, headers=exc.headers, **exc.extra)
             except PermissionDenied as exc:
                 return error(403, str(exc) or "your role may not do this")
 

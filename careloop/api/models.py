@@ -19,6 +19,13 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token, hex.")
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="After this the token is refused (401); empty: it never expires.")
+    read_only = models.BooleanField(default=False, help_text="Only GET (and HEAD): any write is refused (403).")
+    # the rate limit (careloop.api.tokens.count_request): requests in the current clock minute, counted in the
+    # database so every thread and every web process sees one count
+    rate_minute = models.BigIntegerField(default=0, help_text="The clock minute (Unix time // 60) counted.")
+    rate_count = models.PositiveIntegerField(default=0, help_text="Requests with the token in that minute.")
 
     class Meta:
         ordering = ["created_at", "id"]
