@@ -35,7 +35,7 @@ def corrections(since: datetime | None = None) -> Iterator[dict]:
               .select_related("actor", "case__post", "case__source").order_by("at", "id"))
     if since is not None:
         events = events.filter(at__gte=since)
-    undone = withdrawn()
+    undone = undone_dismissals()
     if undone:
         events = events.exclude(pk__in=undone)
     for event in events.iterator(chunk_size=500):
@@ -55,8 +55,11 @@ def corrections(since: datetime | None = None) -> Iterator[dict]:
         }
 
 
-def withdrawn() -> set[int]:
-    """The ids of "not a complaint" dismissals a reopen undid (their label is withdrawn)."""
+def undone_dismissals(member=None) -> set[int]:
+    """The ids of the dismissal events a reopen undid (steps.reopen names each in `undoes`), of one member's
+    cases when `member` is given: such a dismissal is no correction, and no troll signal, any more."""
     reopens = CaseEvent.objects.filter(kind=CaseEvent.Kind.TRANSITION, from_state=CaseState.DISMISSED,
-                                       details__withdrawn_label=LABEL)
-    return {u for u in (e.get("undoes") for e in reopens.values_list("details", flat=True)) if isinstance(u, int)}
+                                       details__has_key="undoes")
+    if member is not None:
+        reopens = reopens.filter(case__member=member)
+    return {u for u in (d.get("undoes") for d in reopens.values_list("details", flat=True)) if isinstance(u, int)}

@@ -97,10 +97,13 @@ def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
         sat=Avg("satisfaction"), moderated=Count("id", filter=Q(state=CaseState.MODERATED)),
         open=Count("id", filter=Q(state__in=OPEN_STATES)),
     )
-    # Only a dismissal as trolling is a troll signal: "not a complaint" corrects careloop, it accuses no one.
+    # Only a dismissal as trolling is a troll signal: "not a complaint" corrects careloop, it accuses no one; a
+    # dismissal the team undid (the case reopened) is none.
+    from careloop.cases.corrections import undone_dismissals
+
     trolling = CaseEvent.objects.filter(
         case__member=member, kind=CaseEvent.Kind.TRANSITION, to_state=CaseState.DISMISSED, details__reason="troll",
-    ).values("case_id").distinct().count()
+    ).exclude(pk__in=undone_dismissals(member)).values("case_id").distinct().count()
     toxic_share = stats["toxic"] / stats["scored"] if stats["scored"] else None
     reasons: list[str] = []
     troll = (member.extra or {}).get("troll") if isinstance(member.extra, dict) else None

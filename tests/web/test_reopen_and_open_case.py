@@ -99,3 +99,15 @@ def test_in_german(login, community):
     assert "Fall eröffnen" in client.get(f"/threads/{community['posts']['4'].thread_id}/").content.decode()
     answer = client.post(f"/posts/{community['posts']['4'].pk}/open-case", {}, follow=True).content.decode()
     assert "Fall von Hand eröffnet." in answer and "von manager-user von Hand eröffnet" in answer
+
+
+def test_a_troll_dismissal_undone_is_no_troll_signal_any_more(login, community):
+    from careloop.cases import steps
+    from careloop.web.story import member_card
+
+    client = login("manager")
+    case = community["login"]
+    act.dismiss(case, client.user, "troll")
+    assert member_card(case.member).troll_reasons == ["1 earlier case(s) dismissed as trolling, 0 moderated"]
+    steps.reopen(case, client.user, "eve is no troll, the login is broken")
+    assert member_card(case.member).troll_reasons == []
