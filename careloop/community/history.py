@@ -27,3 +27,11 @@ def source_clocks(source_ids, now: datetime) -> dict[int, datetime]:
                   .annotate(t=Max("created_at")).values_list("source_id", "t"))
     return {sid: (t if t is not None and now - t > HISTORY_AFTER else now) for sid, t in
             ((sid, newest.get(sid)) for sid in source_ids)}
+
+
+def data_clock(now: datetime) -> datetime:
+    """`now` for the whole community: the wall clock while any source is live, the newest post when every source
+    is history (so a dashboard of imported history shows its last week, not an empty one). One index read."""
+    newest = Post.objects.filter(created_at__lte=now).order_by("-created_at").values_list("created_at", flat=True)
+    newest = newest.first()
+    return newest if newest is not None and now - newest > HISTORY_AFTER else now

@@ -13,34 +13,30 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from careloop.cases.models import Case, CaseEvent, CaseState, OutboxMessage
-from careloop.cases.state import REACHED_ANOTHER_WAY
+from careloop.cases import figures
+from careloop.cases.figures import Week
+from careloop.cases.figures import counted_resolved as _resolved
+from careloop.cases.models import Case
 from careloop.community.models import Post
+from careloop.web.queue import hours as duration
 
 CACHE_SECONDS = 300
 
 
-def _resolved():
-    """Resolved cases that count as the loop working: not those where no message reached the member (each one
-    failed) unless the manager recorded how they reached the member another way (careloop.cases.state)."""
-    private = OutboxMessage.objects.filter(case=OuterRef("pk"), kind=OutboxMessage.Kind.PRIVATE).order_by()
-    unreached = (Exists(private.filter(status__in=(OutboxMessage.Status.FAILED, OutboxMessage.Status.UNSURE)))
-                 & ~Exists(private.filter(status=OutboxMessage.Status.SENT))
-                 & ~Exists(CaseEvent.objects.filter(case=OuterRef("pk"), details__has_key=REACHED_ANOTHER_WAY)))
-    return Case.objects.filter(state=CaseState.RESOLVED).exclude(unreached)
-
-
 def charts(days: int = 60, now: datetime | None = None, use_cache: bool = True) -> list[dict[str, Any]]:
+    """The charts of the last `days` days up to `now` (default: the figures' clock, careloop.cases.figures.clock:
+    the data's own when it is imported history). The last day, and the last week of the weekly charts, are not
+    over yet: each such chart says which point is partial (`partial`, an index) and the page draws it apart."""
     key = f"careloop-dashboard-{days}-{get_language()}"
     if use_cache and now is None and (hit := cache.get(key)) is not None:
         return hit
-    now = now or timezone.now()
+    now = now or figures.clock()
     start = (now - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     day_list = [(start + timedelta(days=i)).date() for i in range(days + 1)]
     result = [
@@ -58,9 +54,111 @@ def charts(days: int = 60, now: datetime | None = None, use_cache: bool = True) 
     ]
     for chart in result:
         chart["empty"] = not any(v for d in chart["datasets"] for v in d["data"])
+        _mark_partial(chart, start, now)
     if use_cache:
         cache.set(key, result, CACHE_SECONDS)
     return result
+
+
+DAILY = ("cases", "negative", "toxicity", "members")
+WEEKLY = ("first-contact", "resolution", "satisfaction")
+
+
+def _mark_partial(chart: dict[str, Any], start: datetime, now: datetime) -> None:
+    """The point of a day or week not over at `now`: its index in `partial`, and a note saying so."""
+    chart["partial"] = None
+    if chart["id"] in DAILY and chart["labels"] and now != now.replace(hour=0, minute=0, second=0, microsecond=0):
+        chart["partial"] = len(chart["labels"]) - 1
+        chart["partial_note"] = _("%(day)s is not over yet: it is drawn lighter, its numbers are so far.") % {
+            "day": chart["labels"][-1]}
+    elif chart["id"] in WEEKLY and chart["labels"] and start + timedelta(weeks=len(chart["labels"])) > now:
+        chart["partial"] = len(chart["labels"]) - 1
+        chart["partial_note"] = _("The week from %(day)s is not over yet: it is drawn lighter.") % {
+            "day": chart["labels"][-1]}
+
+
+def daily_table(days: int = 60, now: datetime | None = None, use_cache: bool = True) -> tuple[list[str], list[list]]:
+    """The daily figures behind the charts, one row a day (the CSV export): the header and the rows. Column
+    names are fixed English words, for spreadsheets and scripts, whatever the reader's language."""
+    by_id = {c["id"]: c for c in charts(days, now=now, use_cache=use_cache)}
+    cases, members = by_id["cases"], by_id["members"]
+    header = ["date", "partial_day", "open_cases", "cases_opened", "cases_resolved", "active_members"]
+    columns = [d["data"] for d in cases["datasets"]] + [members["datasets"][0]["data"]]
+    for chart_id, name in (("negative", "negative_posts_pct"), ("toxicity", "toxicity_mean")):
+        for d in by_id[chart_id]["datasets"]:
+            header.append(f"{name}:{d['label']}")
+            columns.append(d["data"])
+    rows = [[label, "yes" if i == cases["partial"] else "no", *("" if col[i] is None else col[i] for col in columns)]
+            for i, label in enumerate(cases["labels"])]
+    return header, rows
+
+
+def headline(use_cache: bool = True, now: datetime | None = None) -> dict[str, Any]:
+    """The headline figures (careloop.cases.figures.headline) in words: each with how it moved against the week
+    before, an arrow and whether that is better or worse."""
+    key = f"careloop-headline-{get_language()}"
+    if use_cache and now is None and (hit := cache.get(key)) is not None:
+        return hit
+    h = figures.headline(now)
+    one = lambda x: number_format(x, 1)  # noqa: E731
+    share = h.satisfied_share.now
+    cards = [
+        {"id": "open", "label": _("Open cases"), "value": str(h.open.now),
+         **_moved(h.open, up_is_good=False, words=_count_words)},
+        {"id": "waiting", "label": _("Waiting for the team"), "value": str(h.waiting),
+         "note": (_("longest waiting %(t)s") % {"t": duration(timedelta(hours=h.longest_wait_hours))}
+                  if h.longest_wait_hours is not None else _("nobody is waiting")),
+         "change": _("the member's latest post has no answer from the team"), "trend": "", "verdict": ""},
+        {"id": "resolved", "label": _("Resolved this week"), "value": str(h.resolved.now),
+         **_moved(h.resolved, up_is_good=True, words=_count_words)},
+        {"id": "contact", "label": _("Median time to private contact"),
+         "value": _("%(n)s h") % {"n": one(h.contact_hours.now)} if h.contact_hours.now is not None else "–",
+         "note": ngettext("of %(n)d case contacted this week", "of %(n)d cases contacted this week",
+                          h.contacts.now) % {"n": h.contacts.now},
+         **_moved(h.contact_hours, up_is_good=False, words=_hours_words)},
+        {"id": "satisfaction", "label": _("Satisfied members"),
+         "value": f"{round(100 * share)} %" if share is not None else "–",
+         "note": (ngettext("mean rating %(m)s of 5, %(n)d rating this week",
+                           "mean rating %(m)s of 5, %(n)d ratings this week", h.ratings.now)
+                  % {"m": one(h.mean_rating.now), "n": h.ratings.now}) if h.ratings.now else _("no ratings this week"),
+         **_moved(Week(None if share is None else round(100 * share),
+                       None if h.satisfied_share.before is None else round(100 * h.satisfied_share.before)),
+                  up_is_good=True, words=_points_words)},
+    ]
+    result = {"cards": cards, "history": h.history, "at": h.at,
+              "since": h.at - figures.WEEK}
+    if use_cache:
+        cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def _moved(week: Week, *, up_is_good: bool, words) -> dict[str, str]:
+    """How a figure moved against the week before: the words, an arrow ('up', 'down', 'same') and a verdict."""
+    if week.change is None:
+        return {"change": _("nothing to compare with the week before"), "trend": "", "verdict": ""}
+    if abs(week.change) < 0.05:
+        return {"change": _("the same as the week before"), "trend": "same", "verdict": ""}
+    up = week.change > 0
+    return {"change": words(abs(week.change), up), "trend": "up" if up else "down",
+            "verdict": "better" if up == up_is_good else "worse"}
+
+
+def _count_words(n: float, up: bool) -> str:
+    n = int(n)
+    return (_("%(n)d more than the week before") if up else _("%(n)d fewer than the week before")) % {"n": n}
+
+
+def _hours_words(h: float, up: bool) -> str:
+    if up:
+        return _("%(n)s h slower than the week before") % {"n": number_format(h, 1)}
+    return _("%(n)s h faster than the week before") % {"n": number_format(h, 1)}
+
+
+def _points_words(n: float, up: bool) -> str:
+    n = int(n)
+    if up:
+        return ngettext("%(n)d point more than the week before", "%(n)d points more than the week before", n) % {"n": n}
+    return ngettext("%(n)d point fewer than the week before", "%(n)d points fewer than the week before", n) % {"n": n}
 
 
 def _labels(day_list: list[date]) -> list[str]:

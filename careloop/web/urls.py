@@ -13,6 +13,7 @@ urlpatterns = [
     path("threads/<int:thread_id>/", views.thread, name="thread"),
     path("posts/<int:post_id>/open-case", views.open_case, name="open_case"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard.csv", views.dashboard_csv, name="dashboard_csv"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/sources/<int:source_id>/test", views.test_source, name="test_source"),
     path("me/", views.preferences, name="preferences"),

@@ -322,7 +322,23 @@ def open_case(request: HttpRequest, post_id: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     days = 60 if request.GET.get("days") not in ("14", "30", "90") else int(request.GET["days"])
     return render(request, "web/dashboard.html", {**_common(request), "charts": dash.charts(days), "days": days,
-                                                   "day_options": (14, 30, 60, 90)})
+                                                   "day_options": (14, 30, 60, 90), "headline": dash.headline()})
+
+
+@require(Action.VIEW)
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """The daily figures behind the dashboard's charts as a CSV file (UTF-8), for the same period."""
+    import csv
+
+    days = 60 if request.GET.get("days") not in ("14", "30", "90") else int(request.GET["days"])
+    header, rows = dash.daily_table(days)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    last = rows[-1][0] if rows else timezone.now().date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="careloop-dashboard-{days}-days-to-{last}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
 
 
 # ------------------------------------------------------------------------------------------------ settings

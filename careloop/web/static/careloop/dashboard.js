@@ -7,10 +7,26 @@
   JSON.parse(node.textContent).forEach(function (spec) {
     var canvas = document.getElementById("chart-" + spec.id);
     if (!canvas) { return; }
+    // The day (or week) not over yet is drawn lighter, its line dashed: what it has so far is not a drop.
+    var partial = (spec.partial === null || spec.partial === undefined) ? -1 : spec.partial;
     var datasets = spec.datasets.map(function (d, i) {
       var colour = palette[i % palette.length];
-      return { label: d.label, data: d.data, borderColor: colour, backgroundColor: colour + (spec.type === "bar" ? "cc" : "33"),
-               spanGaps: true, tension: 0.25, pointRadius: d.counts ? 3 : 0, borderWidth: 2 };
+      var fill = colour + (spec.type === "bar" ? "cc" : "33");
+      var set = { label: d.label, data: d.data, borderColor: colour, backgroundColor: fill,
+                  spanGaps: true, tension: 0.25, pointRadius: d.counts ? 3 : 0, borderWidth: 2 };
+      if (partial >= 0) {
+        if (spec.type === "bar") {
+          set.backgroundColor = d.data.map(function (v, j) { return j === partial ? colour + "40" : fill; });
+          set.borderColor = d.data.map(function (v, j) { return j === partial ? colour : colour + "00"; });
+          set.borderWidth = d.data.map(function (v, j) { return j === partial ? 1 : 0; });
+        } else {
+          set.segment = { borderDash: function (ctx) { return ctx.p1DataIndex >= partial ? [4, 4] : undefined; },
+                          borderColor: function (ctx) { return ctx.p1DataIndex >= partial ? colour + "80" : undefined; } };
+          set.pointRadius = d.data.map(function (v, j) { return j === partial ? 3 : (d.counts ? 3 : 0); });
+          set.pointBackgroundColor = d.data.map(function (v, j) { return j === partial ? "#fff" : colour; });
+        }
+      }
+      return set;
     });
     new window.Chart(canvas, {
       type: spec.type, data: { labels: spec.labels, datasets: datasets },
