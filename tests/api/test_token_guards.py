@@ -187,3 +187,28 @@ def test_the_cli_makes_read_only_and_expiring_tokens_and_lists_them(cli, make_us
     assert "read-only" in line["wallboard"] and f"expires {row.expires_at:%Y-%m-%d}" in line["wallboard"]
     assert "never expires" in line["backup"] and "read-write" in line["backup"]
     assert "EXPIRED" in line["helpdesk"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_making_requests_at_once_get_exactly_the_limit_through(make_user, settings, frozen_clock):
+    """As under `careloop serve` (waitress's threads, each with its own database connection): 8 threads x 10
+    requests with one token and a limit of 25 -> exactly 25 answered, 55 refused with 429."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    settings.CARELOOP_API_RATE_PER_MINUTE = 25
+    _row, token = create_token(make_user("viewer"))
+
+    def ten(_n: int) -> list[int]:
+        try:
+            client = _client(token)
+            return [client.get("/api/cases").status_code for _ in range(10)]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = [code for batch in pool.map(ten, range(8)) for code in batch]
+    print(f"\n8 threads x 10 requests, limit 25: {codes.count(200)} answered, {codes.count(429)} refused (429)")
+    assert codes.count(200) == 25 and codes.count(429) == 55
+    assert ApiToken.objects.get().rate_count == 80
