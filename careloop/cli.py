@@ -788,6 +788,32 @@ def createuser(username: str, email: str, password: str, role: str, admin: bool)
     click.echo(f"Created {role} user {username}.")
 
 
+@main.command("reset-2fa", short_help="Turn off a user's two-factor login (their phone is lost).")
+@click.argument("username")
+def reset_2fa(username: str) -> None:
+    """Turn off USERNAME's two-factor login: remove their authenticator app (TOTP device), so that their
+    password alone logs them in. If CARELOOP_REQUIRE_2FA covers their role, they are asked to set up a new app
+    right after that login. Also lifts a password lock-out of that user name (django-axes)."""
+    setup()
+    prepare_database()
+    from django.contrib.auth import get_user_model
+
+    from careloop.web.two_factor import reset
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+    removed = reset(user)
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=username)
+    if removed:
+        click.echo(f"Two-factor login is off for {username} ({removed} device(s) removed); their password alone "
+                   "logs them in now.")
+    else:
+        click.echo(f"{username} had no two-factor login set up; nothing to remove.")
+
+
 # ------------------------------------------------------------------------------------------------- operating
 @main.command()
 def migrate() -> None:

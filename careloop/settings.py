@@ -23,6 +23,8 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_API_TOKEN_DAYS, CARELOOP_API_RATE_PER_MINUTE  how long a new API token lasts (default 90 days; 0 never
   expires) and how many requests one token may make a minute (default 600; 0 no limit); the API's other limits
   (CARELOOP_API_MAX_BODY, ...) are in docs/api.md.
+- CARELOOP_REQUIRE_2FA  admin, manager, agent or viewer: that role and those above must log in with a TOTP code
+  (two-factor, django-otp); empty (default): two-factor is each user's choice.
 - CARELOOP_HEARTBEAT_SECONDS, CARELOOP_HEALTH_HEARTBEAT_STALE, CARELOOP_HEALTH_OLDEST_TASK  how often a worker
   writes its heartbeat (default 10 s), and when /health fails: a heartbeat older than 60 s, a task waiting longer
   than 300 s.
@@ -266,3 +268,28 @@ CARELOOP_CASE_OPENING = {
     "same_thing_similarity": 0.35,  # "the same thing" in another thread: this close in character n-grams
 }
 # --- end listen ----------------------------------------------------------------------------------------------
+
+# --- Two-factor logins (careloop/web/two_factor.py; docs/operator-guide.md, "Two-factor logins") ------------
+# A user who set up a TOTP app (Your settings → Two-factor login) gives its 6-digit code after the password.
+# CARELOOP_REQUIRE_2FA=admin (or manager, agent, viewer): users of that role and above must set it up before they
+# can use the web app (empty, the default: everyone may, nobody must). API tokens are not affected.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+                  "careloop.web.two_factor.TwoFactorMiddleware")
+CARELOOP_REQUIRE_2FA = os.environ.get("CARELOOP_REQUIRE_2FA", "").strip().lower()
+if CARELOOP_REQUIRE_2FA in ("0", "no", "off", "none"):
+    CARELOOP_REQUIRE_2FA = ""
+elif CARELOOP_REQUIRE_2FA in ("1", "yes", "on"):
+    CARELOOP_REQUIRE_2FA = "admin"
+elif CARELOOP_REQUIRE_2FA in ("all", "everyone"):
+    CARELOOP_REQUIRE_2FA = "viewer"
+if CARELOOP_REQUIRE_2FA not in ("", "admin", "manager", "agent", "viewer"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CARELOOP_REQUIRE_2FA={CARELOOP_REQUIRE_2FA!r}: use admin, manager, agent, viewer "
+                               "(that role and those above must use two-factor) or leave it empty")
+OTP_TOTP_ISSUER = os.environ.get("CARELOOP_2FA_ISSUER", "careloop")  # the name the phone app shows
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, the next is checked only after 2^(n-1) s
+# --- end two-factor ------------------------------------------------------------------------------------------

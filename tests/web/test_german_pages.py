@@ -76,7 +76,8 @@ def test_every_page_is_german(login, community, recording):
     pages = {"queue": "/", "closed": "/?state=closed", "case": f"/cases/{case.pk}/",
              "closed case": f"/cases/{community['login'].pk}/", "threads": "/threads/",
              "thread": f"/threads/{case.thread_id}/", "member": f"/members/{case.member_id}/",
-             "dashboard": "/dashboard/", "settings": "/settings/", "preferences": "/me/"}
+             "dashboard": "/dashboard/", "settings": "/settings/", "preferences": "/me/",
+             "two-factor set-up": "/me/two-factor/"}
     phrases = english_phrases()
     assert len(phrases) > 300  # the catalogue was read
     left = []
