@@ -134,6 +134,41 @@ def show(case_id: int) -> None:
                    + (f" ({message.last_error})" if message.last_error else ""))
 
 
+@case_group.command("figures")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (for other tools).")
+def figures_command(as_json: bool) -> None:
+    """The dashboard's headline figures: open, waiting for the team, resolved this week, median time to private
+    contact, satisfaction, each for the last 7 days and the 7 days before (careloop.cases.figures). With imported
+    history the week ends at the data's newest entry, not today.
+
+    \b
+    --json keys: at, history, waiting, longest_wait_hours, and open, resolved, contact_hours, contacts,
+    satisfied_share (0..1), mean_rating, ratings, each as {"now": ..., "before": ...} (null: nothing to measure).
+    """
+    _setup()
+    from careloop.cases import figures
+
+    h = figures.headline()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(h.as_dict(), ensure_ascii=False))
+        return
+
+    def pair(week, unit: str = "", scale: float = 1) -> str:
+        shown = ["–" if v is None else f"{round(v * scale, 1):g}{unit}" for v in (week.now, week.before)]
+        return f"{shown[0]:>8}   (week before: {shown[1]})"
+
+    click.echo(f"The 7 days to {h.at:%Y-%m-%d %H:%M}" + (" (imported history: its newest entry)" if h.history else ""))
+    click.echo(f"  open cases                 {pair(h.open)}")
+    wait = f" (longest {h.longest_wait_hours:g} h)" if h.longest_wait_hours is not None else ""
+    click.echo(f"  waiting for the team       {h.waiting:>8}{wait}")
+    click.echo(f"  resolved                   {pair(h.resolved)}")
+    click.echo(f"  median time to contact     {pair(h.contact_hours, ' h')}   contacts: {h.contacts.now}")
+    click.echo(f"  satisfied (rating 4 or 5)  {pair(h.satisfied_share, ' %', 100)}   ratings: {h.ratings.now}, "
+               f"mean {'–' if h.mean_rating.now is None else h.mean_rating.now}")
+
+
 @case_group.command("wake")
 def wake() -> None:
     """Do now what is due: outbox sends, follow-up questions, reminders, overdue flags (the worker does this

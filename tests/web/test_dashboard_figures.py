@@ -145,3 +145,20 @@ def test_the_csv_of_the_daily_figures(login, loop, monkeypatch):
 def test_the_csv_is_for_logged_in_users_only(loop):
     response = Client().get("/dashboard.csv")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_same_figures_from_the_command_line(loop, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from careloop.cases import cli
+
+    monkeypatch.setattr(cli, "_setup", lambda: None)
+    monkeypatch.setattr(timezone, "now", lambda: T)
+    out = CliRunner().invoke(cli.case_group, ["figures", "--json"])
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.output)
+    assert got["at"] == T.isoformat() and got["resolved"] == {"now": 2, "before": 1} and got["waiting"] == 1
+    text = CliRunner().invoke(cli.case_group, ["figures"]).output
+    assert "resolved" in text and "(week before: 1)" in text and "50 %" in text
