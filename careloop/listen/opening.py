@@ -428,7 +428,43 @@ def listen_thread(thread_id: int, new: set[int], handled: set[int], rules_cache:
         outcome.add(consider(post, rules, moment, judgment if is_origin else None, turns[: posts.index(post) + 1],
                              model, may_open=judgment is None or judgment.opens))
         handled.add(post.id)
+    follow_severity(moment.thread_cases(thread_id), posts, turns, judgment, model, rules)
     return outcome
+
+
+JUDGED_PREFIX = "a problem the team should act on"  # the first reason of a case careloop's judgment opened
+
+
+def follow_severity(cases: list[Case], posts: list[Post], turns: list[Turn], judgment: Judgment | None, model,
+                    rules: Rules) -> int:
+    """An open case careloop's judgment opened takes the severity the thread now gives it, as listening to the
+    whole thread at once would: the thread judgment's where one member talks with the team (it reads every member
+    post), the post judged on its own where several members write or the team has not answered. So a case opened
+    on the first posts of a thread is as serious as the thread turned out, and the same posts give the same
+    severity however they arrived (one import, or post by post, or redone after a crash). Cases opened by hand
+    and the moderation lane (severity 0) keep theirs. Returns how many changed."""
+    index = {p.id: i for i, p in enumerate(posts)}
+    changed = 0
+    for case in cases:
+        if (case.state not in OPEN_STATES or case.severity <= 0 or case.post_id not in index
+                or not case.reasons or not case.reasons[0].startswith(JUDGED_PREFIX)):
+            continue
+        if judgment is not None:
+            if not judgment.opens or judgment.origin is None or posts[judgment.origin].author_id != case.member_id:
+                continue
+            now = judgment
+        else:
+            i = index[case.post_id]
+            now = judge_alone(turns[i:i + 1], model, rules.alone_threshold)
+            if not now.opens:
+                continue
+        line = next((r for r in now.reasons if r.startswith("severity ")), None)
+        if now.severity == case.severity or line is None:
+            continue
+        reasons = [line if r.startswith("severity ") else r for r in case.reasons]
+        update_case(case, severity=now.severity, reasons=reasons)
+        changed += 1
+    return changed
 
 
 def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None = None,
