@@ -6,8 +6,9 @@
 - Logging in (`LoginView`, then `login_code`): the password is checked as before (django-axes counts wrong ones
   and locks out); a user with a confirmed device is then *not* logged in yet: the session only remembers who
   passed the password, for PENDING_SECONDS, and the code page logs them in once the code is right. Wrong codes
-  are throttled by django-otp (after n wrong codes in a row the next is checked only after 2^(n-1) s), a code
-  is good once, and a code page left too long starts over at the password.
+  are throttled by django-otp (after n wrong codes in a row the next is checked only after 2^(n-1) s, at most
+  the password lock-out's 15 minutes), a code is good once, and a code page left too long starts over at the
+  password.
 - Required (`CARELOOP_REQUIRE_2FA=admin|manager|agent|viewer`): a logged-in user of that role or above without
   a device is sent to the set-up page by `TwoFactorMiddleware` before any other page; a session that passed the
   password another way (Django's admin login) without the code is sent to the code page.
@@ -99,12 +100,17 @@ def _code(request: HttpRequest) -> str:
 
 
 def _wrong_code_message(device: TOTPDevice) -> str | None:
-    """Why no code can be checked right now (throttled after wrong codes), or None."""
+    """Why no code can be checked right now (throttled after wrong codes), or None. The wait doubles with each
+    wrong code but never lasts longer than the password lock-out (AXES_COOLOFF_TIME, 15 minutes): someone who has
+    the password and guesses codes cannot lock the owner out for days."""
+    from django.utils import timezone
+
+    last = device.throttling_failure_timestamp
+    if last is not None and timezone.now() - last > settings.AXES_COOLOFF_TIME:
+        device.throttle_reset()
     allowed, info = device.verify_is_allowed()
     if allowed:
         return None
-    from django.utils import timezone
-
     locked_until = (info or {}).get("locked_until")
     seconds = max(1, round((locked_until - timezone.now()).total_seconds())) if locked_until else 1
     return ngettext("Too many wrong codes in a row. Wait %(seconds)s second, then type the code your app shows now.",

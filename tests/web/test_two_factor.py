@@ -228,3 +228,20 @@ def test_the_pages_are_german_for_a_german_user():
     wrong = german.post("/login/code/", {"otp_token": "000000"}).content.decode()
     assert "Dieser Code stimmt nicht" in wrong
     assert device.pk
+
+
+def test_the_wait_after_many_wrong_codes_is_no_longer_than_the_password_lock_out():
+    user = make_user()
+    device = with_device(user)
+    # Someone with the password guessed 30 codes: django-otp alone would make the owner wait 2^29 s (17 years).
+    last_guess = timezone.now() - timedelta(minutes=16)
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=30,
+                                                   throttling_failure_timestamp=last_guess)
+    client = Client()
+    password_step(client)
+    assert client.post("/login/code/", {"otp_token": code_for(device)}).status_code == 302
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=30,
+                                                   throttling_failure_timestamp=timezone.now())
+    again = Client()
+    password_step(again)
+    assert again.post("/login/code/", {"otp_token": code_for(device, steps_ahead=1)}).status_code == 429
