@@ -35,14 +35,10 @@ KNOWN_CYCLE_ARROWS: dict[tuple[str, str], str] = {}
 # (a strongly connected part of the file graph), with why it is still there. The check fails on any other cycle,
 # on a known one that gained or lost a member, and on one that is gone (delete it here). A debt, not a rule.
 KNOWN_FILE_CYCLES: dict[frozenset[str], str] = {
-    # A job queues its Huey task and the task runs the job. The task has to stay in api/tasks.py: Huey names a
-    # task by its module (a queued message says careloop.api.tasks.score_job), and the tests reach the queue
-    # through scoring_jobs.queue.
-    frozenset({"careloop.api.scoring_jobs", "careloop.api.tasks"}): "a job module and the Huey task that runs it",
-    # The same for the case loop: the outbox queues deliver_task, tasks.py runs the outbox and wakes follow-ups,
-    # and a follow-up sends its template through reach_out, which writes to the outbox.
-    frozenset({"careloop.cases.follow_up", "careloop.cases.outbox", "careloop.cases.reach_out",
-               "careloop.cases.tasks"}): "the outbox and the Huey tasks that deliver and sweep it",
+    # Empty: the last two (api.scoring_jobs <-> api.tasks, and cases.outbox -> tasks -> follow_up -> reach_out ->
+    # outbox) were a module queueing the Huey task that runs it; the app's ready() now hands the task in
+    # (scoring_jobs.use_task, outbox.use_task), as careloop.listen hands in its sentiment reader (decision 11).
+    # An entry looks like: frozenset({"careloop.x.a", "careloop.x.b"}): "why it cannot be cut yet",
 }
 
 

@@ -7,7 +7,7 @@ sweep re-queues a job whose task was lost (a worker killed, a queue wiped) and f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -46,10 +46,20 @@ def submit(user, texts: list[str], profile: str) -> ScoringJob:  # noqa: ANN001 
     return job
 
 
-def queue(job_id: int) -> None:
-    from careloop.api.tasks import score_job
+_score_job: Callable[[int], object] | None = None  # careloop.api.tasks.score_job, see use_task()
 
-    score_job(job_id)
+
+def use_task(score_job: Callable[[int], object]) -> None:
+    """The Huey task that runs one job (careloop.api.tasks.score_job). The API app hands it in when Django starts
+    (ApiConfig.ready): that task module runs this one, so this one does not import it (no import cycle)."""
+    global _score_job
+    _score_job = score_job
+
+
+def queue(job_id: int) -> None:
+    if _score_job is None:
+        raise RuntimeError("no scoring task to queue jobs with: the API app is not ready (ApiConfig.ready)")
+    _score_job(job_id)
 
 
 def run(job_id: int) -> ScoringJob | None:

@@ -5,3 +5,9 @@ class CasesConfig(AppConfig):
     name = "careloop.cases"
     label = "cases"
     verbose_name = "Cases"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: Django loads the models after apps.py.
+        from careloop.cases import outbox, tasks
+
+        outbox.use_task(tasks.deliver_task)  # a message is queued as the task that delivers it (see use_task)

@@ -69,9 +69,21 @@ def enqueue(case: Case, *, purpose: str, body: str, channel: str, recipient: str
     return message
 
 
-def _dispatch(message_id: int, delay: float = 0) -> None:
-    from careloop.cases.tasks import deliver_task
+_deliver_task = None  # careloop.cases.tasks.deliver_task (a Huey task), see use_task()
 
+
+def use_task(deliver_task) -> None:  # noqa: ANN001 - a Huey task: called, or .schedule()d with a delay
+    """The Huey task that delivers one row (careloop.cases.tasks.deliver_task). The cases app hands it in when
+    Django starts (CasesConfig.ready): that task module runs this one, so this one does not import it (no import
+    cycle)."""
+    global _deliver_task
+    _deliver_task = deliver_task
+
+
+def _dispatch(message_id: int, delay: float = 0) -> None:
+    deliver_task = _deliver_task
+    if deliver_task is None:
+        raise RuntimeError("no task to deliver outbox messages with: the cases app is not ready (CasesConfig.ready)")
     try:
         if delay:
             deliver_task.schedule((message_id,), delay=delay)
