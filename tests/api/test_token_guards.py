@@ -212,3 +212,15 @@ def test_threads_making_requests_at_once_get_exactly_the_limit_through(make_user
     print(f"\n8 threads x 10 requests, limit 25: {codes.count(200)} answered, {codes.count(429)} refused (429)")
     assert codes.count(200) == 25 and codes.count(429) == 55
     assert ApiToken.objects.get().rate_count == 80
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "update-then-select"])
+def test_both_ways_of_counting_count_the_same(make_user, monkeypatch, returning):
+    from types import SimpleNamespace
+
+    if not returning:  # as on a database without UPDATE ... RETURNING: an UPDATE and a SELECT in a transaction
+        monkeypatch.setattr(tokens, "connection", SimpleNamespace(vendor="other"))
+    row, _token = create_token(make_user("viewer"))
+    assert [tokens._count_in(row.pk, 100) for _ in range(3)] == [1, 2, 3]
+    assert tokens._count_in(row.pk, 101) == 1  # a new minute starts again
+    assert tokens._count_in(row.pk + 1000, 101) == 0  # no such token
