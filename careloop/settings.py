@@ -6,6 +6,8 @@ Configuration comes from the environment so that the same install serves a lapto
 - DATABASE_URL         use PostgreSQL (postgres://user:pass@host:5432/name) instead of the embedded SQLite.
 - REDIS_URL            run background tasks over Redis (several workers, several machines) instead of SQLite.
 - CARELOOP_SECRET_KEY  the signing key (default: generated once into the data folder).
+- CARELOOP_SECRET_KEY_FALLBACKS, CARELOOP_ENCRYPTION_OLD_KEYS  keys used before, during a rotation (comma-separated;
+  docs/operator-guide.md, "Rotating the encryption key").
 - CARELOOP_ALLOWED_HOSTS  comma-separated host names the web app answers to (default: localhost only).
 - CARELOOP_CSRF_TRUSTED_ORIGINS  origins whose form posts are accepted (default: https:// + each public allowed
   host, what a TLS-terminating reverse proxy needs).
@@ -43,6 +45,10 @@ HOME = ensure_home(data_home())
 BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 SECRET_KEY = secret_key(HOME)
+# The signing keys used before (comma-separated): sessions signed with them stay valid while a new key is rolled
+# out, and without CARELOOP_ENCRYPTION_KEY they also still decrypt connector secrets (careloop secrets rotate).
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("CARELOOP_SECRET_KEY_FALLBACKS", "").split(",")
+                        if k.strip()]
 DEBUG = os.environ.get("CARELOOP_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CARELOOP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")]
 CSRF_TRUSTED_ORIGINS = csrf_trusted_origins(ALLOWED_HOSTS, os.environ.get("CARELOOP_CSRF_TRUSTED_ORIGINS"))

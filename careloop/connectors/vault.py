@@ -53,9 +53,15 @@ def current_key_material() -> str:
 
 
 def old_key_materials() -> list[str]:
-    """CARELOOP_ENCRYPTION_OLD_KEYS: the keys secrets may still be encrypted with, during a rotation."""
+    """The keys secrets may still be encrypted with, during a rotation: CARELOOP_ENCRYPTION_OLD_KEYS, and, while
+    the signing key is the encryption key (no CARELOOP_ENCRYPTION_KEY), the old signing keys
+    (CARELOOP_SECRET_KEY_FALLBACKS)."""
+    from django.conf import settings
+
     current = current_key_material()
     olds = [k.strip() for k in os.environ.get("CARELOOP_ENCRYPTION_OLD_KEYS", "").split(",")]
+    if not os.environ.get("CARELOOP_ENCRYPTION_KEY"):
+        olds += list(getattr(settings, "SECRET_KEY_FALLBACKS", []))
     return [k for k in dict.fromkeys(olds) if k and k != current]
 
 

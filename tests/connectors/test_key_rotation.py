@@ -86,3 +86,17 @@ def test_secrets_stored_in_plain_text_are_encrypted_by_the_rotation(db, monkeypa
 def test_new_key_prints_a_long_random_key():
     first, second = run("secrets", "new-key").output.strip(), run("secrets", "new-key").output.strip()
     assert len(first) >= 60 and first != second
+
+
+def test_rotating_the_signing_key_when_it_is_also_the_encryption_key(make_source, monkeypatch, settings):
+    monkeypatch.delenv("CARELOOP_ENCRYPTION_KEY", raising=False)
+    monkeypatch.delenv("CARELOOP_ENCRYPTION_OLD_KEYS", raising=False)
+    settings.SECRET_KEY = "the-old-signing-key-0123456789abcdef0123456789"
+    hook = make_source("webhook", secret="h" * 32)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "the-new-signing-key-0123456789abcdef9876543210", [
+        "the-old-signing-key-0123456789abcdef0123456789"]
+    assert secret(hook, "secret") == "h" * 32  # the fallback still reads it
+    assert rotate_secrets().rotated == 1
+    settings.SECRET_KEY_FALLBACKS = []
+    hook.refresh_from_db()
+    assert secret(hook, "secret") == "h" * 32
