@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncDate
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -70,11 +70,16 @@ def _mark_partial(chart: dict[str, Any], start: datetime, now: datetime) -> None
     if chart["id"] in DAILY and chart["labels"] and now != now.replace(hour=0, minute=0, second=0, microsecond=0):
         chart["partial"] = len(chart["labels"]) - 1
         chart["partial_note"] = _("%(day)s is not over yet: it is drawn lighter, its numbers are so far.") % {
-            "day": chart["labels"][-1]}
+            "day": _day(chart["labels"][-1])}
     elif chart["id"] in WEEKLY and chart["labels"] and start + timedelta(weeks=len(chart["labels"])) > now:
         chart["partial"] = len(chart["labels"]) - 1
         chart["partial_note"] = _("The week from %(day)s is not over yet: it is drawn lighter.") % {
-            "day": chart["labels"][-1]}
+            "day": _day(chart["labels"][-1])}
+
+
+def _day(iso: str) -> str:
+    """'2026-12-03' in the reader's language: 'Dec. 3, 2026', '3. Dezember 2026'."""
+    return date_format(date.fromisoformat(iso), "DATE_FORMAT")
 
 
 def daily_table(days: int = 60, now: datetime | None = None, use_cache: bool = True) -> tuple[list[str], list[list]]:
@@ -113,8 +118,9 @@ def headline(use_cache: bool = True, now: datetime | None = None) -> dict[str, A
          **_moved(h.resolved, up_is_good=True, words=_count_words)},
         {"id": "contact", "label": _("Median time to private contact"),
          "value": _("%(n)s h") % {"n": one(h.contact_hours.now)} if h.contact_hours.now is not None else "–",
-         "note": ngettext("of %(n)d case contacted this week", "of %(n)d cases contacted this week",
-                          h.contacts.now) % {"n": h.contacts.now},
+         "note": (ngettext("of %(n)d case contacted this week", "of %(n)d cases contacted this week",
+                           h.contacts.now) % {"n": h.contacts.now})
+                 if h.contacts.now else _("no first contact this week"),
          **_moved(h.contact_hours, up_is_good=False, words=_hours_words)},
         {"id": "satisfaction", "label": _("Satisfied members"),
          "value": f"{round(100 * share)} %" if share is not None else "–",
