@@ -86,14 +86,14 @@ ROUND_THE_LOOP = ("reaching_out", "acting", "following_up", "resolved")
 
 
 def carry(case, to: str, **details) -> None:
-    """Carry a case to state `to` through the one door (state.move), round the loop as a team would: resolved
+    """Carry a case to state `to` through the one door (state.transition), round the loop as a team would: resolved
     after reaching out, acting and following up (the member reached another way, as the loop's guard asks);
     dismissed with a reason. Tests set fields beside the state (dates, ratings) themselves, never the state."""
-    from careloop.cases.state import move
+    from careloop.cases.state import transition
 
     if to == "dismissed":
-        move(case, to, actor_label="test", details={"reason": details.pop("reason", "not_complaint"), **details})
+        transition(case, to, actor_label="test", **{"reason": details.pop("reason", "not_complaint"), **details})
         return
     path = ROUND_THE_LOOP[:ROUND_THE_LOOP.index(to) + 1]
     for step in path[path.index(case.state) + 1 if case.state in path else 0:]:
-        move(case, step, actor_label="test", details={"reached_another_way": "by phone", **details})
+        transition(case, step, actor_label="test", **{"reached_another_way": "by phone", **details})

@@ -100,8 +100,8 @@ def mark_action_done(case: Case, actor, *, follow_up_after: timedelta | None = N
             start_acting(case, actor)
         details["open_items"] = case.action_items.filter(done_at__isnull=True).count()
         due = clock.now() + delay
-        event = state.move(case, CaseState.FOLLOWING_UP, actor, details=details,
-                           fields={"follow_up_due_at": due, "follow_up_sent_at": None, "reminded_at": None})
+        event = state.transition(case, CaseState.FOLLOWING_UP, actor, **details,
+                                 fields={"follow_up_due_at": due, "follow_up_sent_at": None, "reminded_at": None})
         state.record(case, Kind.SCHEDULED, actor, what="follow_up", due_at=due)
     return event
 
@@ -128,8 +128,7 @@ def moderate(case: Case, actor, *, warning: str | None = None, moderator=None, t
         raise NotAllowed(f"case {case.pk} is {case.state}; the troll playbook applies to new cases only")
     text = warning if warning is not None else draft(case, "warning", actor).text
     with transaction.atomic():
-        event = state.move(case, CaseState.MODERATED, actor, details={"note": note, "team": team},
-                           fields={"channel": "dm"})
+        event = state.transition(case, CaseState.MODERATED, actor, note=note, team=team, fields={"channel": "dm"})
         if text.strip():
             outbox.enqueue(case, purpose=OutboxMessage.Purpose.WARNING, body=text.strip(), channel="dm",
                            recipient=recipient_for(case, "dm"), actor=actor)

@@ -220,11 +220,11 @@ def _act_on(case: Case, reading: Reading, reached_another_way: str = "") -> None
         details[state.REACHED_ANOTHER_WAY] = reached_another_way
     if reading.satisfied is True:
         send_template(case, "closing")
-        state.move(case, CaseState.RESOLVED, actor_label="careloop", details={"satisfied": True, **details},
-                   fields={"satisfaction": reading.rating})
+        state.transition(case, CaseState.RESOLVED, actor_label="careloop", fields={"satisfaction": reading.rating},
+                         **{"satisfied": True, **details})
     elif reading.satisfied is False:
-        state.move(case, CaseState.ACTING, actor_label="careloop", details={"satisfied": False, **details},
-                   fields={"satisfaction": reading.rating})
+        state.transition(case, CaseState.ACTING, actor_label="careloop", fields={"satisfaction": reading.rating},
+                         **{"satisfied": False, **details})
     else:
         state.record(case, Kind.NOTE, actor_label="careloop", text="Could not tell from the reply whether the "
                      "member is satisfied; please decide.", **details)
@@ -245,9 +245,9 @@ def mark_satisfied(case: Case, actor, satisfied: bool, rating: int | None = None
                 raise state.NothingReached(f"case {case.pk}: {why}. Retry the message once its cause is fixed, "
                                            "or, if you reached the member another way, say how")
             send_template(case, "closing", actor)
-            return state.move(case, CaseState.RESOLVED, actor, details=details, fields={"satisfaction": rating})
-        return state.move(case, CaseState.ACTING, actor, details={"satisfied": False, "how": "manager"},
-                          fields={"satisfaction": rating})
+            return state.transition(case, CaseState.RESOLVED, actor, fields={"satisfaction": rating}, **details)
+        return state.transition(case, CaseState.ACTING, actor, satisfied=False, how="manager",
+                                fields={"satisfaction": rating})
 
 
 def reopen(case: Case, post=None, *, actor=None, actor_label: str = "careloop", **details) -> CaseEvent:

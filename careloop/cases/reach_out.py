@@ -123,8 +123,8 @@ def reach_out(case: Case, actor, body: str, channel: str = "dm", *, public_note:
     purpose = Purpose.CALL_OFFER if channel == "call" else Purpose.OUTREACH
     with transaction.atomic():
         if case.state == CaseState.NEW:
-            state.move(case, CaseState.REACHING_OUT, actor, details={"channel": channel, "call_time": call_time},
-                       fields={"channel": channel})
+            state.transition(case, CaseState.REACHING_OUT, actor, channel=channel, call_time=call_time,
+                             fields={"channel": channel})
         message = outbox.enqueue(case, purpose=purpose, body=body.strip(), channel=channel, recipient=recipient,
                                  subject=subject or _subject(case), actor=actor)
         if public_note:

@@ -18,7 +18,8 @@ Functions others call:
   actor=, details=)` → a new case (waiting since its post; its origin the post unless another is named); `actor`
   the person who opened it by hand (steps.open_from_post), `details` more facts on its OPENED event.
 - `add_affected_member(case, member, post=None)` → True if the member was not on the case yet.
-- `transition(case, to, actor=None, actor_label="", **details)` → the CaseEvent; raises `NotAllowed`.
+- `transition(case, to, actor=None, actor_label="", fields=None, **details)` → the CaseEvent; raises `NotAllowed`
+  (`fields`: other case fields changed with the state, in the same transaction).
 - `find_reopenable(member, topic="")` → a resolved case of this member still inside the reopen window.
 - `record(case, kind, actor=None, actor_label="", **details)` → a timeline entry that is not a state change.
 - `nothing_reached(case)` → why no message reached the member ("" when one did); moving such a case to
@@ -130,19 +131,15 @@ def record(case: Case, kind: str, actor: Any = None, *, actor_label: str = "", *
         return _event(case, kind, actor, actor_label, details)
 
 
-def transition(case: Case, to: str, actor: Any = None, *, actor_label: str = "", **details: Any) -> CaseEvent:
-    """Move `case` to state `to`, writing its TRANSITION event in the same transaction.
+def transition(case: Case, to: str, actor: Any = None, *, actor_label: str = "", fields: dict | None = None,
+               **details: Any) -> CaseEvent:
+    """Move `case` to state `to`, writing its TRANSITION event in the same transaction: the one door.
 
     Raises NotAllowed for a move outside the table (the case is left as it was). `details` land on the
-    event (e.g. reason="duplicate", reopened=True). Updates `case` in place.
+    event (e.g. reason="duplicate", reopened=True); `fields` are other case fields set in the same transaction
+    (due times, channel, satisfaction). Updates `case` in place.
     """
-    return move(case, to, actor, actor_label=actor_label, details=details)
-
-
-def move(case: Case, to: str, actor: Any = None, *, actor_label: str = "", details: dict | None = None,
-         fields: dict | None = None) -> CaseEvent:
-    """`transition()` that also sets other case fields (due times, channel) in the same transaction."""
-    details = dict(details or {})
+    details = dict(details)
     fields = dict(fields or {})
     to = CaseState(to) if to in CaseState.values else to
     with transaction.atomic():

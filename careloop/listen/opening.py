@@ -49,7 +49,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
-from careloop.cases.state import NotAllowed, add_affected_member, move, open_case, record, update_case
+from careloop.cases.state import NotAllowed, add_affected_member, open_case, record, transition, update_case
 from careloop.community.history import HISTORY_AFTER, source_clocks
 from careloop.community.models import Post, Source, Thread
 from careloop.listen.context import find_origin
@@ -591,11 +591,10 @@ def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = N
         handoff = next((p for p in team if is_handoff(p.text)), None)
         if handoff is not None and case.handed_off_at is None and case.state == CaseState.NEW:
             try:
-                move(case, CaseState.REACHING_OUT, actor_label=f"{handoff.author} (team, in public)",
-                     details={"handed_off_in_public": True, "post": handoff.pk, "channel": "dm",
-                              "text": _quote(handoff.text, 200)},
-                     fields={"handed_off_at": handoff.created_at, "first_contact_at": handoff.created_at,
-                             "channel": "dm"})
+                transition(case, CaseState.REACHING_OUT, actor_label=f"{handoff.author} (team, in public)",
+                           handed_off_in_public=True, post=handoff.pk, channel="dm", text=_quote(handoff.text, 200),
+                           fields={"handed_off_at": handoff.created_at, "first_contact_at": handoff.created_at,
+                                   "channel": "dm"})
                 changed += 1
             except NotAllowed:
                 case.refresh_from_db()

@@ -41,7 +41,7 @@ def test_the_override_says_how_the_member_was_reached_and_the_timeline_keeps_it(
 
 
 def test_the_member_is_satisfied_is_refused_while_no_message_reached_them(unreached, manager):
-    state.move(unreached, CaseState.ACTING, manager)  # as a case that got so far before its messages failed
+    state.transition(unreached, CaseState.ACTING, manager)  # as a case that got so far before its messages failed
     Case.objects.filter(pk=unreached.pk).update(state=CaseState.FOLLOWING_UP)
     unreached.refresh_from_db()
     with pytest.raises(state.NothingReached):
