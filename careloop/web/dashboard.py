@@ -34,7 +34,8 @@ def charts(days: int = 60, now: datetime | None = None, use_cache: bool = True) 
     the data's own when it is imported history). The last day, and the last week of the weekly charts, are not
     over yet: each such chart says which point is partial (`partial`, an index) and the page draws it apart."""
     key = f"careloop-dashboard-{days}-{get_language()}"
-    if use_cache and now is None and (hit := cache.get(key)) is not None:
+    use_cache = use_cache and now is None  # a chosen moment is neither read from nor kept in the cache
+    if use_cache and (hit := cache.get(key)) is not None:
         return hit
     now = now or figures.clock()
     start = (now - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -102,7 +103,8 @@ def headline(use_cache: bool = True, now: datetime | None = None) -> dict[str, A
     """The headline figures (careloop.cases.figures.headline) in words: each with how it moved against the week
     before, an arrow and whether that is better or worse."""
     key = f"careloop-headline-{get_language()}"
-    if use_cache and now is None and (hit := cache.get(key)) is not None:
+    use_cache = use_cache and now is None
+    if use_cache and (hit := cache.get(key)) is not None:
         return hit
     h = figures.headline(now)
     one = lambda x: number_format(x, 1)  # noqa: E731
