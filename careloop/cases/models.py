@@ -282,3 +282,38 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"reply {self.external_id} from {self.sender}"
+
+
+class CannedResponse(models.Model):
+    """A text the team keeps ready for the composer ("Offer a call"), in one language, with placeholders
+    ({member_name}, {call_time}, ...) and bracketed prompts ("[a time that suits you]") the manager fills in.
+    Edited in the settings page by managers and admins (careloop/cases/canned.py); seeded once from the message
+    templates (the shipped ones and CARELOOP_TEMPLATES) the first time they are asked for."""
+
+    name = models.CharField(max_length=100)
+    language = models.CharField(max_length=8, default="en")
+    body = models.TextField()
+    template = models.CharField(max_length=40, blank=True,
+                                help_text="The message template it was seeded from (outreach, call_offer, ...).")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["language", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["language", "name"], name="canned_response_name_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+
+class Seeding(models.Model):
+    """What was seeded once (name "canned_responses"): seeding again after the team deleted rows would bring
+    them back."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,6 +6,9 @@
            closed case of theirs or an unassigned one, and opens a case by hand from any post
 - viewer   reads everything, changes nothing; a case is never assigned to a viewer
 
+Canned responses (cases/canned.py): managers and admins edit them, agents (and managers, admins) use them in
+the composer of a case they may send on, viewers read them in the settings page.
+
 A role is a Django group of the same name (created by the web app's migration and by `ensure_roles`).
 A superuser is an admin. A user in no group is a viewer: a login alone gives no right to change a case.
 These are the case loop's rules, asked by every door (web pages, the API, the command line); the web's view
@@ -38,6 +41,7 @@ class Action(StrEnum):
     SETTINGS = "settings"  # change sources, templates, teams, service levels
     REOPEN = "reopen"  # reopen a dismissed or resolved case (steps.reopen)
     OPEN = "open"  # open a case by hand from a post (steps.open_from_post)
+    RESPONSES = "responses"  # add, change and delete the team's canned responses (cases/canned.py)
 
 
 def ensure_roles() -> None:
@@ -88,6 +92,8 @@ def can(user: Any, action: Action | str, case: Any = None) -> bool:
         return False
     if role == Role.MANAGER:
         return True
+    if action == Action.RESPONSES:  # agents use the canned responses; managers and admins edit them
+        return False
     # agent: their own cases; an unassigned case only to take it (assign it to themselves) or to reopen it
     if case is None:
         return action in (Action.WORK, Action.SEND, Action.REOPEN, Action.OPEN)
