@@ -4,7 +4,7 @@
 - `assign(case, actor, to_user=None, team="")`: to yourself (neither given), a teammate, or a team.
 - `add_note(case, actor, text)`: an internal note, never shown to the member.
 - `add_action_item(case, actor, text)` / `complete_action_item(item, actor)`: the checklist of the fix.
-- `link_ticket(case, actor, url, title="")`: the external ticket (issue tracker, help desk).
+- `link_ticket(case, actor, url, title="")`: the external ticket (issue tracker, help desk), an http(s) address.
 - `mark_action_done(case, actor, follow_up_after=None, reached_another_way="")`: acting → following_up; the
   follow-up question is scheduled (default CARELOOP_FOLLOW_UP_AFTER hours, or the source's
   "follow_up_after_hours"). Refused while no message reached the member, unless the manager says how they did.
@@ -75,6 +75,8 @@ def complete_action_item(item: ActionItem, actor) -> ActionItem:
 def link_ticket(case: Case, actor, url: str, title: str = "") -> CaseEvent:
     if not url.strip():
         raise ValueError("the ticket link is empty")
+    if not url.strip().startswith(("http://", "https://")):  # shown as a link on the case page: no javascript:
+        raise ValueError("a ticket link starts with http:// or https://")
     with transaction.atomic():
         state.update_case(case, ticket_url=url.strip()[:2000])
         return state.record(case, Kind.TICKET, actor, url=url.strip(), title=title)

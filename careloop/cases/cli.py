@@ -21,9 +21,21 @@ def _case(case_id: int):
         raise click.ClickException(f"there is no case {case_id}") from None
 
 
-@click.group("case", short_help="The case loop: list, show, follow up, the outbox.")
+EXIT_REFUSED = 1  # the step was refused: the role may not, the state machine does not allow it, bad input
+EXIT_USAGE = 2  # the command was wrong: an unknown option, user, case, post or action item (nothing was tried)
+
+
+@click.group("case", short_help="The case loop: list, show, the steps a person takes, follow up, the outbox.")
 def case_group() -> None:
-    """Cases: reach out, act, follow up (see docs/case-loop.md)."""
+    """Cases: reach out, act, follow up (see docs/case-loop.md).
+
+    \b
+    The steps a person takes (message, assign, note, item, item-done, link, done, reply, judge, dismiss,
+    reopen, open) call the same step functions as the web UI and the API, with the same role rule and the
+    same refusals. Each needs --as USERNAME: the person doing it, whose role counts.
+    Exit codes: 0 done; 1 refused (one line on stderr: why, in the step's words); 2 bad usage
+    (an unknown option, user, case, post or action item; nothing was tried).
+    """
 
 
 STATE_CHOICES = ("all", "new", "reaching_out", "acting", "following_up", "resolved", "dismissed", "moderated")
@@ -223,3 +235,326 @@ def check_templates() -> None:
     for language, texts in sorted(templates().items()):
         click.echo(f"{language}: {', '.join(sorted(texts))}")
     raise SystemExit(1 if problems else 0)
+
+
+# ------------------------------------------------------------------------------------------------ the steps
+# Each command below is one call into the case loop's step functions — the ones web/actions.py and api/views.py
+# call — after the same role rule (careloop.cases.roles); refusals (steps.REFUSED, PermissionDenied) are exit 1.
+
+
+class Refused(click.ClickException):
+    """The step was not done: one line on stderr saying why, exit 1."""
+
+    exit_code = EXIT_REFUSED
+
+
+class BadUsage(click.ClickException):
+    """The command names nobody or nothing that exists: one line on stderr, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def _person(username: str, what: str = "--as"):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise BadUsage(f"there is no active user {username!r} ({what} takes a username)")
+    return user
+
+
+def _case_for_step(case_id: int):
+    from careloop.cases.models import Case
+
+    found = Case.objects.select_related("member", "source", "thread", "post", "assignee").filter(pk=case_id).first()
+    if found is None:
+        raise BadUsage(f"there is no case {case_id}")
+    return found
+
+
+def _do(fn, *args, **kwargs):
+    """One step in one transaction (a refused step stores nothing, as in the API); refusals become exit 1."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from careloop.cases.steps import REFUSED
+
+    try:
+        with transaction.atomic():
+            return fn(*args, **kwargs)
+    except PermissionDenied as exc:
+        raise Refused(str(exc) or "your role may not do this") from None
+    except REFUSED as exc:
+        raise Refused(str(exc)) from None
+
+
+def _allowed(actor, action: str, case) -> None:
+    """The role rule every door asks before a step (roles.require_on_case); refused is exit 1."""
+    from careloop.cases.roles import require_on_case
+
+    _do(require_on_case, actor, action, case)
+
+
+def _said(as_json: bool, step: str, case, line: str, **extra) -> None:
+    """What happened: one line in words, or with --json one object: step, case (as `case list --json`), extra."""
+    from careloop.cases.models import Case
+
+    case = Case.objects.select_related("member", "source", "thread", "post", "origin").get(pk=case.pk)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"step": step, "case": case_as_json(case), **extra}, ensure_ascii=False, default=str))
+        return
+    click.echo(f"case {case.pk}: {line}; now {case.state}"
+               + (f", assigned to {case.assignee.get_username()}" if case.assignee_id else ""))
+
+
+def _event(event) -> dict:
+    return {"id": event.pk, "kind": event.kind, "from_state": event.from_state, "to_state": event.to_state}
+
+
+def step_options(fn):
+    """--as (who does the step, required) and --json, on every step command."""
+    fn = click.option("--json", "as_json", is_flag=True, help="Print one JSON object: step, case (the keys of "
+                      "`case list --json`) and the event, message or item made.")(fn)
+    return click.option("--as", "as_user", required=True, metavar="USERNAME",
+                        help="The person doing the step (their role decides whether they may).")(fn)
+
+
+TEXT = click.option("--text", required=True, help="The words (a message, note, item or the member's reply).")
+REACHED = click.option("--reached-another-way", default="", metavar="HOW",
+                       help="How you reached the member when no message did (by phone): the override.")
+
+
+@case_group.command("message")
+@click.argument("case_id", type=int)
+@TEXT
+@click.option("--channel", default=None, help="dm (a private message on the platform) or email; default: the "
+              "case's channel, else dm.")
+@click.option("--public-note", default="", help="With the first outreach: a short note in the public thread.")
+@click.option("--subject", default="", help="The e-mail's subject.")
+@click.option("--call-time", default="", help="With the first outreach: a proposed time for a call.")
+@step_options
+def message_command(case_id: int, text: str, channel: str | None, public_note: str, subject: str, call_time: str,
+                    as_user: str, as_json: bool) -> None:
+    """Write to the case's member: the first outreach on a new case, or one more private message (queued)."""
+    _setup()
+    from careloop.cases.roles import Action
+    from careloop.cases.steps import write_to_member
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.SEND, case)
+    message = _do(write_to_member, case, actor, text, channel, public_note=public_note or None, subject=subject,
+                  call_time=call_time)
+    _said(as_json, "message", case, f"message queued (outbox {message.pk}, {message.channel})",
+          message={"id": message.pk, "channel": message.channel, "status": message.status})
+
+
+@case_group.command("assign")
+@click.argument("case_id", type=int)
+@click.option("--to", "to", default=None, metavar="USERNAME", help="The teammate who gets the case; without --to "
+              "and --team you take it yourself.")
+@click.option("--team", default="", help="The team that gets the case.")
+@step_options
+def assign_command(case_id: int, to: str | None, team: str, as_user: str, as_json: bool) -> None:
+    """Take the case (no --to), or give it to a teammate and/or a team. Agents only take; managers assign."""
+    _setup()
+    from careloop.cases import act
+    from careloop.cases.roles import check_assignment
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    to_user = _person(to, "--to") if to else None
+    _do(check_assignment, actor, case, to_user if to_user is not None or team else actor)
+    event = _do(act.assign, case, actor, to_user=to_user, team=team)
+    _said(as_json, "assign", case, "assigned", event=_event(event))
+
+
+@case_group.command("note")
+@click.argument("case_id", type=int)
+@TEXT
+@step_options
+def note_command(case_id: int, text: str, as_user: str, as_json: bool) -> None:
+    """An internal note on the timeline (never shown to the member)."""
+    _setup()
+    from careloop.cases import act
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    event = _do(act.add_note, case, actor, text)
+    _said(as_json, "note", case, "note added", event=_event(event))
+
+
+@case_group.command("item")
+@click.argument("case_id", type=int)
+@TEXT
+@step_options
+def item_command(case_id: int, text: str, as_user: str, as_json: bool) -> None:
+    """Add an action item to the case's checklist (`item-done` ticks it off)."""
+    _setup()
+    from careloop.cases import act
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    item = _do(act.add_action_item, case, actor, text)
+    _said(as_json, "item", case, f"action item {item.pk} added", item={"id": item.pk, "text": item.text})
+
+
+@case_group.command("item-done")
+@click.argument("case_id", type=int)
+@click.argument("item_id", type=int)
+@step_options
+def item_done_command(case_id: int, item_id: int, as_user: str, as_json: bool) -> None:
+    """Tick off one of the case's action items (`careloop case show` lists the case)."""
+    _setup()
+    from careloop.cases import act
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    item = case.action_items.filter(pk=item_id).first()
+    if item is None:
+        raise BadUsage(f"case {case.pk} has no action item {item_id}")
+    item = _do(act.complete_action_item, item, actor)
+    _said(as_json, "item-done", case, f"action item {item.pk} done", item={"id": item.pk, "text": item.text})
+
+
+@case_group.command("link")
+@click.argument("case_id", type=int)
+@click.option("--url", required=True, help="The ticket's address (http:// or https://).")
+@click.option("--title", default="", help="The ticket's title.")
+@step_options
+def link_command(case_id: int, url: str, title: str, as_user: str, as_json: bool) -> None:
+    """Link the external ticket (issue tracker, help desk) to the case."""
+    _setup()
+    from careloop.cases import act
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    event = _do(act.link_ticket, case, actor, url, title)
+    _said(as_json, "link", case, "ticket linked", event=_event(event))
+
+
+@case_group.command("done")
+@click.argument("case_id", type=int)
+@click.option("--note", default="", help="What was done, for the timeline.")
+@click.option("--follow-up-after-hours", type=click.FloatRange(0, 24 * 365), default=None,
+              help="Ask the member this many hours from now (default: the settings').")
+@REACHED
+@step_options
+def done_command(case_id: int, note: str, follow_up_after_hours: float | None, reached_another_way: str,
+                 as_user: str, as_json: bool) -> None:
+    """The fix is done: the case waits for the follow-up question (scheduled as the settings say)."""
+    _setup()
+    from datetime import timedelta
+
+    from careloop.cases import act
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    after = timedelta(hours=follow_up_after_hours) if follow_up_after_hours is not None else None
+    event = _do(act.mark_action_done, case, actor, note=note, follow_up_after=after,
+                reached_another_way=reached_another_way)
+    _said(as_json, "done", case, "marked as done, a follow-up is scheduled", event=_event(event))
+
+
+@case_group.command("reply")
+@click.argument("case_id", type=int)
+@TEXT
+@click.option("--rating", type=click.IntRange(1, 5), default=None, help="The member's rating, 1 to 5.")
+@REACHED
+@step_options
+def reply_command(case_id: int, text: str, rating: int | None, reached_another_way: str, as_user: str,
+                  as_json: bool) -> None:
+    """Record the member's reply (one that came another way); careloop reads whether they are satisfied."""
+    _setup()
+    from careloop.cases import follow_up
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    reading = _do(follow_up.record_member_reply, case, text, rating=rating,
+                  reached_another_way=reached_another_way, recorded_by=actor)
+    said = None if reading is None else {"satisfied": reading.satisfied, "how": reading.how,
+                                         "rating": reading.rating, "detail": reading.detail}
+    read_as = {True: "satisfied", False: "not satisfied", None: "unclear"}
+    line = "reply recorded" + ("" if reading is None else f", read as {read_as[reading.satisfied]}")
+    _said(as_json, "reply", case, line, reading=said)
+
+
+@case_group.command("judge")
+@click.argument("case_id", type=int)
+@click.option("--satisfied/--not-satisfied", required=True, help="Is the member satisfied? Satisfied resolves "
+              "the case (the closing message goes out); not satisfied is back to acting.")
+@click.option("--rating", type=click.IntRange(1, 5), default=None, help="The member's rating, 1 to 5.")
+@REACHED
+@step_options
+def judge_command(case_id: int, satisfied: bool, rating: int | None, reached_another_way: str, as_user: str,
+                  as_json: bool) -> None:
+    """Your decision on the member's satisfaction (when their reply was unclear, or came by phone)."""
+    _setup()
+    from careloop.cases import follow_up
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    event = _do(follow_up.mark_satisfied, case, actor, satisfied, rating, reached_another_way=reached_another_way)
+    _said(as_json, "judge", case, "resolved, the closing message is on its way" if satisfied else "back to acting",
+          event=_event(event))
+
+
+@case_group.command("dismiss")
+@click.argument("case_id", type=int)
+@click.option("--reason", required=True, metavar="KIND", help="Why: not_complaint, duplicate, handled_elsewhere "
+              "or troll (not_complaint also teaches careloop: a correction label).")
+@click.option("--note", default="", help="A few words for the timeline.")
+@step_options
+def dismiss_command(case_id: int, reason: str, note: str, as_user: str, as_json: bool) -> None:
+    """Close the case without a fix (`reopen` undoes it)."""
+    _setup()
+    from careloop.cases import act
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    _allowed(actor, Action.WORK, case)
+    event = _do(act.dismiss, case, actor, reason, note)
+    _said(as_json, "dismiss", case, f"dismissed ({reason})", event=_event(event))
+
+
+@case_group.command("reopen")
+@click.argument("case_id", type=int)
+@click.option("--why", required=True, help="Why you reopen it: a few words for the timeline.")
+@step_options
+def reopen_command(case_id: int, why: str, as_user: str, as_json: bool) -> None:
+    """A dismissed case back where it was dismissed, a resolved one back to acting."""
+    _setup()
+    from careloop.cases import steps
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    event = _do(steps.reopen, case, actor, why)  # asks the role rule (reopen) itself
+    _said(as_json, "reopen", case, "reopened", event=_event(event))
+
+
+@case_group.command("open")
+@click.option("--post", "post_id", required=True, type=int, help="The post's id (as in the web's thread page "
+              "and the API).")
+@click.option("--why", default="", help="Why it is a case: a few words for the timeline.")
+@click.option("--topic", default="", help="The case's topic.")
+@click.option("--severity", type=click.IntRange(1, 3), default=2, show_default=True,
+              help="1 minor, 2 a real problem, 3 urgent.")
+@step_options
+def open_command(post_id: int, why: str, topic: str, severity: int, as_user: str, as_json: bool) -> None:
+    """Open a case by hand about a post (refused while an open case covers it)."""
+    _setup()
+    from careloop.cases import steps
+    from careloop.community.models import Post
+
+    actor = _person(as_user)
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:
+        raise BadUsage(f"there is no post {post_id}")
+    case = _do(steps.open_from_post, post, actor, why, topic=topic, severity=severity)  # asks the role rule itself
+    _said(as_json, "open", case, f"opened by hand about post {post.pk}", event=_event(case.events.get(kind="opened")))

@@ -189,10 +189,12 @@ def record_member_reply(case: Case, body: str, rating: int | None = None, *, at:
     """Attach the member's reply to the timeline and act on it; the satisfaction reading when one was made.
 
     `recorded_by`: the teammate who pasted a reply that came another way; the timeline says so (the words are
-    the member's, the entry is the teammate's).
+    the member's, the entry is the teammate's). A reply pasted by hand is refused (ValueError) when empty.
 
     A satisfied reply resolves the case only when a message reached the member, or `reached_another_way` says
     how the manager reached them (a reply recorded by hand); otherwise a note asks the manager to decide."""
+    if getattr(recorded_by, "pk", None) and not (body or "").strip():  # pasted by hand: a platform's may be empty
+        raise ValueError("the member's reply is empty: paste what they wrote")
     reading = None
     with transaction.atomic():
         state.record(case, Kind.MESSAGE_IN, actor=recorded_by, actor_label=str(case.member)[:100], body=body,
