@@ -23,7 +23,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from careloop.cases import templates
@@ -46,11 +45,12 @@ LABELS = {
 
 
 class CannedResponseError(ValueError):
-    """A canned response that cannot be saved, with what to change in words (`field`: name, language or body)."""
+    """A canned response that cannot be saved, with what to change in words (English: the web's form says it in
+    the reader's language from `code` and `params`); `field` is the one to change: name, language or body."""
 
-    def __init__(self, message: str, field: str = "body") -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str, field: str = "body", code: str = "", **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.field, self.code, self.params = field, code, params
 
 
 def ensure_seeded() -> None:
@@ -73,12 +73,26 @@ def ensure_seeded() -> None:
 
 
 def responses(language: str | None = None) -> list[CannedResponse]:
-    """All canned responses (of one language), by language and name."""
+    """All canned responses (of one language), by language and name; each with its `label` (see label())."""
     ensure_seeded()
     found = CannedResponse.objects.all()
     if language:
         found = found.filter(language=_lang(language))
-    return list(found)
+    found = list(found)
+    for response in found:
+        response.label = label(response)
+    return found
+
+
+def label(response: CannedResponse) -> str:
+    """The name shown: a seeded response the team has not renamed is named in the reader's language ("Offer a
+    call" reads "Anruf anbieten" in the German UI, as the templates were before); any other as it was typed."""
+    if response.template in LABELS:
+        with translation.override(_lang(response.language) or "en"):
+            seeded = str(LABELS[response.template])
+        if response.name == seeded:
+            return str(LABELS[response.template])
+    return response.name
 
 
 def for_case_language(language: str | None) -> list[CannedResponse]:
@@ -98,32 +112,33 @@ def check(name: str, language: str, body: str, *, exclude: int | None = None) ->
     """The cleaned (name, language, body), or CannedResponseError saying what to change."""
     name, language, body = (name or "").strip(), _lang(language or ""), (body or "").replace("\r\n", "\n").strip()
     if not name:
-        raise CannedResponseError(_("Give the canned response a name."), "name")
+        raise CannedResponseError("Give the canned response a name.", "name", "no_name")
     if len(name) > NAME_CHARS:
-        raise CannedResponseError(_("The name is too long: at most %(max)s characters.") % {"max": NAME_CHARS},
-                                  "name")
+        raise CannedResponseError("The name is too long: at most %(max)s characters.", "name", "long_name",
+                                  max=NAME_CHARS)
     if not language or len(language) > 8 or not language.isalpha():
-        raise CannedResponseError(_("Choose the language of the canned response."), "language")
+        raise CannedResponseError("Choose the language of the canned response.", "language", "no_language")
     if not body:
-        raise CannedResponseError(_("Write the text of the canned response."))
+        raise CannedResponseError("Write the text of the canned response.", "body", "no_body")
     if len(body) > BODY_CHARS:
-        raise CannedResponseError(_("The text is too long: at most %(max)s characters.") % {"max": BODY_CHARS})
+        raise CannedResponseError("The text is too long: at most %(max)s characters.", "body", "long_body",
+                                  max=BODY_CHARS)
     known = ", ".join("{" + p + "}" for p in templates.PLACEHOLDERS)
     try:
         fields = [f for _text, f, _spec, _conv in string.Formatter().parse(body) if f is not None]
     except ValueError:
-        raise CannedResponseError(_("A curly brace is not closed. Placeholders look like {member_name}; write a "
-                                    "brace on its own as {{ or }}.")) from None
+        raise CannedResponseError("A curly brace is not closed. Placeholders look like {member_name}; write a "
+                                  "brace on its own as {{ or }}.", "body", "brace") from None
     for field_name in fields:
         if field_name not in templates.PLACEHOLDERS:
-            raise CannedResponseError(_("“{%(name)s}” is not a placeholder careloop knows. Use one of: %(known)s.")
-                                      % {"name": field_name, "known": known})
+            raise CannedResponseError("“{%(name)s}” is not a placeholder careloop knows. Use one of: %(known)s.",
+                                      "body", "placeholder", name=field_name, known=known)
     clash = CannedResponse.objects.filter(language=language, name__iexact=name)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise CannedResponseError(_("There is already a canned response named “%(name)s” in this language.")
-                                  % {"name": name}, "name")
+        raise CannedResponseError("There is already a canned response named “%(name)s” in this language.",
+                                  "name", "taken", name=name)
     return name, language, body
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from careloop.cases import templates
+from careloop.cases import canned, templates
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState
 from careloop.cases.state import nothing_reached
 from careloop.cases.tone import check_tone
@@ -31,7 +31,7 @@ from careloop.health.status import health_status
 from careloop.web import dashboard as dash
 from careloop.web import queue as q
 from careloop.web import story as st
-from careloop.web.forms import PreferenceForm, TeamForm
+from careloop.web.forms import CannedResponseForm, PreferenceForm, TeamForm
 from careloop.web.models import Preference, Team
 from careloop.web.roles import Action, Role, can, permissions, require, require_on_case, role_of
 
@@ -106,7 +106,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "card": st.member_card(c.member, exclude_case=c.pk),
         "reason": q.reason_in_words(c),
         "level": q.risk_level(c.risk),
-        "templates": st.templates_for(language),
+        "templates": _composer_choices(c, language),
         "channels": st.CHANNELS,
         "teammates": _assignable(c),
         "teams": Team.objects.all(),
@@ -125,17 +125,44 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         kept = {"text": body} if body else None
     if kept:
         context["draft"] = kept.get("text", "")
-    if c.is_open and can(request.user, Action.SEND, c):  # "Use" inserts these at the cursor (careloop/case.js)
-        context["template_drafts"] = {t: st.draft(c, t, request.user) for t in context["templates"]}
-    if c.state == CaseState.NEW and "public_note" in context["templates"] and st.can_post_publicly(c):
+    may_send = c.is_open and can(request.user, Action.SEND, c)
+    if may_send:  # "Use" inserts these at the cursor (careloop/case.js)
+        context["template_drafts"] = {key: canned.fill(r, c, request.user) for key, r in context["templates"]}
+    if c.state == CaseState.NEW and "public_note" in st.templates_for(language) and st.can_post_publicly(c):
         context["public_note"] = st.draft(c, "public_note", request.user)
     template = request.GET.get("template")
-    if template and template in context["templates"] and not kept:  # without JavaScript: the page reloads
-        context["draft"] = context["template_drafts"].get(template) or st.draft(c, template, request.user)
+    chosen = dict(context["templates"]).get(template or "")
+    if chosen is not None and not kept:  # a link to a canned response (?template=outreach): an empty composer
+        context["draft"] = context["template_drafts"].get(template) or canned.fill(chosen, c, request.user)
         context["chosen_template"] = template
+    elif kept and kept.get("chosen"):
+        context["chosen_template"] = kept["chosen"]
     if kept and kept.get("public_note"):
         context["public_note"] = kept["public_note"]
     return render(request, "web/case.html", context)
+
+
+def _composer_choices(c: Case, language: str) -> list[tuple[str, object]]:
+    """The canned responses the composer offers for this case (its language's, else English), each under its
+    key in the picker: the message template it was seeded from ("call_offer"), else its number."""
+    return [(r.template or str(r.pk), r) for r in canned.for_case_language(language)]
+
+
+def _use_response(request: HttpRequest, c: Case) -> HttpResponse:
+    """"Use" without JavaScript: the canned response is added after the draft, which comes back as it was typed."""
+    require_on_case(request.user, Action.SEND, c)
+    key = request.POST.get("response", "")
+    chosen = dict(_composer_choices(c, c.language or c.member.language or "en")).get(key)
+    if chosen is None and key.isdigit() and len(key) < 19:
+        chosen = canned.get(key)
+    draft = request.POST.get("text", "")[:20000]
+    if chosen is None:
+        messages.error(request, _("That canned response is gone; choose another one."))
+    else:
+        draft = canned.added(draft, canned.fill(chosen, c, request.user))
+    request.session[f"careloop-draft-{c.pk}"] = {"text": draft, "chosen": key,
+                                                 "public_note": request.POST.get("public_note", "")[:2000]}
+    return redirect(reverse("web:case", kwargs={"case_id": c.pk}) + "#message")
 
 
 def _messages_out(c: Case) -> list:
@@ -191,6 +218,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     from careloop.web import actions
 
     c = _case(case_id)
+    if request.POST.get("use") and "response" in request.POST:  # "Use" a canned response, without JavaScript
+        return _use_response(request, c)
     do = request.POST.get("do", "")
     if do not in CASE_ACTIONS:
         raise Http404("no such step")
@@ -344,8 +373,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------------------------ settings
 @require(Action.VIEW)
 def settings_page(request: HttpRequest) -> HttpResponse:
-    """Sources with their health, templates per language, teams, service levels."""
-    tpl = templates
+    """Sources with their health, the team's canned responses, teams, service levels."""
     team_form = TeamForm()
     if request.method == "POST":
         if not can(request.user, Action.SETTINGS):
@@ -355,15 +383,63 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             team_form.save()
             messages.success(request, _("Team saved."))
             return redirect("web:settings")
+    editing = canned.get(request.GET["edit"]) if "edit" in request.GET else None
+    response_form = None
+    if can(request.user, Action.RESPONSES):
+        response_form = _response_form(editing.pk if editing else None, initial=(
+            {"name": editing.name, "language": editing.language, "body": editing.body} if editing else
+            {"language": (request.LANGUAGE_CODE or "en").split("-")[0]}))
+    return _settings(request, team_form=team_form, response_form=response_form, editing=editing)
+
+
+def _settings(request: HttpRequest, status: int = 200, **extra: object) -> HttpResponse:
     context = {
         **_common(request),
         "sources": Source.objects.order_by("name"),
-        "templates": tpl.templates() if tpl else {},
+        "responses": canned.responses(),
         "teams": Team.objects.prefetch_related("members"),
-        "team_form": team_form,
+        "team_form": TeamForm(),
         "service_levels": dash.service_levels(),
+        "placeholders": ["{" + p + "}" for p in templates.PLACEHOLDERS],
+        **extra,
     }
-    return render(request, "web/settings.html", context)
+    return render(request, "web/settings.html", context, status=status)
+
+
+def _response_form(exclude: int | None, data: object = None, initial: dict | None = None) -> CannedResponseForm:
+    from django.conf import settings as conf
+
+    languages = dict(conf.LANGUAGES)
+    for lang in sorted({r.language for r in canned.responses()} - set(languages)):
+        languages[lang] = lang
+    return CannedResponseForm(data, initial=initial, exclude=exclude, languages=list(languages.items()))
+
+
+@login_required
+@require_POST
+def canned_response(request: HttpRequest, response_id: int | None = None) -> HttpResponse:
+    """Add (no id), change or delete ("delete" in the form) a canned response: managers and admins."""
+    if not can(request.user, Action.RESPONSES):
+        raise PermissionDenied
+    editing = None
+    if response_id is not None:
+        editing = canned.get(response_id)
+        if editing is None:
+            raise Http404("no such canned response")
+        if request.POST.get("delete"):
+            canned.delete(request.user, editing)
+            messages.success(request, _("Canned response “%(name)s” deleted.") % {"name": editing.name})
+            return redirect(reverse("web:settings") + "#canned")
+    form = _response_form(response_id, request.POST)
+    if not form.is_valid():
+        return _settings(request, status=400, response_form=form, editing=editing)
+    data = form.cleaned_data
+    if editing is None:
+        saved = canned.create(request.user, data["name"], data["language"], data["body"])
+    else:
+        saved = canned.update(request.user, editing, data["name"], data["language"], data["body"])
+    messages.success(request, _("Canned response “%(name)s” saved.") % {"name": saved.name})
+    return redirect(reverse("web:settings") + "#canned")
 
 
 @login_required

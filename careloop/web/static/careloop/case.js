@@ -1,4 +1,4 @@
-// The case page's composer: "Use" adds a template's text where the cursor is, without a page reload and
+// The case page's composer: "Use" adds a canned response's text where the cursor is, without a page reload and
 // without replacing what was typed; the first [prompt] to fill in is selected. (No inline script: the CSP.)
 (function () {
   "use strict";
@@ -30,9 +30,14 @@
   }
 
   message.addEventListener("blur", function () { message.dataset.touched = "yes"; });
-  picker.addEventListener("submit", function (event) {
+  // "Use" is a submit button of the composer's form: without JavaScript the server adds the canned response
+  // after the draft and brings both back; here it goes in at the cursor instead, without a reload.
+  var use = picker.querySelector("button[type=submit]");
+  if (!use) { return; }
+  use.addEventListener("mousedown", function (event) { event.preventDefault(); });  // the cursor stays put
+  use.addEventListener("click", function (event) {
     var name = document.getElementById("template").value;
-    if (!Object.prototype.hasOwnProperty.call(drafts, name) || !drafts[name]) { return; }  // reload instead
+    if (!Object.prototype.hasOwnProperty.call(drafts, name) || !drafts[name]) { return; }  // the server adds it
     event.preventDefault();
     insert(drafts[name]);
   });
