@@ -30,6 +30,8 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_HEARTBEAT_SECONDS, CARELOOP_HEALTH_HEARTBEAT_STALE, CARELOOP_HEALTH_OLDEST_TASK  how often a worker
   writes its heartbeat (default 10 s), and when /health fails: a heartbeat older than 60 s, a task waiting longer
   than 300 s.
+- CARELOOP_METRICS_TOKEN  the bearer token a Prometheus scrape of /metrics must send (default empty: /metrics is
+  off, a 404); CARELOOP_METRICS_WINDOW, CARELOOP_METRICS_CASE_WINDOW  the latency windows (1 hour, 7 days).
 """
 
 from __future__ import annotations
@@ -236,6 +238,13 @@ CARELOOP_LISTEN_GRACE = float(os.environ.get("CARELOOP_LISTEN_GRACE", "600"))
 CARELOOP_HEARTBEAT_SECONDS = float(os.environ.get("CARELOOP_HEARTBEAT_SECONDS", "10"))
 CARELOOP_HEALTH_HEARTBEAT_STALE = float(os.environ.get("CARELOOP_HEALTH_HEARTBEAT_STALE", "60"))
 CARELOOP_HEALTH_OLDEST_TASK = float(os.environ.get("CARELOOP_HEALTH_OLDEST_TASK", "300"))
+# Metrics (GET /metrics, Prometheus' text format; docs/operator-guide.md, "Metrics"): off (404) until
+# CARELOOP_METRICS_TOKEN is set, then for requests that carry it as "Authorization: Bearer <token>" (401 otherwise).
+# The latency histograms cover the posts dated in the last CARELOOP_METRICS_WINDOW seconds and the cases opened in
+# the last CARELOOP_METRICS_CASE_WINDOW seconds.
+CARELOOP_METRICS_TOKEN = os.environ.get("CARELOOP_METRICS_TOKEN", "").strip()
+CARELOOP_METRICS_WINDOW = float(os.environ.get("CARELOOP_METRICS_WINDOW", "3600"))
+CARELOOP_METRICS_CASE_WINDOW = float(os.environ.get("CARELOOP_METRICS_CASE_WINDOW", str(7 * 24 * 3600)))
 
 LOGGING = {
     "version": 1,

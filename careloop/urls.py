@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from careloop.health import views as health_views
 from careloop.web import two_factor
 
 urlpatterns = [
@@ -12,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("hooks/", include("careloop.connectors.urls")),
     path("api/", include("careloop.api.urls")),
+    path("metrics", health_views.metrics, name="metrics"),  # Prometheus; off until CARELOOP_METRICS_TOKEN is set
     path("", include("careloop.web.urls")),
 ]
