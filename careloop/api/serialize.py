@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from careloop.cases.conversation import conversation
 from careloop.cases.models import ActionItem, AffectedMember, Case, CaseEvent, OutboxMessage
 from careloop.community.models import Member
 
@@ -78,11 +79,13 @@ def message(m: OutboxMessage) -> dict[str, Any]:
 
 
 def case_in_full(c: Case) -> dict[str, Any]:
-    """The case with its affected members, its timeline, its checklist and its messages."""
+    """The case with its affected members, its timeline, its checklist, its messages and its conversation (the
+    public post, then the private messages both ways in order: careloop.cases.conversation)."""
     return {
         **case(c),
         "affected_members": [affected(a) for a in c.affected.select_related("member").order_by("added_at", "id")],
         "events": [event(e) for e in c.events.select_related("actor").order_by("at", "id")],
         "action_items": [action_item(i) for i in c.action_items.order_by("created_at", "id")],
         "messages": [message(m) for m in c.outbox.order_by("created_at", "id")],
+        "conversation": [t.as_dict() for t in conversation(c)],
     }

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from careloop.cases import canned, templates
+from careloop.cases.conversation import conversation
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState
 from careloop.cases.state import nothing_reached
 from careloop.cases.tone import check_tone
@@ -38,6 +39,7 @@ from careloop.web.roles import Action, Role, can, permissions, require, require_
 THREADS_PER_PAGE = 50
 POSTS_PER_PAGE = 100
 CASES_PER_PAGE = 50
+CHAT_RECENT = 8  # the conversation's newest turns shown; older ones fold away (the composer stays near)
 
 
 def _common(request: HttpRequest) -> dict:
@@ -116,6 +118,9 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "nothing_reached": nothing_reached(c) if c.is_open else "",
         "template_drafts": {},
     }
+    turns = conversation(c)  # the private conversation as a chat, after the public post it began with
+    context["older_turns"], context["recent_turns"] = turns[:-CHAT_RECENT], turns[-CHAT_RECENT:]
+    context["private_turns"] = [t for t in turns if t.side != "post"]
     entries = st.timeline(c, list(c.events.select_related("actor").order_by("at", "id")))
     context["older"], context["recent"] = entries[:-st.TIMELINE_RECENT], entries[-st.TIMELINE_RECENT:]
     kept = request.session.pop(f"careloop-draft-{c.pk}", None)  # what a refused send left in the composer
