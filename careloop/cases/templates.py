@@ -9,6 +9,8 @@ Placeholders: {member_name}, {quote} (the member's post, shortened), {manager_na
 {call_time}. A template that uses any other placeholder is refused with a message naming it. What the manager
 still has to write in a draft shows as a bracketed prompt (`fill_in()`: "[a time that suits you]"); `unfilled()`
 finds such prompts, and raw {placeholders}, left in a message: the case loop does not send it then.
+
+The web UI's composer offers the team's canned responses (careloop/cases/canned.py), seeded once from these.
 """
 
 from __future__ import annotations

@@ -397,7 +397,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return _settings(request, team_form=team_form, response_form=response_form, editing=editing)
 
 
-def _settings(request: HttpRequest, status: int = 200, **extra: object) -> HttpResponse:
+def _settings(request: HttpRequest, **extra: object) -> HttpResponse:
     context = {
         **_common(request),
         "sources": Source.objects.order_by("name"),
@@ -408,7 +408,7 @@ def _settings(request: HttpRequest, status: int = 200, **extra: object) -> HttpR
         "placeholders": ["{" + p + "}" for p in templates.PLACEHOLDERS],
         **extra,
     }
-    return render(request, "web/settings.html", context, status=status)
+    return render(request, "web/settings.html", context)
 
 
 def _response_form(exclude: int | None, data: object = None, initial: dict | None = None) -> CannedResponseForm:
@@ -437,7 +437,7 @@ def canned_response(request: HttpRequest, response_id: int | None = None) -> Htt
             return redirect(reverse("web:settings") + "#canned")
     form = _response_form(response_id, request.POST)
     if not form.is_valid():
-        return _settings(request, status=400, response_form=form, editing=editing)
+        return _settings(request, response_form=form, editing=editing)  # 200: the form again, with why
     data = form.cleaned_data
     if editing is None:
         saved = canned.create(request.user, data["name"], data["language"], data["body"])
