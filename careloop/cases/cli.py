@@ -195,32 +195,43 @@ def wake() -> None:
                f"errors {woken.errors}, messages handled {sent}")
 
 
-def _outbox_step(message_id: int, what: str):
-    """outbox.retry / outbox.cancel on one message, with its refusals as clear errors."""
+def _outbox_step(message_id: int, what: str, as_user: str | None = None):
+    """outbox.retry / outbox.cancel on one message, with its refusals as clear errors. With --as, the person
+    doing it (the role rule of sending, on the message's case, as on the case page and in the API); without,
+    an operator's fix from the server's shell, on the timeline without a name."""
     _setup()
     from careloop.cases import outbox
     from careloop.cases.models import OutboxMessage
+    from careloop.cases.roles import Action
 
-    try:
-        return getattr(outbox, what)(OutboxMessage.objects.get(pk=message_id))
-    except OutboxMessage.DoesNotExist:
-        raise click.ClickException(f"there is no outbox message {message_id}") from None
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    actor = _person(as_user) if as_user else None
+    message = OutboxMessage.objects.select_related("case").filter(pk=message_id).first()
+    if message is None:
+        raise click.ClickException(f"there is no outbox message {message_id}")
+    if actor is not None:
+        _allowed(actor, Action.SEND, message.case)
+    return _do(getattr(outbox, what), message, actor)
+
+
+AS_OPTIONAL = click.option("--as", "as_user", default=None, metavar="USERNAME",
+                           help="The person doing it (their role decides whether they may); without: an "
+                                "operator's fix, on the timeline without a name.")
 
 
 @case_group.command("retry")
 @click.argument("message_id", type=int)
-def retry(message_id: int) -> None:
+@AS_OPTIONAL
+def retry(message_id: int, as_user: str | None) -> None:
     """Put a failed or unsure outbox message back in the queue (`careloop case show` lists them)."""
-    click.echo(f"outbox {_outbox_step(message_id, 'retry').pk} queued again")
+    click.echo(f"outbox {_outbox_step(message_id, 'retry', as_user).pk} queued again")
 
 
 @case_group.command("cancel")
 @click.argument("message_id", type=int)
-def cancel(message_id: int) -> None:
+@AS_OPTIONAL
+def cancel(message_id: int, as_user: str | None) -> None:
     """Never send an outbox message that has not gone out (the member was reached another way)."""
-    click.echo(f"outbox {_outbox_step(message_id, 'cancel').pk} will not be sent")
+    click.echo(f"outbox {_outbox_step(message_id, 'cancel', as_user).pk} will not be sent")
 
 
 @case_group.command("templates")

@@ -27,11 +27,12 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from careloop.api.tokens import create_token
-from careloop.cases import act, state
+from careloop.cases import act, outbox, reach_out, state
 from careloop.cases.models import Case, CaseEvent
 from careloop.cases.roles import Role, set_role
 from careloop.cli import main
 from careloop.community.models import Member, Post, Thread
+from careloop.connectors.base import PermanentFailure
 from tests.conftest import carry
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,15 @@ STEPS = [
          bad=(Bad("a link that is no web address", "acting", {"do": "link", "url": "javascript:alert(1)"}, None,
                   ("link", "{case}", "--url", "javascript:alert(1)"), "a ticket link starts with http:// or https://"),
               )),
+    Step("retry a failed message", "failed", {"do": "retry_message", "message": "{message}"},
+         ("messages/{message}/retry", {}), ("retry", "{message}"), "reaching_out",
+         bad=(Bad("a message that went out", "sent", {"do": "retry_message", "message": "{message}"}, {},
+                  ("retry", "{message}"), "outbox message {message} is sent; only failed or unsure ones can be "
+                  "retried"),)),
+    Step("cancel a message", "failed", {"do": "cancel_message", "message": "{message}"},
+         ("messages/{message}/cancel", {}), ("cancel", "{message}"), "reaching_out",
+         bad=(Bad("a message that went out", "sent", {"do": "cancel_message", "message": "{message}"}, {},
+                  ("cancel", "{message}"), "outbox message {message} is sent; it cannot be cancelled"),)),
     Step("mark done", "acting", {"do": "done"}, ("mark-done", {}), ("done", "{case}"), "following_up",
          bad=(Bad("on a new case", "new", {"do": "done"}, {}, ("done", "{case}"),
                   "case {case} is new; it cannot move to following_up"),)),
@@ -154,6 +164,7 @@ STEPS = [
 @dataclass
 class World:
     source: object
+    recording: object
     people: dict = field(default_factory=dict)
     n: count = field(default_factory=count)
 
@@ -182,7 +193,11 @@ class World:
             return None, post
         c = state.open_case(source=self.source, member=post.author, post=post, thread=post.thread, topic="billing",
                             summary="charged twice", reasons=["a complaint"], risk=0.6, language="en")
-        if start not in ("new", "covered"):
+        if start in ("failed", "sent"):  # one outreach, which the platform refused or took
+            message = reach_out.reach_out(c, None, HELLO, "dm")
+            self.recording.failures = [PermanentFailure("the member left the server")] if start == "failed" else []
+            outbox.deliver(message.pk)  # this one only: another door's retried message stays as it is
+        elif start not in ("new", "covered"):
             carry(c, start)
         if item:
             act.add_action_item(c, None, "Refund the second charge")
@@ -191,13 +206,13 @@ class World:
 
 @pytest.fixture
 def world(source, recording) -> World:
-    return World(source)
+    return World(source, recording)
 
 
 def outcome(c: Case, after: int = 0) -> dict:
     """What a step did to a case, without what differs between any two cases (ids, times)."""
     c = Case.objects.get(pk=c.pk)
-    ids = ("item", "post", "undoes", "external_id", "due_at", "at_platform")
+    ids = ("item", "post", "undoes", "external_id", "due_at", "at_platform", "outbox")
     return {
         "state": c.state, "assignee": c.assignee.username if c.assignee_id else None, "team": c.team,
         "ticket": c.ticket_url, "satisfaction": c.satisfaction, "severity": c.severity,
@@ -270,7 +285,8 @@ def do_step(door: str, step: Step, start: str, inputs, user, world: World, item:
     after which its timeline is the step's, the case as it stood)."""
     c, post = world.case(start, item=item)
     ctx = {"case": c.pk if c else "", "post": post.pk, "viewer": "viewer", "viewer_id": world.people["viewer"].pk,
-           "item": c.action_items.get().pk if item else ""}
+           "item": c.action_items.get().pk if item else "",
+           "message": c.outbox.get().pk if c and start in ("failed", "sent") else ""}
     if user is None:  # an agent on a teammate's case
         user = world.person("agent", "agent")
         act.assign(c, world.people["boss"], to_user=world.people["boss"])
@@ -280,7 +296,7 @@ def do_step(door: str, step: Step, start: str, inputs, user, world: World, item:
     if door == "web":
         said = through_web(step, fill(web, ctx), user, c, post)
     elif door == "api":
-        said = through_api(step, step.api[0], fill(api, ctx), user, c, post)
+        said = through_api(step, fill(step.api[0], ctx), fill(api, ctx), user, c, post)
     else:
         said = through_cli(fill(cli, ctx), user)
     made = c or Case.objects.filter(post=post).order_by("-pk").first()
