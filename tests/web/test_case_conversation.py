@@ -38,12 +38,12 @@ def test_the_conversation_is_a_chat_in_order(login, community, recording):
 
     html = client.get(f"/cases/{case.pk}/").content.decode()
     part = chat(html)
-    sides = re.findall(r'<li class="turn (\w+)', part)
+    sides = re.findall(r'<li class="turn turn-(\w+)', part)
     assert sides == ["post", "team", "member", "team", "member"]
     order = [part.index(s) for s in ("I was charged twice", "Hi Anna, sorry", "Yes, it was 12 euros.",
                                      "Billing is refunding", "She phoned to say thanks.")]
     assert order == sorted(order)
-    failed = part[part.index('class="turn team failed"'):]
+    failed = part[part.index('class="turn turn-team failed"'):]
     failed = failed[:failed.index("</li>")]
     assert "does not accept direct messages" in failed and 'value="retry_message"' in failed
     assert "write-again" in failed
@@ -57,5 +57,5 @@ def test_the_conversation_is_a_chat_in_order(login, community, recording):
 
 def test_a_new_case_says_the_chat_is_empty(login, community):
     part = chat(login("manager").get(f"/cases/{community['billing'].pk}/").content.decode())
-    assert re.findall(r'<li class="turn (\w+)', part) == ["post"]
+    assert re.findall(r'<li class="turn turn-(\w+)', part) == ["post"]
     assert 'id="chat-empty"' in part
