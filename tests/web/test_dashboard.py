@@ -50,7 +50,7 @@ def test_dashboard_page_carries_its_data_and_the_chart_library(login, community)
 def test_settings_page_shows_sources_templates_teams_and_service_levels(login, community):
     html = login("viewer").get("/settings/").content.decode()
     assert "forum" in html and "no contact yet" in html
-    assert "Private outreach" in html and "<h3>de</h3>" in html
+    assert "Private outreach" in html and "<td>de</td>" in html  # the canned responses, with their language
     assert "CARELOOP_FOLLOW_UP_AFTER" in html and "48 hours (2 days)" in html and "24 hours (1 day)" in html
     assert "{'first_contact_hours'" not in html and "First private contact after a case opens" in html
     assert "Add team" not in html  # a viewer reads only
