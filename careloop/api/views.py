@@ -245,7 +245,8 @@ def mark_done(request: HttpRequest, case_id: int) -> JsonResponse:
 
 
 MEMBER_REPLY = {"text": Field(str, required=True, max_chars=TEXT_CHARS),
-                "rating": Field(int, minimum=1, maximum=5, nullable=True), "reached_another_way": REACHED}
+                "rating": Field(int, minimum=1, maximum=5, nullable=True), "reached_another_way": REACHED,
+                "came_by": Field(str, choices=("phone", "email", "in_person"))}
 
 
 @endpoint(("POST",), Action.WORK)
@@ -257,7 +258,8 @@ def member_reply(request: HttpRequest, case_id: int) -> JsonResponse:
     if not data["text"].strip():
         raise ApiError(400, "the field 'text' is empty: the member's reply is needed")
     reading = _run(follow_up.record_member_reply, c, data["text"], rating=data.get("rating"),
-                   reached_another_way=data.get("reached_another_way", ""), recorded_by=request.user)
+                   reached_another_way=data.get("reached_another_way", ""), recorded_by=request.user,
+                   came_by=data.get("came_by", ""))
     said = None if reading is None else {"satisfied": reading.satisfied, "how": reading.how,
                                          "rating": reading.rating, "detail": reading.detail}
     return _after(c, reading=said)

@@ -30,7 +30,8 @@ class Turn:
     "careloop" for a message the case loop sent by itself). For TEAM turns: channel (dm, email, call), purpose
     (outreach, follow_up, ...), status (queued, sending, sent, failed, unsure, cancelled), error (why it did not
     arrive), message_id (the outbox row, for a retry). For MEMBER turns: channel (dm or email when it was read from
-    the platform, "" when a teammate recorded it), recorded_by (that teammate) and rating.
+    the platform; phone, email, in_person or "" as the teammate who recorded it said), recorded_by (that teammate)
+    and rating.
     """
 
     side: str
@@ -103,7 +104,7 @@ def conversation(case: Case) -> list[Turn]:
     for e in replies:
         d = e.details if isinstance(e.details, dict) else {}
         recorded_by = str(d.get("recorded_by") or (e.actor.get_username() if e.actor_id and e.actor else ""))
-        channel = ""
+        channel = str(d.get("came_by") or "") if recorded_by else ""
         if not recorded_by:  # read from the platform: an e-mail source's reply came by e-mail, any other by DM
             channel = "email" if via.get(d.get("external_id")) == "email" else "dm"
         rating = d.get("rating") if isinstance(d.get("rating"), int) else None

@@ -183,23 +183,31 @@ def send_follow_up(case: Case, actor=None) -> OutboxMessage:
 
 
 # ------------------------------------------------------------------------------------------ the member's reply
+CAME_BY = ("phone", "email", "in_person")  # how a reply a teammate records came to them
+
+
 def record_member_reply(case: Case, body: str, rating: int | None = None, *, at: datetime | None = None,
                         external_id: str = "", use_classifier: bool = True,
-                        reached_another_way: str = "", recorded_by: Any = None) -> Reading | None:
+                        reached_another_way: str = "", recorded_by: Any = None,
+                        came_by: str = "") -> Reading | None:
     """Attach the member's reply to the timeline and act on it; the satisfaction reading when one was made.
 
     `recorded_by`: the teammate who pasted a reply that came another way; the timeline says so (the words are
     the member's, the entry is the teammate's). A reply pasted by hand is refused (ValueError) when empty.
+    `came_by`: how that reply came (one of CAME_BY: "phone", "email", "in_person"; "" when not said).
 
     A satisfied reply resolves the case only when a message reached the member, or `reached_another_way` says
     how the manager reached them (a reply recorded by hand); otherwise a note asks the manager to decide."""
     if getattr(recorded_by, "pk", None) and not (body or "").strip():  # pasted by hand: a platform's may be empty
         raise ValueError("the member's reply is empty: paste what they wrote")
+    if came_by and came_by not in CAME_BY:
+        raise ValueError(f"unknown way the reply came {came_by!r}: one of {', '.join(CAME_BY)}")
+    extra = {"came_by": came_by} if came_by and getattr(recorded_by, "pk", None) else {}
     reading = None
     with transaction.atomic():
         state.record(case, Kind.MESSAGE_IN, actor=recorded_by, actor_label=str(case.member)[:100], body=body,
                      rating=rating, external_id=external_id, at_platform=at,
-                     recorded_by=recorded_by.get_username() if getattr(recorded_by, "pk", None) else "")
+                     recorded_by=recorded_by.get_username() if getattr(recorded_by, "pk", None) else "", **extra)
         if case.state == CaseState.REACHING_OUT:
             state.transition(case, CaseState.ACTING, actor_label="careloop", because="the member replied")
         elif case.state in (CaseState.FOLLOWING_UP, CaseState.RESOLVED):

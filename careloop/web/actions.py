@@ -133,8 +133,11 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         if not text:
             raise StepFailed(_("Paste the member's reply first."))
         rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
+        came_by = data.get("came_by") or ""
+        if came_by not in follow_up.CAME_BY:
+            came_by = ""  # "another way": not said
         reading = _do(follow_up.record_member_reply, case, text, rating=rating, reached_another_way=reached,
-                        recorded_by=user)
+                      recorded_by=user, came_by=came_by)
         if getattr(reading, "satisfied", None) and case.state != CaseState.RESOLVED:
             raise StepFailed(_("Reply recorded, but the case is not resolved: no message reached the member. If "
                                "you reached them another way, say how and press “The member is satisfied”."))

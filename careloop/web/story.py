@@ -157,7 +157,10 @@ SHOWN_ELSEWHERE = {"post", "outbox", "item", "external_id", "message_kind", "rep
                    "reason", "because", "note", "satisfied", "how", "detail", "rating", "reached_another_way",
                    "channel", "call_time", "handed_off_in_public", "reopened", "url", "title", "purpose",
                    "recipient", "recorded_by", "error", "step", "status", "open_items", "at_platform", "recorded",
-                   "recorded_only", "source", "recovered", "by_hand", "undoes", "dismissed_as", "withdrawn_label"}
+                   "recorded_only", "source", "recovered", "by_hand", "undoes", "dismissed_as", "withdrawn_label",
+                   "came_by"}
+CAME_BY = {"phone": gettext_lazy("by phone"), "email": gettext_lazy("by e-mail"),
+           "in_person": gettext_lazy("in person")}  # how a reply a teammate recorded came (follow_up.CAME_BY)
 
 
 @dataclass
@@ -241,6 +244,8 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
             else:
                 entry.who = member
                 entry.what = gettext("%(member)s replied") % {"member": member}
+            if d.get("came_by") in CAME_BY:
+                entry.facts.append((gettext("How it came"), str(CAME_BY[d["came_by"]])))
             if d.get("rating"):
                 entry.facts.append((gettext("Rating"), gettext("%(n)s of 5") % {"n": d["rating"]}))
             entry.quote = str(d.get("body") or "")

@@ -17,7 +17,8 @@ def test_the_case_detail_has_the_conversation(api, community, recording):
     message_id = client.post(f"{url}/reach-out", {"body": "Hi Anna, can we talk?"}).json()["message"]["id"]
     recording.failures.append(PermanentFailure("the member does not accept direct messages"))
     assert outbox.send_due() == 1
-    assert client.post(f"{url}/member-reply", {"text": "She phoned: yes, let's talk.", "rating": 3}).status_code == 200
+    assert client.post(f"{url}/member-reply", {"text": "She phoned: yes, let's talk.", "rating": 3,
+                                                "came_by": "phone"}).status_code == 200
 
     turns = api("viewer").get(url).json()["conversation"]
     assert [t["side"] for t in turns] == ["post", "team", "member"]
@@ -26,4 +27,6 @@ def test_the_case_detail_has_the_conversation(api, community, recording):
     assert (team["message_id"], team["status"], team["channel"], team["author"], team["body"]) == (
         message_id, "failed", "dm", client.user.get_username(), "Hi Anna, can we talk?")
     assert "does not accept direct messages" in team["error"] and team["sent_at"] is None
-    assert (turns[2]["recorded_by"], turns[2]["rating"], turns[2]["channel"]) == (client.user.get_username(), 3, "")
+    member = turns[2]
+    assert (member["recorded_by"], member["rating"], member["channel"]) == (client.user.get_username(), 3, "phone")
+    assert client.post(f"{url}/member-reply", {"text": "x", "came_by": "pigeon"}).status_code == 400

@@ -49,6 +49,7 @@ def test_send_and_record_a_reply_then_read_them_as_a_chat(page, live_server, bro
     outbox.send_due()
     page.reload()
     page.fill("#reply", "She phoned: the refund is on her statement, thanks.")
+    page.select_option("#came-by", "phone")
     page.click("form:has(#reply) button[type=submit]")
     page.locator(".messages", has_text="Reply recorded.").wait_for()
 
@@ -61,7 +62,7 @@ def test_send_and_record_a_reply_then_read_them_as_a_chat(page, live_server, bro
     ]
     failed = page.locator("#chat .turn-team.failed")
     assert "does not accept direct messages" in failed.inner_text()
-    assert "recorded by maria" in page.locator("#chat .turn-member").last.inner_text()
+    assert "by phone, recorded by maria" in page.locator("#chat .turn-member").last.inner_text()
     # the team's bubbles on the right, the member's on the left; the chat beside the thread, the composer under it
     team, member = (page.locator(f"#chat .turn-{s} .bubble").first.bounding_box() for s in ("team", "member"))
     chat_box = page.locator("section.conversation").bounding_box()

@@ -33,7 +33,7 @@ def test_both_directions_in_order_with_a_failed_message(community, recording):  
     outbox.send_due()
     case.refresh_from_db()
     record_member_reply(case, "She called: the refund arrived.", rating=4, recorded_by=maria,
-                        use_classifier=False)
+                        use_classifier=False, came_by="phone")
 
     turns = conversation(case)
     assert [t.side for t in turns] == [POST, TEAM, MEMBER, TEAM, MEMBER]
@@ -46,15 +46,23 @@ def test_both_directions_in_order_with_a_failed_message(community, recording):  
         "Yes please, it was 12 euros.", "Member anna", "dm", "")  # read from the platform: the member's own
     assert failed.status == "failed" and failed.failed and "does not accept direct messages" in failed.error
     assert failed.message_id == case.outbox.get(body__startswith="Thanks Anna").pk
-    assert (by_phone.recorded_by, by_phone.channel, by_phone.rating) == ("maria", "", 4)  # came another way
+    assert (by_phone.recorded_by, by_phone.channel, by_phone.rating) == ("maria", "phone", 4)  # by hand
     assert [t.at for t in turns[1:]] == sorted(t.at for t in turns[1:])
 
     as_json = [t.as_dict() for t in turns]
     assert as_json[3]["status"] == "failed" and as_json[3]["error"] and as_json[3]["message_id"] == failed.message_id
     assert as_json[4] == {"side": "member", "at": by_phone.at.isoformat(), "author": "Member anna",
-                          "body": "She called: the refund arrived.", "channel": "", "recorded_by": "maria",
+                          "body": "She called: the refund arrived.", "channel": "phone", "recorded_by": "maria",
                           "rating": 4}
 
 
 def test_a_case_without_messages_is_its_post(community):  # noqa: F811
     assert [(t.side, t.body) for t in conversation(community["login"])] == [(POST, "Login broken since 2.3")]
+
+
+def test_how_a_recorded_reply_came_is_one_of_a_few(community):  # noqa: F811
+    maria = User.objects.create_user("maria", "maria@example.org", "a-long-password")
+    with pytest.raises(ValueError, match="unknown way the reply came"):
+        record_member_reply(community["billing"], "Thanks", recorded_by=maria, came_by="pigeon")
+    record_member_reply(community["billing"], "Thanks", recorded_by=maria)
+    assert conversation(community["billing"])[-1].channel == ""  # not said: "another way"

@@ -33,8 +33,8 @@ def test_the_conversation_is_a_chat_in_order(login, community, recording):
     case.refresh_from_db()
     send_private_message(case, client.user, "Billing is refunding the 12 euros.")
     outbox.send_due()
-    assert client.post(f"/cases/{case.pk}/step", {"do": "reply", "text": "She phoned to say thanks."}
-                       ).status_code == 302
+    assert client.post(f"/cases/{case.pk}/step", {"do": "reply", "text": "She phoned to say thanks.",
+                                                  "came_by": "phone"}).status_code == 302
 
     html = client.get(f"/cases/{case.pk}/").content.decode()
     part = chat(html)
@@ -47,7 +47,8 @@ def test_the_conversation_is_a_chat_in_order(login, community, recording):
     failed = failed[:failed.index("</li>")]
     assert "does not accept direct messages" in failed and 'value="retry_message"' in failed
     assert "write-again" in failed
-    assert "recorded by manager-user: it came another way" in part
+    assert "by phone, recorded by manager-user" in part
+    assert "How it came" in html[html.index('id="timeline"'):]  # the timeline says so too
     assert html.index('id="conversation"') < html.index('id="reach"') < html.index('id="timeline"')  # composer under
     assert "private message" in part  # the channel, in words
 
@@ -59,3 +60,15 @@ def test_a_new_case_says_the_chat_is_empty(login, community):
     part = chat(login("manager").get(f"/cases/{community['billing'].pk}/").content.decode())
     assert re.findall(r'<li class="turn turn-(\w+)', part) == ["post"]
     assert 'id="chat-empty"' in part
+
+
+def test_the_chat_in_german(login, community):
+    from careloop.web.models import Preference
+
+    client = login("manager")
+    Preference.objects.create(user=client.user, language="de")
+    case = community["billing"]
+    client.post(f"/cases/{case.pk}/step", {"do": "reply", "text": "Danke!", "came_by": "phone"})
+    part = chat(client.get(f"/cases/{case.pk}/").content.decode())
+    assert "Gespräch mit dem Mitglied" in part and "öffentlicher Beitrag" in part
+    assert "telefonisch, erfasst von manager-user" in part
