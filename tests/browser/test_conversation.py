@@ -95,3 +95,34 @@ def test_send_and_record_a_reply_then_read_them_as_a_chat(page, live_server, bro
         screenshot(small, "conversation-390")
     finally:
         phone.close()
+
+
+def test_a_long_conversation_keeps_the_composer_and_act_near_on_a_phone(browser, live_server, community, recording):
+    from careloop.cases.follow_up import record_member_reply
+    from careloop.cases.reach_out import reach_out, send_private_message
+
+    manager = User.objects.create_user("maria", "maria@example.org", "a-long-password")
+    set_role(manager, "manager")
+    case = community["billing"]
+    reach_out(case, manager, "Hi Anna, sorry about the double charge. " * 6, "dm")
+    for n in range(7):
+        record_member_reply(case, f"reply {n}: it is still on my statement, " * 5, recorded_by=manager,
+                            came_by="email", use_classifier=False)
+        send_private_message(case, manager, f"message {n}: I have asked billing again, " * 5)
+    outbox.send_due()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, "maria")
+        page.goto(f"{live_server.url}/cases/{case.pk}/")
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"{width[0]} px wide on a {width[1]} px screen"
+        tops = page.evaluate("""() => ['#outreach', 'section.act'].map(
+            s => document.querySelector(s).getBoundingClientRect().top + window.scrollY)""")
+        assert all(top < 2 * 844 for top in tops), tops
+        assert page.locator("details.older-turns summary").inner_text() == "8 earlier messages"  # the post and 7 more
+        box, last = page.locator(".chat-scroll").bounding_box(), page.locator("#chat .turn").last.bounding_box()
+        assert box["y"] <= last["y"] and last["y"] + last["height"] <= box["y"] + box["height"] + 1  # the newest shows
+        assert "message 6" in page.locator("#chat .turn").last.inner_text()
+    finally:
+        context.close()
