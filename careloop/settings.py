@@ -31,7 +31,7 @@ Configuration comes from the environment so that the same install serves a lapto
   writes its heartbeat (default 10 s), and when /health fails: a heartbeat older than 60 s, a task waiting longer
   than 300 s.
 - CARELOOP_METRICS_TOKEN  the bearer token a Prometheus scrape of /metrics must send (default empty: /metrics is
-  off, a 404); CARELOOP_METRICS_WINDOW, CARELOOP_METRICS_CASE_WINDOW  the latency windows (1 hour, 7 days).
+  off, a 404); CARELOOP_METRICS_WINDOW, CARELOOP_METRICS_CASE_WINDOW  the latency windows (5 minutes, 7 days).
 """
 
 from __future__ import annotations
@@ -243,7 +243,7 @@ CARELOOP_HEALTH_OLDEST_TASK = float(os.environ.get("CARELOOP_HEALTH_OLDEST_TASK"
 # The latency histograms cover the posts dated in the last CARELOOP_METRICS_WINDOW seconds and the cases opened in
 # the last CARELOOP_METRICS_CASE_WINDOW seconds.
 CARELOOP_METRICS_TOKEN = os.environ.get("CARELOOP_METRICS_TOKEN", "").strip()
-CARELOOP_METRICS_WINDOW = float(os.environ.get("CARELOOP_METRICS_WINDOW", "3600"))
+CARELOOP_METRICS_WINDOW = float(os.environ.get("CARELOOP_METRICS_WINDOW", "300"))
 CARELOOP_METRICS_CASE_WINDOW = float(os.environ.get("CARELOOP_METRICS_CASE_WINDOW", str(7 * 24 * 3600)))
 
 LOGGING = {

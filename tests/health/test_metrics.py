@@ -90,7 +90,8 @@ def community(db):
         thread = Thread.objects.create(source=source, external_id="t1")
         for i in range(n):
             posts.append(Post.objects.create(source=source, external_id=str(i), thread=thread, author=member,
-                                             created_at=now - timedelta(minutes=5), text=f"post {i}"))
+                                             created_at=now - timedelta(seconds=150 - len(posts)),
+                                             text=f"post {i}"))
     stored = now - timedelta(seconds=120)
     Post.objects.update(imported_at=stored, updated_at=stored)
     # forum 0, 1: waiting for scoring; 2: scored 0.3 s after storing, not listened; 3, 4 and chat 0: listened 2 s on
@@ -170,7 +171,7 @@ def test_the_figures_match_the_database(client, cases, token):
 def test_the_stage_latency_histograms(client, cases, token):
     families = parse(get(client).content.decode())
     hist = families["careloop_post_stage_seconds"]
-    assert hist["type"] == "histogram" and "3600 s" in hist["help"]
+    assert hist["type"] == "histogram" and "last 300 s" in hist["help"]
 
     def stage(name: str, suffix: str, **labels: str) -> float:
         return value(families, "careloop_post_stage_seconds", f"careloop_post_stage_seconds{suffix}",
@@ -201,6 +202,17 @@ def test_posts_outside_the_window_are_not_in_the_histograms(client, community, t
     assert value(families, "careloop_post_stage_seconds", "careloop_post_stage_seconds_count",
                  stage="stored_to_scored") == 0
     assert value(families, "careloop_posts_waiting_for_scoring") == 2  # the counts are not windowed
+
+
+def test_the_histograms_read_the_latest_posts_of_the_window_only(client, community, token, monkeypatch):
+    from careloop.health import metrics
+
+    monkeypatch.setattr(metrics, "WINDOW_POSTS", 3)  # the latest three: forum 3 and 4, chat 0, all listened
+    families = parse(get(client).content.decode())
+    for stage in ("stored_to_scored", "scored_to_listened", "stored_to_listened"):
+        assert value(families, "careloop_post_stage_seconds", "careloop_post_stage_seconds_count", stage=stage) == 3
+    assert "the latest 3 of them" in families["careloop_post_stage_seconds"]["help"]
+    assert value(families, "careloop_posts_waiting_for_scoring") == 2  # the counts are not capped
 
 
 def test_nothing_waiting_is_no_lag(client, community, token):
