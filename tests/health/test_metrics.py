@@ -269,3 +269,15 @@ def test_the_text_parses_with_prometheus_client(client, cases, token):
     assert names["careloop_posts"].type == "counter"
     assert names["careloop_post_stage_seconds"].type == "histogram"
     assert {s.labels["source"]: s.value for s in names["careloop_posts"].samples} == {"forum": 5, "chat-x": 1}
+
+
+def test_the_operator_guide_lists_every_metric(client, cases, token):
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operator-guide.md").read_text()
+    section = guide.split("### Metrics\n", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"^\| `(careloop_[a-z_]+)` \|", section, re.M))
+    WorkerHeartbeat.objects.create(worker="h:1", seen_at=timezone.now(), started_at=timezone.now(),
+                                   queues={"careloop": {"waiting": 0, "oldest_task_age": None}})
+    assert documented == set(parse(get(client).content.decode()))
+    assert "scrape_configs:" in section and "credentials_file:" in section
