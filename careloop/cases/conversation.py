@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from careloop.cases.models import Case, CaseEvent, OutboxMessage
+from careloop.cases.outbox import RETRYABLE, UNSTOPPABLE
 
 POST = "post"  # the member's public post the case began with
 TEAM = "team"  # a private message from the team to the member
 MEMBER = "member"  # the member's private reply
 
-RETRYABLE = (OutboxMessage.Status.FAILED, OutboxMessage.Status.UNSURE)
 
 
 @dataclass
@@ -54,7 +54,13 @@ class Turn:
 
     @property
     def failed(self) -> bool:
+        """Did not arrive (failed, or unsure whether it did): it may be retried (outbox.may_retry)."""
         return self.side == TEAM and self.status in RETRYABLE
+
+    @property
+    def may_cancel(self) -> bool:
+        """Not out and not with a worker: it may still be stopped (outbox.may_cancel)."""
+        return self.side == TEAM and self.status not in UNSTOPPABLE
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (times in ISO 8601), for the API."""

@@ -55,6 +55,13 @@ def test_the_conversation_is_a_chat_in_order(login, community, recording):
     viewer = login("viewer").get(f"/cases/{case.pk}/").content.decode()
     assert "does not accept direct messages" in viewer and 'value="retry_message"' not in viewer  # may not send
 
+    send_private_message(case, client.user, "One more thing, Anna.")  # queued: it can still be stopped
+    part = chat(client.get(f"/cases/{case.pk}/").content.decode())
+    queued = part[part.index('class="turn turn-team queued"'):]
+    queued = queued[:queued.index("</li>")]
+    assert "One more thing, Anna." in queued and 'value="cancel_message"' in queued
+    assert 'value="retry_message"' not in queued and "write-again" not in queued
+
 
 def test_a_new_case_says_the_chat_is_empty(login, community):
     part = chat(login("manager").get(f"/cases/{community['billing'].pk}/").content.decode())
