@@ -235,23 +235,35 @@ def _source_families() -> list[Family]:
     return [failing]
 
 
+def _queues_seen(beats: list[dict]) -> dict[str, dict]:
+    """Per queue, what the freshest heartbeat that reports it saw (workers of one database may serve several
+    queues, CARELOOP_QUEUE_NAME)."""
+    queues: dict[str, dict] = {}
+    for beat in beats:
+        for name, queue in (beat["queues"] or {}).items():
+            queues.setdefault(name, queue)
+    return queues
+
+
 def _worker_families(now: datetime) -> list[Family]:
-    beats = list(WorkerHeartbeat.objects.order_by("-seen_at").values("seen_at", "queues")[:1])
+    heartbeats = WorkerHeartbeat.objects.order_by("-seen_at").values("seen_at", "queues")
+    # The live workers' heartbeats; when none is live, the freshest (what /health reports too).
+    beats = list(heartbeats.filter(seen_at__gt=now - stale_after())) or list(heartbeats[:1])
     age = Family("careloop_worker_heartbeat_age_seconds", "gauge",
                  "Seconds since the freshest worker heartbeat (no sample: no worker has ever started).")
     alive = Family("careloop_workers_alive", "gauge", "Worker processes whose heartbeat is fresher than "
                    "CARELOOP_HEALTH_HEARTBEAT_STALE seconds.")
-    alive.add(WorkerHeartbeat.objects.filter(seen_at__gt=now - stale_after()).count())
+    alive.add(sum(1 for beat in beats if beat["seen_at"] > now - stale_after()))
     waiting = Family("careloop_queue_waiting", "gauge",
-                     "Tasks waiting in the queue, as the freshest worker heartbeat saw it.")
+                     "Tasks waiting in the queue, as the freshest worker heartbeat that reports the queue saw it.")
     oldest = Family("careloop_queue_oldest_task_seconds", "gauge",
-                    "How long the oldest task waiting in the queue had waited, as the freshest worker heartbeat saw it "
-                    "(0: none waiting; no sample: not known).")
+                    "How long the oldest task waiting in the queue had waited, at the freshest heartbeat that "
+                    "reports it (0: none waiting; no sample: not known).")
     readable = Family("careloop_queue_readable", "gauge",
-                      "1 when the freshest heartbeat's worker could read the queue, 0 when it could not.")
+                      "1 when the worker of that heartbeat could read the queue, 0 when it could not (Redis down).")
     if beats:
         age.add(round(max(0.0, (now - beats[0]["seen_at"]).total_seconds()), 3))
-        for name, queue in sorted((beats[0]["queues"] or {}).items()):
+        for name, queue in sorted(_queues_seen(beats).items()):
             readable.add(0 if queue.get("error") else 1, queue=name)
             if queue.get("waiting") is not None:
                 waiting.add(queue["waiting"], queue=name)

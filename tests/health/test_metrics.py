@@ -233,9 +233,13 @@ def test_queues_and_worker_come_from_the_freshest_heartbeat(client, community, t
                                            "other": {"waiting": 0, "oldest_task_age": None},
                                            "broken": {"waiting": None, "oldest_task_age": None,
                                                       "error": "ConnectionError"}})
+    WorkerHeartbeat.objects.create(worker="host-c:3", seen_at=now - timedelta(seconds=9), started_at=now,
+                                   queues={"careloop": {"waiting": 50, "oldest_task_age": 70.0},
+                                           "second": {"waiting": 3, "oldest_task_age": 1.5}})
     families = parse(get(client).content.decode())
     assert 3.5 < value(families, "careloop_worker_heartbeat_age_seconds") < 30
-    assert value(families, "careloop_workers_alive") == 1
+    assert value(families, "careloop_workers_alive") == 2
+    assert value(families, "careloop_queue_waiting", queue="second") == 3  # another queue, from another worker
     assert value(families, "careloop_queue_waiting", queue="careloop") == 7
     assert value(families, "careloop_queue_oldest_task_seconds", queue="careloop") == 12.5
     assert value(families, "careloop_queue_oldest_task_seconds", queue="other") == 0
