@@ -35,6 +35,7 @@ def run_server(host: str, port: int, *, threads: int = 8, with_worker: bool = Tr
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (a script's background job)
     try:  # from here on a signal at any moment ends in the clean stop below
         if supervisor:
             supervisor.start()
