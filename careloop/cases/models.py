@@ -84,6 +84,8 @@ class Case(models.Model):
     overdue_reason = models.CharField(max_length=200, blank=True)
     ticket_url = models.CharField(max_length=2000, blank=True, help_text="The external ticket for the fix.")
     last_error = models.TextField(blank=True, help_text="The last thing that went wrong, for the manager to act on.")
+    tags = models.ManyToManyField("Tag", blank=True, related_name="cases",
+                                  help_text="The team's labels (careloop/cases/tags.py).")
 
     class Meta:
         indexes = [
@@ -314,6 +316,29 @@ class Seeding(models.Model):
 
     name = models.CharField(max_length=40, unique=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A label the team puts on cases ("refund", "app 2.3"), in one colour of a small fixed palette; added and
+    removed with careloop/cases/tags.py, each change an entry on the case's timeline."""
+
+    class Colour(models.TextChoices):
+        GREY = "grey", "Grey"
+        BLUE = "blue", "Blue"
+        GREEN = "green", "Green"
+        YELLOW = "yellow", "Yellow"
+        ORANGE = "orange", "Orange"
+        RED = "red", "Red"
+        PURPLE = "purple", "Purple"
+
+    name = models.CharField(max_length=40, unique=True)
+    colour = models.CharField(max_length=10, choices=Colour.choices, default=Colour.GREY)
+
+    class Meta:
+        ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
