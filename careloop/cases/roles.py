@@ -6,6 +6,8 @@
            closed case of theirs or an unassigned one, and opens a case by hand from any post
 - viewer   reads everything, changes nothing; a case is never assigned to a viewer
 
+Tags (cases/tags.py): agents, managers and admins add and remove them on any case; viewers only read them.
+
 Canned responses (cases/canned.py): managers and admins edit them, agents (and managers, admins) use them in
 the composer of a case they may send on, viewers read them in the settings page.
 
@@ -42,6 +44,7 @@ class Action(StrEnum):
     REOPEN = "reopen"  # reopen a dismissed or resolved case (steps.reopen)
     OPEN = "open"  # open a case by hand from a post (steps.open_from_post)
     RESPONSES = "responses"  # add, change and delete the team's canned responses (cases/canned.py)
+    TAG = "tag"  # add or remove a tag on any case (cases/tags.py): agents, managers, admins
 
 
 def ensure_roles() -> None:
@@ -94,6 +97,8 @@ def can(user: Any, action: Action | str, case: Any = None) -> bool:
         return True
     if action == Action.RESPONSES:  # agents use the canned responses; managers and admins edit them
         return False
+    if action == Action.TAG:  # a tag is a label for the team, not work on the case: agents tag any case
+        return True
     # agent: their own cases; an unassigned case only to take it (assign it to themselves) or to reopen it
     if case is None:
         return action in (Action.WORK, Action.SEND, Action.REOPEN, Action.OPEN)

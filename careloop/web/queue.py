@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState
+from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState, Tag
 from careloop.cases.ranking import in_queue_order, severity_in_words
 from careloop.cases.state import CLOSED_STATES
 from careloop.community.history import source_clocks
@@ -30,6 +30,8 @@ from careloop.community.models import Post, Source
 RISK_LEVELS = {"high": 0.7, "medium": 0.4}
 TOPIC_CHARS = 60
 CLOSED = "closed"  # the state filter's value for every closed state
+SEARCH_WORDS = 5
+SEARCH_CHARS = 100
 
 
 @dataclass
@@ -40,6 +42,13 @@ class QueueFilters:
     language: str = ""
     risk: str = ""  # "high", "medium" or ""
     lane: str = ""  # "problems" (severity 1-3), "urgent" (3), "moderation" (toxic language only) or ""
+    tag: str = ""  # a tag's name
+    q: str = ""  # words in the post's text, the topic or summary, or the member's name
+
+    @property
+    def words(self) -> list[str]:
+        """The search's words (at most SEARCH_WORDS of them, each at most SEARCH_CHARS long)."""
+        return [w[:SEARCH_CHARS] for w in self.q.split()][:SEARCH_WORDS]
 
     @classmethod
     def from_query(cls, query: dict) -> QueueFilters:
@@ -79,6 +88,11 @@ def matching(filters: QueueFilters, user) -> QuerySet[Case]:
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee.isdigit():
         qs = qs.filter(assignee_id=int(filters.assignee))
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag)
+    for word in filters.words:  # every word, each in one of the case's texts (icontains: a scan, one query)
+        qs = qs.filter(Q(topic__icontains=word) | Q(summary__icontains=word) | Q(post__text__icontains=word)
+                       | Q(member__display_name__icontains=word) | Q(member__handle__icontains=word))
     return qs
 
 
@@ -108,6 +122,7 @@ def queue_page(filters: QueueFilters, user, number: str | int | None, per_page: 
         .order_by().values("case").annotate(n=Count("id")).values("n")
     )
     by_id = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("member", "source", "assignee")
+             .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
              .annotate(agree=Coalesce(Subquery(agree), Value(0)))}
     posted = dict(Post.objects.filter(pk__in=[c.post_id for c in by_id.values() if c.post_id])
                   .values_list("id", "created_at"))

@@ -158,7 +158,7 @@ SHOWN_ELSEWHERE = {"post", "outbox", "item", "external_id", "message_kind", "rep
                    "channel", "call_time", "handed_off_in_public", "reopened", "url", "title", "purpose",
                    "recipient", "recorded_by", "error", "step", "status", "open_items", "at_platform", "recorded",
                    "recorded_only", "source", "recovered", "by_hand", "undoes", "dismissed_as", "withdrawn_label",
-                   "came_by"}
+                   "came_by", "tag"}
 CAME_BY = {"phone": gettext_lazy("by phone"), "email": gettext_lazy("by e-mail"),
            "in_person": gettext_lazy("in person")}  # how a reply a teammate recorded came (follow_up.CAME_BY)
 
@@ -258,6 +258,8 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
             entry.what = {
                 "item_added": gettext("Action item added"), "item_done": gettext("Action item ticked off"),
                 "retry_message": gettext("Message queued again"), "cancel_message": gettext("Message not sent"),
+                "tag_added": gettext("Tag “%(tag)s” added") % {"tag": d.get("tag", "")},
+                "tag_removed": gettext("Tag “%(tag)s” removed") % {"tag": d.get("tag", "")},
             }.get(d.get("what", ""), gettext("Action"))
             entry.quote = str(d.get("text") or "")
         elif kind == CaseEvent.Kind.MEMBER_ADDED:

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from careloop.web import views
+from careloop.web import organise, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("queue/bulk", organise.bulk_step, name="bulk"),
+    path("queue/views", organise.save_view, name="save_view"),
+    path("queue/views/<int:view_id>/delete", organise.delete_view, name="delete_view"),
     path("cases/<int:case_id>/", views.case, name="case"),
+    path("cases/<int:case_id>/tags", organise.case_tags, name="case_tags"),
     path("cases/<int:case_id>/tone", views.tone, name="tone"),
     path("cases/<int:case_id>/step", views.case_action, name="case_action"),
     path("members/<int:member_id>/", views.member, name="member"),

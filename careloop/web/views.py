@@ -3,7 +3,7 @@ loop's functions in careloop/cases/ (reach_out, act, follow_up, state); no view 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from careloop.cases import canned, templates
 from careloop.cases.conversation import conversation
-from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState
-from careloop.cases.state import nothing_reached
+from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState, Tag
+from careloop.cases.state import DISMISS_REASONS, nothing_reached
 from careloop.cases.tone import check_tone
 from careloop.community.models import Member, Post, Source, Thread
 from careloop.health.models import latest_heartbeat
@@ -33,13 +33,15 @@ from careloop.web import dashboard as dash
 from careloop.web import queue as q
 from careloop.web import story as st
 from careloop.web.forms import CannedResponseForm, PreferenceForm, TeamForm
-from careloop.web.models import Preference, Team
+from careloop.web.models import Preference, SavedView, Team
 from careloop.web.roles import Action, Role, can, permissions, require, require_on_case, role_of
 
 THREADS_PER_PAGE = 50
 POSTS_PER_PAGE = 100
 CASES_PER_PAGE = 50
 CHAT_RECENT = 8  # the conversation's newest turns shown; older ones fold away (the composer stays near)
+TAGS_LISTED = 200  # the tag filter's and the case page's choice of tags, at most
+SAVED_VIEWS_LISTED = 30
 
 
 def _common(request: HttpRequest) -> dict:
@@ -55,7 +57,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     page, cases = q.queue_page(filters, request.user, request.GET.get("page"), CASES_PER_PAGE, now)
     rows = [{"case": c, "reason": q.reason_in_words(c, now), "level": q.risk_level(c.risk)} for c in cases]
-    context = {"page": page, "rows": rows, "filters": filters, "query": filters.as_query(), "now": now}
+    context = {"page": page, "rows": rows, "filters": filters, "query": filters.as_query(), "now": now,
+               "may_bulk": can(request.user, Action.WORK) or can(request.user, Action.TAG)}
     if request.headers.get("HX-Request"):
         return render(request, "web/queue_rows.html", context)
     context.update(
@@ -65,6 +68,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         closed_states=[(s.value, s.label) for s in q.CLOSED_STATES],
         assignees=_teammates(),
         languages=cache.get_or_set("careloop-case-languages", _case_languages, 300),
+        tags=Tag.objects.order_by("name")[:TAGS_LISTED],
+        saved_views=SavedView.objects.filter(user=request.user)[:SAVED_VIEWS_LISTED],
+        query_string=urlencode(filters.as_query()),
+        dismiss_reasons=[(r, st.DISMISS_REASONS[r]) for r in DISMISS_REASONS],
     )
     return render(request, "web/queue.html", context)
 
@@ -117,6 +124,9 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "draft": request.GET.get("draft", ""),
         "nothing_reached": nothing_reached(c) if c.is_open else "",
         "template_drafts": {},
+        "case_tags": list(c.tags.all()),
+        "all_tags": Tag.objects.order_by("name")[:TAGS_LISTED],
+        "tag_colours": Tag.Colour.choices,
     }
     turns = conversation(c)  # the private conversation as a chat, after the public post it began with
     context["older_turns"], context["recent_turns"] = turns[:-CHAT_RECENT], turns[-CHAT_RECENT:]

@@ -93,6 +93,18 @@ def state_label(value: str) -> str:
     return str(STATE_LABELS.get(value, value))
 
 
+TAG_COLOURS = {"grey": pgettext_lazy("colour", "grey"), "blue": pgettext_lazy("colour", "blue"),
+               "green": pgettext_lazy("colour", "green"), "yellow": pgettext_lazy("colour", "yellow"),
+               "orange": pgettext_lazy("colour", "orange"), "red": pgettext_lazy("colour", "red"),
+               "purple": pgettext_lazy("colour", "purple")}
+
+
+@register.filter
+def tag_colour(value: str) -> str:
+    """A tag's colour (cases.models.Tag.Colour) in the reader's language."""
+    return str(TAG_COLOURS.get(value, value))
+
+
 @register.filter
 def event_label(value: str) -> str:
     return str(EVENT_LABELS.get(value, value.replace("_", " ")))
