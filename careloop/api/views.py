@@ -21,7 +21,6 @@ from django.utils import timezone
 from careloop.api import scoring_jobs, serialize
 from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body_bytes, ok, read_json
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, Case, CaseState
-from careloop.cases.reach_out import CHANNELS
 from careloop.cases.roles import Action, AssignmentRefused, check_assignment, require_on_case
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
 from careloop.community.models import Source
@@ -173,7 +172,7 @@ def _after(c: Case, status: int = 200, **extra: Any) -> JsonResponse:
 
 REACH_OUT = {
     "body": Field(str, required=True, max_chars=TEXT_CHARS),
-    "channel": Field(str, choices=CHANNELS),
+    "channel": Field(str, max_chars=20),  # an unknown one: the step's own refusal (400), as at the other doors
     "public_note": Field(str, max_chars=2000),
     "subject": Field(str, max_chars=300),
     "call_time": Field(str, max_chars=100),
@@ -254,9 +253,7 @@ def member_reply(request: HttpRequest, case_id: int) -> JsonResponse:
     """The member's answer (pasted, or from another tool); careloop reads whether they are satisfied."""
     from careloop.cases import follow_up
 
-    c, data = _step(request, case_id, Action.WORK, MEMBER_REPLY)
-    if not data["text"].strip():
-        raise ApiError(400, "the field 'text' is empty: the member's reply is needed")
+    c, data = _step(request, case_id, Action.WORK, MEMBER_REPLY)  # an empty text: the step's refusal (400)
     reading = _run(follow_up.record_member_reply, c, data["text"], rating=data.get("rating"),
                    reached_another_way=data.get("reached_another_way", ""), recorded_by=request.user,
                    came_by=data.get("came_by", ""))
@@ -265,7 +262,7 @@ def member_reply(request: HttpRequest, case_id: int) -> JsonResponse:
     return _after(c, reading=said)
 
 
-DISMISS = {"reason": Field(str, required=True, choices=DISMISS_REASONS), "note": Field(str, max_chars=TEXT_CHARS)}
+DISMISS = {"reason": Field(str, required=True, max_chars=100), "note": Field(str, max_chars=TEXT_CHARS)}
 
 
 @endpoint(("POST",), Action.WORK)
@@ -274,7 +271,64 @@ def dismiss(request: HttpRequest, case_id: int) -> JsonResponse:
     from careloop.cases import act
 
     c, data = _step(request, case_id, Action.WORK, DISMISS)
-    event = _run(act.dismiss, c, request.user, data["reason"], data.get("note", ""))
+    try:
+        event = _run(act.dismiss, c, request.user, data["reason"], data.get("note", ""))
+    except ApiError as exc:  # an unknown reason: the step refuses it in its own words; bad input, so 400
+        if data["reason"] not in DISMISS_REASONS:
+            exc.status = 400
+        raise
+    return _after(c, event=serialize.event(event))
+
+
+@endpoint(("POST",), Action.WORK)
+def items(request: HttpRequest, case_id: int) -> JsonResponse:
+    """An action item on the case's checklist (`items/IID/done` ticks it off)."""
+    from careloop.cases import act
+
+    c, data = _step(request, case_id, Action.WORK, {"text": Field(str, required=True, max_chars=TEXT_CHARS)})
+    item = _run(act.add_action_item, c, request.user, data["text"])
+    return _after(c, 201, item=serialize.action_item(item))
+
+
+@endpoint(("POST",), Action.WORK)
+def item_done(request: HttpRequest, case_id: int, item_id: int) -> JsonResponse:
+    """Tick off one of the case's action items (one done already stays as it was)."""
+    from careloop.cases import act
+
+    c, _ = _step(request, case_id, Action.WORK, {})
+    item = c.action_items.filter(pk=item_id).first() if item_id <= MAX_ID else None
+    if item is None:
+        raise ApiError(404, f"case {c.pk} has no action item {item_id}")
+    item = _run(act.complete_action_item, item, request.user)
+    return _after(c, item=serialize.action_item(item))
+
+
+TICKET = {"url": Field(str, required=True, max_chars=2000), "title": Field(str, max_chars=300)}
+
+
+@endpoint(("POST",), Action.WORK)
+def ticket(request: HttpRequest, case_id: int) -> JsonResponse:
+    """Link the external ticket (issue tracker, help desk): an http:// or https:// address."""
+    from careloop.cases import act
+
+    c, data = _step(request, case_id, Action.WORK, TICKET)
+    event = _run(act.link_ticket, c, request.user, data["url"], data.get("title", ""))
+    return _after(c, event=serialize.event(event))
+
+
+JUDGE = {"satisfied": Field(bool, required=True), "rating": Field(int, minimum=1, maximum=5, nullable=True),
+         "reached_another_way": REACHED}
+
+
+@endpoint(("POST",), Action.WORK)
+def judge(request: HttpRequest, case_id: int) -> JsonResponse:
+    """Your decision on the member's satisfaction (their reply was unclear, or came by phone): satisfied resolves
+    the case (the closing message is queued), not satisfied is back to acting."""
+    from careloop.cases import follow_up
+
+    c, data = _step(request, case_id, Action.WORK, JUDGE)
+    event = _run(follow_up.mark_satisfied, c, request.user, data["satisfied"], data.get("rating"),
+                 reached_another_way=data.get("reached_another_way", ""))
     return _after(c, event=serialize.event(event))
 
 

@@ -16,7 +16,7 @@ from careloop.cases import act, follow_up, outbox, steps
 from careloop.cases.models import TEXT_CHARS, Case, CaseState
 from careloop.cases.state import nothing_reached
 from careloop.cases.steps import REFUSED, write_to_member
-from careloop.web.roles import AssignmentRefused, check_assignment
+from careloop.web.roles import AssignmentRefused, check_assignment, role_of
 
 
 class StepFailed(Exception):
@@ -77,9 +77,10 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
             to_user = user
         try:
             check_assignment(user, case, to_user)
-        except AssignmentRefused as exc:
-            raise StepFailed(_("%(name)s cannot work cases (a viewer); assign the case to an agent, a manager "
-                               "or an admin.") % {"name": to_user.get_username()}) from exc
+        except AssignmentRefused as exc:  # the rule's own words (careloop.cases.roles), translated
+            raise StepFailed(_("%(name)s cannot work cases (role: %(role)s); assign the case to an agent, a "
+                               "manager or an admin.") % {"name": to_user.get_username(),
+                                                          "role": role_of(to_user) or "inactive"}) from exc
         _do(act.assign, case, user, to_user=to_user, team=data.get("team", ""))
         return _("Assigned.")
     if do == "note":
@@ -131,7 +132,7 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         return _("The message will not be sent.")
     if do == "reply":
         if not text:
-            raise StepFailed(_("Paste the member's reply first."))
+            raise StepFailed(_("The member's reply is empty: paste what they wrote."))  # the step's words
         rating = int(data["rating"]) if (data.get("rating") or "").isdigit() else None
         came_by = data.get("came_by") or ""
         if came_by not in follow_up.CAME_BY:

@@ -351,8 +351,8 @@ def open_case(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         c = steps.open_from_post(post, request.user, why)
     except steps.AlreadyCovered as exc:
-        messages.error(request, _("An open case already covers this post: case %(n)s. Work that case instead.")
-                       % {"n": exc.case_id})
+        messages.error(request, _("Post %(post)s is already covered by open case %(n)s: work that case instead.")
+                       % {"post": post.pk, "n": exc.case_id})  # the step's words (steps.open_from_post), translated
         return redirect("web:case", case_id=exc.case_id)
     except REFUSED as exc:
         messages.error(request, str(exc))

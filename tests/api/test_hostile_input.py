@@ -40,7 +40,7 @@ def test_malformed_bodies_are_400(api, community, raw, says):
     ("notes", {"text": "ok", "admin": True}, "unknown field 'admin'"),
     ("notes", {"text": "x" * 10_001}, "at most 10000"),
     ("notes", {"text": "nul\x00byte"}, "NUL"),
-    ("reach-out", {"body": "hi", "channel": "pigeon"}, "must be one of dm, email, call"),
+    ("reach-out", {"body": "hi", "channel": "pigeon"}, "unknown channel 'pigeon'; choose one of dm, email, call"),
     ("reach-out", {"body": True}, "must be a string, not true/false"),
     ("assign", {"user": True}, "'user' must be"),
     ("assign", {"user": 1.5}, "'user' must be"),

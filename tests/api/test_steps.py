@@ -1,5 +1,5 @@
-"""Each step on a case is one call into the case loop: reach out, assign, notes, mark done, member reply,
-dismiss; the loop's refusals come back as 409 or 400 and leave the case as it was."""
+"""Each step on a case is one call into the case loop: reach out, assign, notes, action items, ticket link, mark done,
+member reply, judge satisfaction, dismiss; the loop's refusals come back as 409 or 400 and leave the case as it was."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_dismiss_needs_a_known_reason(api, community):
     case = community["login"]
     before = stored(case)
     bad = client.post(f"/api/cases/{case.pk}/dismiss", {"reason": "boring"})
-    assert bad.status_code == 400 and "must be one of" in bad.json()["error"]
+    assert bad.status_code == 400 and "unknown reason 'boring'; dismiss with one of" in bad.json()["error"]
     assert client.post(f"/api/cases/{case.pk}/dismiss", {}).status_code == 400
     assert stored(case) == before
     ok = client.post(f"/api/cases/{case.pk}/dismiss", {"reason": "handled_elsewhere", "note": "phoned her"})
@@ -160,3 +160,33 @@ def test_a_failed_message_is_retried_or_stopped_through_the_api(api, community, 
     assert outbox.send_due() == 0 and len(recording.sent) == 1
     kinds = [e["details"].get("what") for e in client.get(url).json()["events"] if e["kind"] == "action"]
     assert "retry_message" in kinds and "cancel_message" in kinds
+
+
+def test_the_checklist_the_ticket_and_the_judgement_through_the_api(api, community):
+    client = api("manager")
+    case = community["billing"]
+    url = f"/api/cases/{case.pk}"
+
+    added = client.post(f"{url}/items", {"text": "Refund the second charge"})
+    assert added.status_code == 201, added.content
+    item = added.json()["item"]
+    assert item["text"] == "Refund the second charge" and item["done"] is False
+    done = client.post(f"{url}/items/{item['id']}/done")
+    assert done.status_code == 200 and done.json()["item"]["done"] is True
+    assert client.post(f"{url}/items/424242/done").status_code == 404
+    assert client.get(url).json()["action_items"][0]["done"] is True
+
+    linked = client.post(f"{url}/ticket", {"url": "https://tracker.example.org/issues/42", "title": "Refund"})
+    assert linked.status_code == 200 and linked.json()["case"]["ticket_url"] == "https://tracker.example.org/issues/42"
+
+    before = stored(case)
+    for step, body, status, says in (
+            ("items", {"text": " "}, 400, "the action item is empty"),
+            ("ticket", {"url": "javascript:alert(1)"}, 400, "starts with http:// or https://"),
+            ("judge", {}, 400, "'satisfied' is missing"),
+            ("judge", {"satisfied": "yes"}, 400, "'satisfied' must be true/false"),
+            ("judge", {"satisfied": True}, 409, "cannot move to resolved")):
+        response = client.post(f"{url}/{step}", body)
+        assert response.status_code == status, (step, response.content)
+        assert says in response.json()["error"], step
+    assert stored(case) == before

@@ -81,7 +81,8 @@ def test_the_thread_page_offers_open_a_case_where_no_open_case_covers_the_post(l
     assert 'class="open-case"' not in client.get(f"/threads/{thread}/").content.decode()
 
     again = client.post(f"/posts/{posts['4'].pk}/open-case", {}, follow=True)
-    assert f"An open case already covers this post: case {case.pk}." in again.content.decode()
+    assert f"Post {posts['4'].pk} is already covered by open case {case.pk}: work that case instead." \
+        in again.content.decode()
     assert Case.objects.filter(post=posts["4"]).count() == 1
     assert login("viewer", "vic").post(f"/posts/{posts['4'].pk}/open-case", {}).status_code == 403
     assert client.get(f"/posts/{posts['4'].pk}/open-case").status_code == 405
