@@ -73,7 +73,7 @@ def _why(outcome: bulk.Outcome, case_id: int, why: str) -> str:
             return _("an agent may only take a case for themselves")
         return _("your role may not do this on this case")
     if isinstance(error, NotAllowed) and outcome.states.get(case_id):
-        return _("it is %(state)s") % {"state": state_label(outcome.states[case_id])}
+        return _("state: %(state)s") % {"state": state_label(outcome.states[case_id])}
     if error is None:
         return _("no such case")
     return why

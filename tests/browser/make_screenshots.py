@@ -45,6 +45,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--language", default="en")
+    parser.add_argument("--only", choices=("all", "queue-tags"), default="all",
+                        help="queue-tags: only the queue with tags and a saved view (docs/screenshots/queue-tags.png)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -64,13 +66,13 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.5)
-            shoot(base, username, password, out, args.language)
+            shoot(base, username, password, out, args.language, args.only)
         finally:
             server.terminate()
             server.wait(10)
 
 
-def shoot(base: str, username: str, password: str, out: Path, language: str) -> None:
+def shoot(base: str, username: str, password: str, out: Path, language: str, only: str = "all") -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -82,6 +84,10 @@ def shoot(base: str, username: str, password: str, out: Path, language: str) -> 
         page.fill("#id_password", password)
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
+        if only == "queue-tags":
+            queue_tags(page, base, out)
+            browser.close()
+            return
         page.screenshot(path=str(out / "queue.png"))
         page.locator("a.case-link").first.click()
         page.wait_for_selector("#message", state="attached")
@@ -100,6 +106,22 @@ def shoot(base: str, username: str, password: str, out: Path, language: str) -> 
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
         browser.close()
     print(f"screenshots in {out}")
+
+
+def queue_tags(page, base: str, out: Path) -> None:
+    """The queue with tags on its rows (put on with the bulk bar) and two saved views above it."""
+    for rows, tag in (((0, 2, 5), "refund"), ((1, 2), "app 2.3"), ((3, 6), "billing")):
+        for n in rows:
+            page.locator("table.queue td.pick input").nth(n).check()
+        page.fill("form#bulk input[name=tag]", tag)
+        page.click("form#bulk button[value=tag]")
+        page.wait_for_url(f"{base}/")
+    for query, name in (("tag=refund", "Refunds"), ("risk=high&lane=urgent", "Urgent, high risk")):
+        page.goto(f"{base}/?{query}")
+        page.fill(".save-view input[name=name]", name)
+        page.click(".save-view button[type=submit]")
+    page.goto(f"{base}/")
+    page.screenshot(path=str(out / "queue-tags.png"))
 
 
 if __name__ == "__main__":
