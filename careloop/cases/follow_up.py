@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 
 from careloop.cases import clock, satisfaction, state
+from careloop.cases import service_levels as sla
 from careloop.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, InboundMessage, OutboxMessage
 from careloop.cases.reach_out import send_template
 from careloop.cases.satisfaction import Reading
@@ -45,9 +46,9 @@ CASE_REF = re.compile(r"\bcase-(\d+)\b")
 
 # ------------------------------------------------------------------------------------------ service levels
 def service_levels(case: Case) -> dict[str, float]:
-    levels = dict(settings.CARELOOP_SERVICE_LEVELS)
-    levels.update((case.source.settings or {}).get("service_levels", {}))
-    return levels
+    """The levels in force for the case (careloop/cases/service_levels.py: its source's, the settings page's, the
+    default)."""
+    return sla.levels(case.source)
 
 
 def reply_wait() -> timedelta:
@@ -55,18 +56,13 @@ def reply_wait() -> timedelta:
 
 
 def lateness(case: Case, now: datetime) -> str:
-    """Why the case is past a service level now ("" when it is not)."""
-    levels = service_levels(case)
-    if case.state in (CaseState.NEW, CaseState.REACHING_OUT) and case.first_contact_at is None:
-        target = timedelta(hours=levels["first_contact_hours"])
-        if now - case.opened_at > target:
-            return f"no private contact within {levels['first_contact_hours']:g} h of opening"
-    if case.state == CaseState.FOLLOWING_UP and case.follow_up_sent_at is None:
-        since = (case.events.filter(kind=Kind.TRANSITION, to_state=CaseState.FOLLOWING_UP)
-                 .aggregate(at=Max("at"))["at"])
-        if since and now - since > timedelta(hours=levels["follow_up_hours"]):
-            return f"no follow-up within {levels['follow_up_hours']:g} h of the action being done"
-    return ""
+    """Why the case is past a service level now ("" when it is not): its running timer (sla.timer), late."""
+    running = sla.timer(case, now, clock=now)
+    if running is None or not running.late:
+        return ""
+    if running.level == sla.FIRST_CONTACT:
+        return f"no private contact within {running.hours:g} h of opening"
+    return f"no follow-up within {running.hours:g} h of the action being done"
 
 
 def flag_overdue(case: Case, reason: str, now: datetime | None = None) -> bool:

@@ -342,3 +342,20 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceLevel(models.Model):
+    """A service level the team set on the settings page (careloop/cases/service_levels.py), in hours.
+
+    A row overrides CARELOOP_SERVICE_LEVELS (the environment's default, used while no row exists); a source's own
+    settings ("service_levels" in its JSON) still win over both for that source."""
+
+    name = models.CharField(max_length=40, unique=True)  # first_contact_hours, follow_up_hours
+    hours = models.FloatField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.hours:g} h"

@@ -8,6 +8,8 @@
 
 Tags (cases/tags.py): agents, managers and admins add and remove them on any case; viewers only read them.
 
+Service levels (cases/service_levels.py): managers and admins set them on the settings page; others read them.
+
 Canned responses (cases/canned.py): managers and admins edit them, agents (and managers, admins) use them in
 the composer of a case they may send on, viewers read them in the settings page.
 
@@ -44,6 +46,7 @@ class Action(StrEnum):
     REOPEN = "reopen"  # reopen a dismissed or resolved case (steps.reopen)
     OPEN = "open"  # open a case by hand from a post (steps.open_from_post)
     RESPONSES = "responses"  # add, change and delete the team's canned responses (cases/canned.py)
+    SERVICE_LEVELS = "service_levels"  # set the service levels on the settings page (cases/service_levels.py)
     TAG = "tag"  # add or remove a tag on any case (cases/tags.py): agents, managers, admins
 
 
@@ -91,6 +94,8 @@ def can(user: Any, action: Action | str, case: Any = None) -> bool:
         return True
     if role == Role.ADMIN:
         return True
+    if action == Action.SERVICE_LEVELS:  # managers answer for the team's promises: they set them, with admins
+        return role == Role.MANAGER
     if action == Action.SETTINGS or role == Role.VIEWER:
         return False
     if role == Role.MANAGER:

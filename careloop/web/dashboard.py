@@ -299,13 +299,16 @@ def duration_in_words(hours: float) -> str:
 
 def service_levels() -> list[dict]:
     """The case loop's service levels as they are in force: what each is for, how long, where it is set."""
-    rows = []
+    from careloop.cases import service_levels as sla
+
+    rows, in_force = [], sla.levels()
     for label, variable, (name, key), source_key in SERVICE_LEVELS:
         value = getattr(settings, name, None)
         if key is not None:
-            value = value.get(key) if isinstance(value, dict) else None
+            value = in_force.get(key)  # the settings page's value, else CARELOOP_SERVICE_LEVELS
         if value is None:
             continue
         rows.append({"label": label, "value": duration_in_words(float(value)), "variable": variable,
-                     "source_key": source_key})
+                     "source_key": source_key, "on_page": key is not None and sla.origin(key) == "page",
+                     "editable": key is not None})
     return rows

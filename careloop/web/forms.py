@@ -71,3 +71,59 @@ class CannedResponseForm(forms.Form):
             words = CANNED_REFUSALS.get(exc.code)
             self.add_error(exc.field, str(words) % exc.params if words and exc.params else str(words or exc))
         return data
+
+
+class ServiceLevelForm(forms.Form):
+    """The service levels on the settings page (careloop/cases/service_levels.py): a number and its unit each; an
+    empty number puts the level back to its default (CARELOOP_SERVICE_LEVELS)."""
+
+    UNITS = (("hours", _("hours")), ("days", _("days")))
+    LABELS = {"first_contact_hours": _("First private contact after a case opens, at most"),
+              "follow_up_hours": _("Follow-up question after the action is done, at most")}
+
+    def __init__(self, *args, defaults: dict[str, float] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from careloop.cases import service_levels as sla
+
+        self.defaults = defaults or {}
+        for name in sla.NAMES:
+            self.fields[name] = forms.CharField(label=self.LABELS[name], required=False, max_length=20,
+                                                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}))
+            self.fields[f"{name}_unit"] = forms.ChoiceField(choices=self.UNITS, initial="hours",
+                                                            label=_("Unit"), required=False)
+
+    def rows(self) -> list[dict]:
+        """Each level with its number field, its unit field and its default, for the template."""
+        from careloop.cases import service_levels as sla
+
+        return [{"name": name, "field": self[name], "unit": self[f"{name}_unit"],
+                 "default": self.defaults.get(name)} for name in sla.NAMES]
+
+    def clean(self):
+        from careloop.cases import service_levels as sla
+
+        data = super().clean()
+        hours: dict[str, float | None] = {}
+        for name in sla.NAMES:
+            text = (data.get(name) or "").strip().replace(",", ".")
+            if not text:
+                hours[name] = None
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                self.add_error(name, _("“%(text)s” is not a number. Write how long, e.g. 24 or 1.5.") % {"text": text})
+                continue
+            if value != value or value in (float("inf"), float("-inf")):
+                self.add_error(name, _("Write how long as a plain number, e.g. 24 or 1.5."))
+                continue
+            if data.get(f"{name}_unit") == "days":
+                value *= 24
+            if value < sla.MIN_HOURS:
+                self.add_error(name, _("That is too short: a service level is at least 15 minutes (0.25 hours)."))
+            elif value > sla.MAX_HOURS:
+                self.add_error(name, _("That is too long: a service level is at most 90 days (2,160 hours)."))
+            else:
+                hours[name] = round(value, 4)
+        data["hours"] = hours
+        return data

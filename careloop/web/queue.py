@@ -21,7 +21,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseState, Tag
+from careloop.cases import service_levels as sla
+from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState, Tag
 from careloop.cases.ranking import in_queue_order, severity_in_words
 from careloop.cases.state import CLOSED_STATES
 from careloop.community.history import source_clocks
@@ -121,9 +122,13 @@ def queue_page(filters: QueueFilters, user, number: str | int | None, per_page: 
         AffectedMember.objects.filter(case=OuterRef("pk"), role=AffectedMember.Role.AFFECTED)
         .order_by().values("case").annotate(n=Count("id")).values("n")
     )
+    following = (  # when each case last moved to following up: its follow-up service level runs from there
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.TRANSITION, to_state=CaseState.FOLLOWING_UP)
+        .order_by("-at").values("at")[:1]
+    )
     by_id = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("member", "source", "assignee")
              .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-             .annotate(agree=Coalesce(Subquery(agree), Value(0)))}
+             .annotate(agree=Coalesce(Subquery(agree), Value(0)), following_since=Subquery(following))}
     posted = dict(Post.objects.filter(pk__in=[c.post_id for c in by_id.values() if c.post_id])
                   .values_list("id", "created_at"))
     cases = [by_id[i] for i in ids if i in by_id]
@@ -143,6 +148,21 @@ def hours(delta: timedelta) -> str:
     if minutes < 48 * 60:
         return _("%(n)d h") % {"n": minutes // 60}
     return ngettext("%(n)d day", "%(n)d days", minutes // 1440) % {"n": minutes // 1440}
+
+
+def timer_in_words(timer: sla.Timer | None) -> str:
+    """'first contact due in 2 h', 'follow-up question 38 min late': a running service level, at a glance."""
+    if timer is None:
+        return ""
+    if timer.late:
+        late = hours(-timer.left)
+        if timer.level == sla.FIRST_CONTACT:
+            return _("first contact %(t)s late") % {"t": late}
+        return _("follow-up question %(t)s late") % {"t": late}
+    left = hours(timer.left)
+    if timer.level == sla.FIRST_CONTACT:
+        return _("first contact due in %(t)s") % {"t": left}
+    return _("follow-up question due in %(t)s") % {"t": left}
 
 
 def reason_in_words(case: Case, now: datetime | None = None) -> str:

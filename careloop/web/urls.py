@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/responses/", views.canned_response, name="canned_response_add"),
     path("settings/responses/<int:response_id>/", views.canned_response, name="canned_response"),
     path("settings/sources/<int:source_id>/test", views.test_source, name="test_source"),
+    path("settings/service-levels/", views.service_levels, name="service_levels"),
     path("me/", views.preferences, name="preferences"),
     path("health", views.health, name="health"),
 ]

@@ -32,7 +32,7 @@ from careloop.health.status import health_status
 from careloop.web import dashboard as dash
 from careloop.web import queue as q
 from careloop.web import story as st
-from careloop.web.forms import CannedResponseForm, PreferenceForm, TeamForm
+from careloop.web.forms import CannedResponseForm, PreferenceForm, ServiceLevelForm, TeamForm
 from careloop.web.models import Preference, SavedView, Team
 from careloop.web.roles import Action, Role, can, permissions, require, require_on_case, role_of
 
@@ -56,7 +56,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = q.QueueFilters.from_query(request.GET)
     now = timezone.now()
     page, cases = q.queue_page(filters, request.user, request.GET.get("page"), CASES_PER_PAGE, now)
-    rows = [{"case": c, "reason": q.reason_in_words(c, now), "level": q.risk_level(c.risk)} for c in cases]
+    rows = [{"case": c, "reason": q.reason_in_words(c, now), "level": q.risk_level(c.risk),
+             "timer": _timer(c, now, filters)} for c in cases]
     context = {"page": page, "rows": rows, "filters": filters, "query": filters.as_query(), "now": now,
                "may_bulk": can(request.user, Action.WORK) or can(request.user, Action.TAG)}
     if request.headers.get("HX-Request"):
@@ -74,6 +75,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         dismiss_reasons=[(r, st.DISMISS_REASONS[r]) for r in DISMISS_REASONS],
     )
     return render(request, "web/queue.html", context)
+
+
+def _timer(c: Case, now, filters: q.QueueFilters) -> dict | None:
+    """The row's service-level timer (careloop/cases/service_levels.py): its words and its style."""
+    from careloop.cases import service_levels as sla
+
+    running = None if filters.closed else sla.timer(c, now)
+    return {"words": q.timer_in_words(running), "status": running.status, "due_at": running.due_at} \
+        if running else None
 
 
 def _teammates():
@@ -226,6 +236,19 @@ CASE_ACTIONS = {  # form "do" value -> (role action, case-loop module, what it d
 }
 
 
+PANELS = {  # the panel of the case page a step was taken in: the redirect comes back to it, not to the top
+    "reach_out": "reach", "retry_message": "conversation", "cancel_message": "conversation",
+    "assign": "act", "note": "act", "item": "act", "item_done": "act", "link": "act", "done": "act",
+    "reply": "follow", "judge": "follow", "dismiss": "follow", "reopen": "act",
+}
+
+
+def _panel_after(do: str, c: Case) -> str:
+    """The fragment to come back to after step `do`: its panel, or the closed case's card once the step closed it."""
+    c.refresh_from_db(fields=["state"])
+    return PANELS.get(do, "main") if c.is_open else "closed"
+
+
 @login_required
 @require_POST
 def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -248,7 +271,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
                                                          "public_note": request.POST.get("public_note", "")[:2000]}
     else:
         messages.success(request, said)
-    return redirect("web:case", case_id=c.pk)
+    return redirect(reverse("web:case", kwargs={"case_id": c.pk}) + "#" + _panel_after(do, c))
 
 
 # ------------------------------------------------------------------------------------------------ members
@@ -415,6 +438,7 @@ def _settings(request: HttpRequest, **extra: object) -> HttpResponse:
         "teams": Team.objects.prefetch_related("members"),
         "team_form": TeamForm(),
         "service_levels": dash.service_levels(),
+        "level_form": _level_form() if can(request.user, Action.SERVICE_LEVELS) else None,
         "placeholders": ["{" + p + "}" for p in templates.PLACEHOLDERS],
         **extra,
     }
@@ -455,6 +479,35 @@ def canned_response(request: HttpRequest, response_id: int | None = None) -> Htt
         saved = canned.update(request.user, editing, data["name"], data["language"], data["body"])
     messages.success(request, _("Canned response “%(name)s” saved.") % {"name": saved.name})
     return redirect(reverse("web:settings") + "#canned")
+
+
+def _level_form(data: object = None) -> ServiceLevelForm:
+    """The settings page's service levels, filled with what is set on the page (empty: the default applies)."""
+    from careloop.cases import service_levels as sla
+
+    defaults, set_here = sla.defaults(), sla.stored()
+    initial = {}
+    for name, hours in set_here.items():
+        days = hours >= 24 and hours % 24 == 0
+        initial[name] = f"{hours / 24 if days else hours:g}"
+        initial[f"{name}_unit"] = "days" if days else "hours"
+    return ServiceLevelForm(data, initial=initial, defaults=defaults)
+
+
+@login_required
+@require_POST
+def service_levels(request: HttpRequest) -> HttpResponse:
+    """Set the service levels (managers and admins): stored in the database, over CARELOOP_SERVICE_LEVELS."""
+    from careloop.cases import service_levels as sla
+
+    if not can(request.user, Action.SERVICE_LEVELS):
+        raise PermissionDenied
+    form = _level_form(request.POST)
+    if not form.is_valid():
+        return _settings(request, level_form=form)  # 200: the form again, with why
+    sla.save(request.user, form.cleaned_data["hours"])
+    messages.success(request, _("Service levels saved."))
+    return redirect(reverse("web:settings") + "#levels")
 
 
 @login_required
