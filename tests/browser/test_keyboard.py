@@ -53,6 +53,7 @@ def test_j_k_enter_then_r_and_ctrl_enter_sends(page, live_server, community, rec
     page.keyboard.press("Control+Enter")
     page.locator(".messages", has_text="Message queued for sending.").wait_for()
     assert page.url.endswith(f"{hrefs[0]}#reach")  # back at the composer, not the top of the page
+    assert page.locator("section.composer .messages", has_text="Message queued").count() == 1  # said there, too
     assert OutboxMessage.objects.filter(body__endswith="stay in the text.").count() == 1
 
     page.fill("#note", "a note from the keyboard")

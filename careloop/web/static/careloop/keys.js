@@ -2,7 +2,8 @@
 // - the queue: j / k move a visible focus down / up the rows, Enter opens the case (the row's link has the focus);
 // - a case page: r puts the cursor in the composer;
 // - any text box of a form: Ctrl+Enter (Cmd+Enter on a Mac) sends the form, as its button would;
-// - ? shows the keys, Escape hides them.
+// - ? shows the keys, Escape hides them;
+// - after a step, what it said shows in the panel the page came back to.
 // Letter keys do nothing while you type in a field, or with Ctrl, Cmd or Alt held.
 (function () {
   "use strict";
@@ -83,6 +84,15 @@
     });
     var opener = document.getElementById("key-help-open");
     if (opener) { opener.addEventListener("click", function (event) { event.preventDefault(); showHelp(true); }); }
+  }
+
+  // After a step the case page comes back to the step's panel (#act, #reach ...): what the step said goes there too,
+  // under the panel's heading, instead of at the top of the page out of sight.
+  var said = document.querySelector("main > ul.messages");
+  var anchor = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+  if (said && anchor && /^H[1-6]$/.test(anchor.tagName)) {
+    anchor.parentNode.insertBefore(said, anchor.nextSibling);
+    said.classList.add("in-panel");
   }
 
   // The queue's rows are replaced every 15 s (HTMX): keep the row j/k is on, and its focus.
