@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -65,3 +65,21 @@ class NoStoreMiddleware:
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
         return response
+
+
+class NulQueryMiddleware:
+    """A NUL character (%00) in the query string is refused with 400 before any view reads it: no field takes one,
+    and PostgreSQL refuses it in a text comparison (a filter such as `?source=%00` was a 500 there; the probe,
+    bench/probe.py, found it). The API answers in JSON like its other errors."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+                "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            message = "a query parameter holds a NUL character (%00); no parameter takes one"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
