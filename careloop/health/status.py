@@ -70,7 +70,8 @@ def health_status() -> dict:
 def health_lines(report: dict | None = None) -> list[str]:
     """`careloop status`: the worker, what waits in each queue, and whether /health passes, one line each."""
     report = health_status() if report is None else report
-    beat = latest_heartbeat() if report["database"] == "ok" else None
+    # the report's own view of the heartbeat: a worker may beat for the first time between the two reads
+    beat = latest_heartbeat() if report["database"] == "ok" and report["heartbeat_age"] is not None else None
     lines = []
     if beat is None:
         lines.append("worker        never seen: run `careloop worker` or `careloop serve`")

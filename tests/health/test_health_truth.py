@@ -340,3 +340,17 @@ def test_the_heartbeat_thread_says_when_the_queue_cannot_be_reached(monkeypatch,
     assert response.status_code == 503 and response.json()["worker"] == "ok"
     assert response.json()["problems"] == [f"the worker cannot read queue '{queue.name}' (ConnectionError): it "
                                            "takes no tasks"]
+
+
+@pytest.mark.django_db
+def test_status_lines_when_a_worker_beats_for_the_first_time_between_the_two_reads(worker_expected):
+    """`careloop status` read the report (no worker yet), then the heartbeat again: a worker that beat in between
+    crashed it on the missing age (CI, PostgreSQL). The lines follow the report."""
+    from careloop.health.status import health_lines, health_status
+
+    report = health_status()
+    assert report["heartbeat_age"] is None
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker="vm:1", seen_at=now, started_at=now, queues={})
+    lines = health_lines(report)
+    assert lines[0].startswith("worker        never seen")
