@@ -39,6 +39,9 @@ import numpy as np
 from careloop.listen.handoff import is_handoff
 
 MODEL_DIR = Path(__file__).parent / "models" / "judgment"
+# How a judged case's first two reasons begin (web/reasons.py translates them; opening.follow_severity finds them)
+JUDGED_REASON = "a problem the team should act on"
+SEVERITY_REASON = "severity "
 DIM = 384
 log = logging.getLogger("careloop.listen")
 
@@ -255,8 +258,8 @@ def _judged(turns: Sequence[Turn], name: str, variant: Variant, probability: flo
              + np.asarray(variant.severity_bias))
     severity = int(np.argmax(probs)) + 1
     named = severity_cues(" ".join(turns[i].text for i in members))
-    reasons = [f"a problem the team should act on ({probability:.0%} by {by}; cases open from "
-               f"{limit:.0%})", f"severity {severity} ({['minor', 'a real problem', 'urgent'][severity - 1]})"
+    reasons = [f"{JUDGED_REASON} ({probability:.0%} by {by}; cases open from "
+               f"{limit:.0%})", f"{SEVERITY_REASON}{severity} ({['minor', 'a real problem', 'urgent'][severity - 1]})"
                + (": " + ", ".join(named) if named else "")]
     return Judgment(probability, True, severity, origin, reasons, name)
 

@@ -55,7 +55,7 @@ from careloop.community.models import Post, Source, Thread
 from careloop.listen.context import find_origin
 from careloop.listen.escalation import RECENT_POSTS, EscalationRisk, complaint_escalation, recent_posts, thread_signals
 from careloop.listen.handoff import is_handoff, member_outcome
-from careloop.listen.judgment import Judgment, Turn, judge, judge_alone, load_model
+from careloop.listen.judgment import JUDGED_REASON, SEVERITY_REASON, Judgment, Turn, judge, judge_alone, load_model
 from careloop.listen.metoo import find_me_toos, similarity
 
 THREADS_READ_TOGETHER = 200  # listening reads this many threads' posts and cases at once (Moment.read_threads)
@@ -432,9 +432,6 @@ def listen_thread(thread_id: int, new: set[int], handled: set[int], rules_cache:
     return outcome
 
 
-JUDGED_PREFIX = "a problem the team should act on"  # the first reason of a case careloop's judgment opened
-
-
 def follow_severity(cases: list[Case], posts: list[Post], turns: list[Turn], judgment: Judgment | None, model,
                     rules: Rules) -> int:
     """An open case careloop's judgment opened takes the severity the thread now gives it, as listening to the
@@ -447,7 +444,7 @@ def follow_severity(cases: list[Case], posts: list[Post], turns: list[Turn], jud
     changed = 0
     for case in cases:
         if (case.state not in OPEN_STATES or case.severity <= 0 or case.post_id not in index
-                or not case.reasons or not case.reasons[0].startswith(JUDGED_PREFIX)):
+                or not case.reasons or not case.reasons[0].startswith(JUDGED_REASON)):
             continue
         if judgment is not None:
             if not judgment.opens or judgment.origin is None or posts[judgment.origin].author_id != case.member_id:
@@ -458,10 +455,10 @@ def follow_severity(cases: list[Case], posts: list[Post], turns: list[Turn], jud
             now = judge_alone(turns[i:i + 1], model, rules.alone_threshold)
             if not now.opens:
                 continue
-        line = next((r for r in now.reasons if r.startswith("severity ")), None)
+        line = next((r for r in now.reasons if r.startswith(SEVERITY_REASON)), None)
         if now.severity == case.severity or line is None:
             continue
-        reasons = [line if r.startswith("severity ") else r for r in case.reasons]
+        reasons = [line if r.startswith(SEVERITY_REASON) else r for r in case.reasons]
         update_case(case, severity=now.severity, reasons=reasons)
         changed += 1
     return changed
