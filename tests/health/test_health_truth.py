@@ -312,7 +312,8 @@ def test_health_answers_at_once_while_a_stopped_worker_holds_sqlites_write_lock(
     finally:
         holder.rollback()
         holder.close()
-    assert took < 2, f"/health took {took:.1f} s behind the write lock"
+    # blocked, it would wait out SQLite's 30 s busy timeout: far from any machine's noise
+    assert took < 15, f"/health took {took:.1f} s behind the write lock (waited for it?)"
     assert (web_status, api_status) == (503, 503) and web["worker"] == "stale" and web["database"] == "ok"
 
 
