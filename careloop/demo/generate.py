@@ -25,8 +25,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from careloop.demo import phrases as P
+from careloop.demo.phrases import load as load_phrases
 
+P = load_phrases()  # the phrase banks, careloop/demo/data/*.json (careloop.demo.phrases)
 FORUM = "lumen-forum"
 CHAT = "lumen-chat"
 SOURCES = [FORUM, CHAT]
