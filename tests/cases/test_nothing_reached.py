@@ -22,6 +22,36 @@ def unreached(case, manager, recording):
     return case
 
 
+@pytest.fixture
+def unreached_after_the_fix(case, manager, recording):
+    """A case whose fix was called done while its message was still on its way (queued, it may still arrive),
+    which the platform refused afterwards: following up, through the state door, and nothing reached the member."""
+    recording.failures.append(PermanentFailure("the member blocked the bot"))
+    reach_out.reach_out(case, manager, "Hi Mia, can we talk about the login trouble?", "dm")
+    act.mark_action_done(case, manager)  # the message is queued: the guard lets the move through
+    outbox.send_due()
+    assert OutboxMessage.objects.get(case=case).status == OutboxMessage.Status.FAILED
+    case.refresh_from_db()
+    assert case.state == CaseState.FOLLOWING_UP and state.nothing_reached(case)
+    return case
+
+
+@pytest.fixture
+def resolved_then_unreached(case, manager, recording):
+    """A case resolved while its messages were still on their way, all of which the platform refused afterwards:
+    every move through the state door, no override said, and nothing reached the member."""
+    recording.failures.extend([PermanentFailure("the member blocked the bot"), PermanentFailure("blocked")])
+    reach_out.reach_out(case, manager, "Hi Mia, can we talk about the login trouble?", "dm")
+    act.mark_action_done(case, manager)
+    follow_up.mark_satisfied(case, manager, True, 5)  # queues the closing message; the first is still queued
+    outbox.send_due()
+    assert set(OutboxMessage.objects.filter(case=case).values_list("status", flat=True)) == {
+        OutboxMessage.Status.FAILED}
+    case.refresh_from_db()
+    assert case.state == CaseState.RESOLVED and case.satisfaction == 5 and state.nothing_reached(case)
+    return case
+
+
 def test_marking_done_is_refused_while_no_message_reached_the_member(unreached, manager):
     assert "no message reached the member (1 failed; the last: the member blocked the bot)" in \
         state.nothing_reached(unreached)
@@ -40,10 +70,8 @@ def test_the_override_says_how_the_member_was_reached_and_the_timeline_keeps_it(
     assert Case.objects.get(pk=unreached.pk).state == CaseState.RESOLVED
 
 
-def test_the_member_is_satisfied_is_refused_while_no_message_reached_them(unreached, manager):
-    state.transition(unreached, CaseState.ACTING, manager)  # as a case that got so far before its messages failed
-    Case.objects.filter(pk=unreached.pk).update(state=CaseState.FOLLOWING_UP)
-    unreached.refresh_from_db()
+def test_the_member_is_satisfied_is_refused_while_no_message_reached_them(unreached_after_the_fix, manager):
+    unreached = unreached_after_the_fix
     with pytest.raises(state.NothingReached):
         follow_up.mark_satisfied(unreached, manager, True, 5)
     with pytest.raises(state.NothingReached):
@@ -52,9 +80,8 @@ def test_the_member_is_satisfied_is_refused_while_no_message_reached_them(unreac
     assert not OutboxMessage.objects.filter(case=unreached, purpose="closing").exists()
 
 
-def test_a_satisfied_reply_recorded_by_hand_does_not_resolve_it_without_the_override(unreached, manager):
-    Case.objects.filter(pk=unreached.pk).update(state=CaseState.FOLLOWING_UP)
-    unreached.refresh_from_db()
+def test_a_satisfied_reply_recorded_by_hand_does_not_resolve_it_without_the_override(unreached_after_the_fix):
+    unreached = unreached_after_the_fix
     reading = follow_up.record_member_reply(unreached, "yes, it works now, thanks", rating=5)
     assert reading.satisfied is True
     assert Case.objects.get(pk=unreached.pk).state == CaseState.FOLLOWING_UP
@@ -77,12 +104,11 @@ def test_a_message_still_on_its_way_or_one_that_arrived_does_not_stop_the_case(c
     assert case.state == CaseState.FOLLOWING_UP
 
 
-def test_the_dashboard_does_not_count_a_case_nothing_reached_as_resolved(unreached, case, manager, member, source):
+def test_the_dashboard_does_not_count_a_case_nothing_reached_as_resolved(resolved_then_unreached):
     from careloop.web.dashboard import charts
 
-    # a case resolved before the guard existed, every message failed: not a success
-    Case.objects.filter(pk=unreached.pk).update(state=CaseState.RESOLVED, closed_at=unreached.opened_at,
-                                                satisfaction=5)
+    # resolved, but every message failed afterwards (as a case resolved before the guard existed): not a success
+    unreached = resolved_then_unreached
     by_id = {c["id"]: c for c in charts(90, use_cache=False)}
     assert sum(by_id["cases"]["datasets"][2]["data"]) == 0
     assert sum(by_id["satisfaction"]["datasets"][0]["counts"]) == 0
