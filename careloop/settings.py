@@ -272,6 +272,9 @@ CARELOOP_OUTBOX_LEASE = float(os.environ.get("CARELOOP_OUTBOX_LEASE", "300"))  #
 CARELOOP_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("CARELOOP_OUTBOX_MAX_ATTEMPTS", "8"))
 CARELOOP_MANAGER_EMAILS = [e for e in os.environ.get("CARELOOP_MANAGER_EMAILS", "").split(",") if e.strip()]
 CARELOOP_NOTIFY_WEBHOOK = os.environ.get("CARELOOP_NOTIFY_WEBHOOK", "")  # POSTed JSON when a case is overdue
+# The web address people open careloop at (https://care.example.org), for the links in e-mails to teammates (an
+# @mention in a note); empty: the e-mails give the page's path only.
+CARELOOP_URL = os.environ.get("CARELOOP_URL", "").strip().rstrip("/")
 # --- end of the case loop block ----------------------------------------------------------------------------
 
 # --- Listen: opening cases (careloop/listen/opening.py) ------------------------------------------------------

@@ -2,7 +2,8 @@
 
 - `start_acting(case, actor)`: reaching_out → acting (also happens by itself when the member answers).
 - `assign(case, actor, to_user=None, team="")`: to yourself (neither given), a teammate, or a team.
-- `add_note(case, actor, text)`: an internal note, never shown to the member.
+- `add_note(case, actor, text)`: an internal note, never shown to the member; an @username in it tells that
+  teammate (careloop/cases/mentions.py).
 - `add_action_item(case, actor, text)` / `complete_action_item(item, actor)`: the checklist of the fix.
 - `link_ticket(case, actor, url, title="")`: the external ticket (issue tracker, help desk), an http(s) address.
 - `mark_action_done(case, actor, follow_up_after=None, reached_another_way="")`: acting → following_up; the
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from careloop.cases import clock, state
+from careloop.cases import clock, mentions, state
 from careloop.cases.models import ActionItem, Case, CaseEvent, CaseState, OutboxMessage
 from careloop.cases.reach_out import draft, recipient_for
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
@@ -46,9 +47,16 @@ def assign(case: Case, actor, to_user=None, team: str = "") -> CaseEvent:
 
 
 def add_note(case: Case, actor, text: str) -> CaseEvent:
+    """An internal note. Each teammate it names with @username (careloop.cases.mentions) is on the note event
+    ("mentions") and is told: a notification in the app and an e-mail, sent after the commit by the worker."""
     if not text.strip():
         raise ValueError("the note is empty")
-    return state.record(case, Kind.NOTE, actor, text=text.strip())
+    text = text.strip()
+    names = mentions.mentioned(text, mentions.team_usernames()) if "@" in text else []
+    with transaction.atomic():
+        event = state.record(case, Kind.NOTE, actor, text=text, **({"mentions": names} if names else {}))
+        mentions.notify(event, actor, names)
+    return event
 
 
 def add_action_item(case: Case, actor, text: str) -> ActionItem:

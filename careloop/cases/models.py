@@ -152,6 +152,7 @@ class CaseEvent(models.Model):
         SCHEDULED = "scheduled"
         OVERDUE = "overdue"
         ERROR = "error"
+        CONTACT = "contact"  # a member's contact detail changed (careloop/cases/contact.py)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -359,3 +360,48 @@ class ServiceLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} = {self.hours:g} h"
+
+
+class Mention(models.Model):
+    """A teammate named with @username in an internal note (careloop/cases/mentions.py): their notification in
+    the app (read once they open it) and the e-mail that told them (sent once; why not, when it failed)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mentions")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="mentions",
+                              help_text="The note that names them.")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    excerpt = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="mention_once_per_note")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="mention_unread"),
+                   models.Index(fields=["recipient", "-created_at"], name="mention_recent")]
+
+    def __str__(self) -> str:
+        return f"mention of user {self.recipient_id} on case {self.case_id}"
+
+
+class ContactChange(models.Model):
+    """A member's contact detail (e-mail address, phone) set by a teammate (careloop/cases/contact.py): who,
+    when, old → new; the member page lists them, the member's cases show them on their timelines."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="contact_changes")
+    field = models.CharField(max_length=20)  # email, phone
+    old = models.CharField(max_length=255, blank=True)
+    new = models.CharField(max_length=255, blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field} of member {self.member_id}: {self.old!r} → {self.new!r}"

@@ -26,6 +26,13 @@ def deliver_task(message_id: int) -> None:
 
 
 @db_task()
+def email_mention_task(mention_id: int) -> None:
+    from careloop.cases.mentions import send_email
+
+    send_email(mention_id)
+
+
+@db_task()
 def outbox_sweep_task() -> int:
     from careloop.cases.outbox import send_due
 
