@@ -171,12 +171,16 @@ def check(name: str) -> None:
 @click.option("--follow", is_flag=True, help="Keep listening (long-poll) until Ctrl-C.")
 @click.option("--timeout-ms", default=30_000, show_default=True, help="Long-poll time per request.")
 def sync(name: str, follow: bool, timeout_ms: int) -> None:
-    """Fetch new posts from a polled source (Matrix) now."""
+    """Fetch new posts from a polled source (Matrix) now; --follow streams them (a kind that can)."""
     _start()
-    from careloop.connectors.base import ConnectorError
-    from careloop.connectors.tasks import backoff_after, sync_source
+    from careloop.connectors.base import ConnectorError, Receiving, receiving
+    from careloop.connectors.tasks import backoff_after, describe_receiving, sync_source
 
     source = _source(name)
+    way = Receiving.STREAM if follow else Receiving.POLL
+    if way not in receiving(source.kind):
+        raise click.ClickException(f"{name} ({source.kind}) cannot be {'followed' if follow else 'synced'}: "
+                                   f"{describe_receiving(source.kind)}")
     failures = 0
     while True:
         try:

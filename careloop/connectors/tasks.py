@@ -1,29 +1,30 @@
-"""Polling the platforms that do not push (Matrix /sync), with backoff and health on the Source.
+"""Polling the connector kinds that declare Receiving.POLL (Matrix /sync), with backoff and health on the Source.
 
-Webhook platforms (Discourse, the generic webhook) need no task: they post to /hooks/.
+Which kinds are polled is each connector's declaration (`receives`, careloop/connectors/base.py), never a list
+kept here. Webhook kinds (Discourse, the generic webhook) need no task: they post to /hooks/.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.utils import timezone
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from careloop.community.ingest import ImportResult
 from careloop.community.models import Source
-from careloop.connectors.base import ConnectorError, connector_for
+from careloop.connectors.base import ConnectorError, Polled, Receiving, connector_for, kinds_receiving, receiving
 from careloop.connectors.health import record_error, record_success
 from careloop.connectors.http import with_backoff
 from careloop.connectors.ingest import ingest_posts
 from careloop.connectors.models import SyncState
+from careloop.tasks_engine import crontab, lock, periodic_task
 
 log = logging.getLogger(__name__)
-POLLED_KINDS = (Source.Kind.MATRIX,)
 MAX_BACKOFF = timedelta(hours=1)
+SYNCED = frozenset({Receiving.POLL, Receiving.STREAM})  # the ways of receiving that offer sync_once()
 
 
 def backoff_after(failures: int) -> timedelta:
@@ -32,7 +33,8 @@ def backoff_after(failures: int) -> timedelta:
 
 
 def sync_source(source: Source, *, timeout_ms: int = 0, attempts: int = 3) -> ImportResult:
-    """One poll of one source: new posts imported (scoring queued), cursor kept, health recorded.
+    """One poll of one source of a kind that declares POLL or STREAM (timeout_ms > 0: a long-poll): new posts
+    through the ingest entry point (scoring queued), cursor kept, health recorded.
 
     A platform that is down is retried in hand a few times, then the source backs off (SyncState.retry_at)
     and says so on its health. The cursor moves only after the import, so nothing is lost.
@@ -40,9 +42,10 @@ def sync_source(source: Source, *, timeout_ms: int = 0, attempts: int = 3) -> Im
     state, _ = SyncState.objects.get_or_create(source=source)
     now = timezone.now()
     try:
-        connector = connector_for(source)
-        if not hasattr(connector, "sync_once"):
-            raise ConnectorError(f"source {source.name!r} ({source.kind}) is not polled")
+        if not receiving(source.kind) & SYNCED:
+            raise ConnectorError(f"source {source.name!r} ({source.kind}) is not polled: "
+                                 f"{describe_receiving(source.kind)}")
+        connector = cast(Polled, connector_for(source))  # it declares POLL or STREAM: it offers sync_once()
         records, cursor = with_backoff(lambda: connector.sync_once(timeout_ms), attempts=attempts)
         result = ingest_posts(source.name, records, origin=f"{source.kind} sync")
     except ConnectorError as exc:
@@ -62,10 +65,11 @@ def sync_source(source: Source, *, timeout_ms: int = 0, attempts: int = 3) -> Im
 
 
 def sync_due_sources(now: datetime | None = None) -> dict[str, str]:
-    """Poll every enabled polled source that is not backing off; what happened to each, by name."""
+    """Poll every enabled source of a kind that declares Receiving.POLL and is not backing off; what happened to
+    each, by name."""
     now = now or timezone.now()
     outcome: dict[str, str] = {}
-    for source in Source.objects.filter(enabled=True, kind__in=POLLED_KINDS).order_by("name"):
+    for source in Source.objects.filter(enabled=True, kind__in=kinds_receiving(Receiving.POLL)).order_by("name"):
         retry_at = SyncState.objects.filter(source=source).values_list("retry_at", flat=True).first()
         if retry_at and retry_at > now:
             outcome[source.name] = f"backing off until {retry_at:%H:%M:%S}"
@@ -78,7 +82,15 @@ def sync_due_sources(now: datetime | None = None) -> dict[str, str]:
     return outcome
 
 
-@db_periodic_task(crontab(minute="*"))
-@lock_task("connectors-sync")
+def describe_receiving(kind: str) -> str:
+    """How posts of this kind come in, in words (for a refusal)."""
+    ways = {Receiving.POLL: "polled", Receiving.STREAM: "streamed", Receiving.WEBHOOK: "sent to careloop by webhook",
+            Receiving.IMPORT: "imported with `careloop import`"}
+    said = [ways[way] for way in Receiving if way in receiving(kind)]
+    return f"its posts are {' or '.join(said)}" if said else "no posts come in from it"
+
+
+@periodic_task(crontab(minute="*"))
+@lock("connectors-sync")
 def sync_sources_task() -> None:
     sync_due_sources()

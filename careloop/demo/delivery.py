@@ -27,6 +27,7 @@ from careloop.connectors.base import (
     Connector,
     OutgoingMessage,
     PrivateReply,
+    Receiving,
     SendResult,
     register,
 )
@@ -40,6 +41,7 @@ class DemoRecordOnlyConnector:
 
     kind = "demo-record-only"
     capabilities = frozenset({SEND_PRIVATE, POST_PUBLIC})
+    receives: frozenset[Receiving] = frozenset()  # the demo's posts were imported by the seed; none come in here
     exactly_once = True  # nothing leaves the database, so a second "send" can never reach a member twice
 
     def __init__(self, source: Source) -> None:
@@ -76,7 +78,9 @@ def files_connector(source: Source) -> Connector:
 
 def install() -> None:
     """Make `files_connector` the connector of files sources (the demo app's ready())."""
-    register(Source.Kind.FILES, files_connector)
+    from careloop.connectors.files.connector import FilesConnector
+
+    register(Source.Kind.FILES, files_connector, receives=FilesConnector.receives)  # files sources are imported
 
 
 @contextmanager
@@ -89,7 +93,7 @@ def recording_only(source_names: Iterable[str]) -> Iterator[None]:
     def factory(source: Source) -> Connector:
         return DemoRecordOnlyConnector(source) if source.name in names else FilesConnector(source)
 
-    register(Source.Kind.FILES, factory)
+    register(Source.Kind.FILES, factory, receives=FilesConnector.receives)
     try:
         yield
     finally:

@@ -25,6 +25,7 @@ from careloop.connectors.base import (
     SEND_PRIVATE,
     OutgoingMessage,
     PrivateReply,
+    Receiving,
     SendResult,
 )
 
@@ -34,6 +35,7 @@ KIND = "recording"
 class RecordingConnector:
     kind = KIND
     capabilities = frozenset({SEND_PRIVATE, POST_PUBLIC, READ_PRIVATE})
+    receives: frozenset[Receiving] = frozenset()  # a platform careloop only writes to, in these tests
     exactly_once = True  # find_sent is authoritative: it knows every message it delivered
 
     sent: list[OutgoingMessage] = []  # shared by every instance in this process (one "platform")

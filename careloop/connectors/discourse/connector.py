@@ -1,4 +1,5 @@
-"""Discourse: posts come in by webhook (webhook.py), messages go out through the REST API.
+"""Discourse: posts come in by webhook (read in webhook.py, served by the one webhook view at
+/hooks/discourse/<source>/), messages go out through the REST API.
 
 Out: POST /posts.json with the headers Api-Key and Api-Username. A private message is a new topic with
 archetype=private_message and target_recipients=<username>; the case's later private messages go on in that
@@ -13,9 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 
+from careloop.community import json_input
+from careloop.community.ingest import ImportResult
 from careloop.community.models import Post, Source
 from careloop.connectors import ledger
 from careloop.connectors.base import (
@@ -27,8 +32,13 @@ from careloop.connectors.base import (
     OutgoingMessage,
     PermanentFailure,
     PrivateReply,
+    Receiving,
     SendResult,
+    WebhookDelivery,
+    WebhookRefused,
+    WebhookRoute,
 )
+from careloop.connectors.discourse import webhook
 from careloop.connectors.http import request_json
 from careloop.connectors.models import Delivery, InboundReply
 from careloop.connectors.vault import secret
@@ -39,6 +49,8 @@ DEFAULT_PM_TITLE = "A message from the community team"
 class DiscourseConnector:
     kind = "discourse"
     capabilities = frozenset({RECEIVE, SEND_PRIVATE, POST_PUBLIC, READ_PRIVATE})
+    receives = frozenset({Receiving.WEBHOOK})
+    webhook_route = WebhookRoute(prefix="discourse/", label="Discourse")
 
     def __init__(self, source: Source) -> None:
         self.source = source
@@ -118,3 +130,35 @@ class DiscourseConnector:
             rows = rows.filter(at__gt=since)
         return [PrivateReply(sender=r.sender, body=r.body, external_id=r.external_id, at=r.at,
                              in_reply_to=r.in_reply_to, case_ref=r.case_ref) for r in rows.order_by("at", "id")]
+
+    # ------------------------------------------------------------------------------------------ webhook
+    def verify_webhook(self, request: HttpRequest, body: bytes) -> None:
+        """X-Discourse-Event-Signature: "sha256=" + HMAC-SHA256(webhook_secret, raw body)."""
+        key = secret(self.source, "webhook_secret")
+        if not webhook.signature_ok(key, body, request.headers.get(webhook.SIGNATURE_HEADER)):
+            raise WebhookRefused("signature refused: missing or wrong X-Discourse-Event-Signature")
+
+    def read_webhook(self, request: HttpRequest, body: bytes) -> WebhookDelivery:
+        """One event per request (Admin → API → Webhooks, content type application/json); a ping is answered."""
+        event = request.headers.get("X-Discourse-Event", "")
+        event_id = request.headers.get("X-Discourse-Event-Id", "")
+        if request.headers.get("X-Discourse-Event-Type") == "ping" or event == "ping":
+            return WebhookDelivery(answer={"ok": "pong"})
+        try:
+            payload = json_input.loads(body)
+        except json_input.BadJson as exc:
+            raise WebhookRefused(f"the {exc.field} {exc.message}; set the webhook's content type to "
+                                 "application/json", 400, logged=False) from None
+        if not isinstance(payload, dict):
+            raise WebhookRefused("expected a JSON object", 400, logged=False)
+        try:  # a value no database stores is this request's 400, never a 500
+            json_input.check(payload, "")
+        except json_input.BadJson as exc:
+            raise WebhookRefused(f"{exc.field or 'the event'}: {exc.message}", 400) from None
+        delivery = webhook.read(self.source, event, payload, self.api_username)
+        # Recorded after the work: a crash in between makes Discourse retry, and every step is idempotent.
+        delivery.delivery_id, delivery.event, delivery.duplicate = event_id, event[:100], {"duplicate": event_id}
+        return delivery
+
+    def answer_webhook(self, delivery: WebhookDelivery, result: ImportResult) -> tuple[dict[str, Any], int]:
+        return webhook.answer(delivery, result)

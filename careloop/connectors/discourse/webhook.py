@@ -1,11 +1,12 @@
-"""Discourse webhook events into careloop.
+"""Discourse webhook events into careloop: how DiscourseConnector verifies and reads a request (the one webhook
+view, connectors/views.py, serves it at /hooks/discourse/<source>/).
 
 Discourse POSTs `{"<event type>": <payload>}` (post, topic, flag, ping) with the headers X-Discourse-Event
 (post_created, post_edited, topic_created, flag_created, …), X-Discourse-Event-Type, X-Discourse-Event-Id
 and X-Discourse-Event-Signature = "sha256=" + HMAC-SHA256(secret, raw body) (Jobs::EmitWebHookEvent in
 discourse/discourse). A post's payload is WebHookPostSerializer's; a flag's is WebHookFlagSerializer's.
 
-- Public posts are imported like any other (author = username, thread = topic id, parent = the post it
+- Public posts go to the ingest entry point like any other (author = username, thread = topic id, parent = the post it
   answers by post_number, first post of the topic otherwise).
 - Posts in private-message topics are never public posts: a member's post in a topic careloop opened is
   kept as a private reply (InboundReply) for the case; other PMs are ignored.
@@ -17,12 +18,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from careloop.community.ingest import ImportResult
 from careloop.community.models import Post, Source, Thread
-from careloop.connectors.ingest import ingest_posts
+from careloop.connectors.base import WebhookDelivery, WebhookRefused
 from careloop.connectors.models import Delivery, InboundReply
 
 SIGNATURE_HEADER = "X-Discourse-Event-Signature"
@@ -41,24 +44,53 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def handle(source: Source, event: str, payload: dict[str, Any], connector_user: str) -> dict[str, Any]:
-    """Apply one event; return a short summary (never the texts)."""
-    if "post" in payload and isinstance(payload["post"], dict) and event.startswith("post_"):
-        return _post_event(source, event, payload["post"], connector_user)
-    if "topic" in payload and isinstance(payload["topic"], dict):
-        return _topic_event(source, payload["topic"])
-    if "flag" in payload and isinstance(payload["flag"], dict):
-        return _flag_event(source, event, payload["flag"])
-    return {"ignored": event or "unknown event"}
+def read(source: Source, event: str, payload: dict[str, Any], connector_user: str) -> WebhookDelivery:
+    """What one event brings: a public post for the ingest entry point, or other work (a private reply, a
+    topic, a flag) to apply. A payload that lacks a field it needs is refused (400)."""
+    try:
+        if "post" in payload and isinstance(payload["post"], dict) and event.startswith("post_"):
+            post = payload["post"]
+            if post.get("topic_archetype") == "private_message":
+                return WebhookDelivery(apply=_refusing(event, lambda: _private_reply(source, post, connector_user)))
+            return WebhookDelivery(posts=[_post_record(source, event, post)], origin=f"discourse {event}")
+        if "topic" in payload and isinstance(payload["topic"], dict):
+            topic = payload["topic"]
+            return WebhookDelivery(apply=_refusing(event, lambda: _topic_event(source, topic)))
+        if "flag" in payload and isinstance(payload["flag"], dict):
+            flag = payload["flag"]
+            return WebhookDelivery(apply=_refusing(event, lambda: _flag_event(source, event, flag)))
+    except KeyError as exc:
+        raise _lacks(event, exc) from None
+    return WebhookDelivery(apply=lambda: {"ignored": event or "unknown event"})
+
+
+def answer(delivery: WebhookDelivery, result: ImportResult) -> tuple[dict[str, Any], int]:
+    """A post event's answer: the post's id and what became of it (a 400 when it could not be stored)."""
+    [record] = delivery.posts
+    return {"post": record["id"], "imported": result.imported, "updated": result.updated,
+            "unchanged": result.unchanged, "failed": result.failed,
+            "errors": [f"{e.field}: {e.message}" for e in result.errors]}, 400 if result.failed else 200
+
+
+def _lacks(event: str, exc: KeyError) -> WebhookRefused:
+    return WebhookRefused(f"the {event or 'event'} payload lacks the field {exc}", 400)
+
+
+def _refusing(event: str, work: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    def apply() -> dict[str, Any]:
+        try:
+            return work()
+        except KeyError as exc:
+            raise _lacks(event, exc) from None
+
+    return apply
 
 
 def _plain(cooked: str) -> str:
     return TAG_RE.sub("", cooked or "").strip()
 
 
-def _post_event(source: Source, event: str, post: dict, connector_user: str) -> dict[str, Any]:
-    if post.get("topic_archetype") == "private_message":
-        return _private_reply(source, post, connector_user)
+def _post_record(source: Source, event: str, post: dict) -> dict[str, Any]:
     topic_id = str(post["topic_id"])
     number = post.get("post_number")
     parent = None
@@ -83,10 +115,7 @@ def _post_event(source: Source, event: str, post: dict, connector_user: str) -> 
         record["url"] = f"{base}/t/{post['topic_slug']}/{topic_id}/{number}"
     if event == "post_edited" and post.get("updated_at"):
         record["edited_at"] = post["updated_at"]
-    result = ingest_posts(source.name, [record], origin=f"discourse {event}")
-    return {"post": str(post["id"]), "imported": result.imported, "updated": result.updated,
-            "unchanged": result.unchanged, "failed": result.failed,
-            "errors": [f"{e.field}: {e.message}" for e in result.errors]}
+    return record
 
 
 def _post_id_by_number(source: Source, topic_id: str, number: int) -> str | None:

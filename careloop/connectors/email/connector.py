@@ -33,6 +33,7 @@ from careloop.connectors.base import (
     OutgoingMessage,
     PermanentFailure,
     PrivateReply,
+    Receiving,
     SendResult,
     TemporaryFailure,
 )
@@ -64,6 +65,7 @@ def strip_quoted(text: str) -> str:
 class EmailConnector:
     kind = "email"
     capabilities = frozenset({SEND_PRIVATE, READ_PRIVATE})
+    receives: frozenset[Receiving] = frozenset()  # no public posts come in: only members' replies (the Maildir)
 
     def __init__(self, source: Source) -> None:
         self.source = source

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from careloop.community.ingest import Importer, ImportResult
-from careloop.community.records import read_file
-from careloop.community.signals import announce_stored
-from careloop.connectors.base import ReceiveOnlyConnector
+from collections.abc import Callable, Iterable, Iterator
+
+from careloop.community.ingest import ImportResult
+from careloop.community.records import Parsed, Progress, read_file
+from careloop.connectors.base import ReceiveOnlyConnector, Receiving
+from careloop.connectors.ingest import StoredHook, receive
 
 
 class FilesConnector(ReceiveOnlyConnector):
     kind = "files"
+    receives = frozenset({Receiving.IMPORT})
     cannot_send = "is imported from files: careloop cannot write back to it"
 
     def check(self) -> str:
         return f"posts are imported with `careloop import` ({self.source.posts.count()} so far)"
 
-    @staticmethod
-    def import_files(paths: list[str]) -> ImportResult:
-        """Receive: the same import `careloop import` runs; each batch's posts announced (listening scores them)."""
-        importer = Importer(on_batch=announce_stored, bulk=True)
+
+def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Progress | None = None,
+                 batch_size: int = 5000, on_stored: StoredHook | None = None,
+                 queue_failed: Callable[[Exception], bool] | None = None) -> ImportResult:
+    """Receive every line of the given files (`-` is standard input): the business operation behind
+    `careloop import`, through the one ingest entry point (each batch's posts announced for scoring at once)."""
+
+    def lines() -> Iterator[Parsed]:
         for path in paths:
-            importer.feed(read_file(path))
-        return importer.finish()
+            yield from read_file(path, fmt, progress)
+
+    return receive(lines(), batch_size=batch_size, bulk=True, gather=False, on_stored=on_stored,
+                   queue_failed=queue_failed)

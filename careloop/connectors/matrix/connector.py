@@ -30,6 +30,7 @@ from careloop.connectors.base import (
     OutgoingMessage,
     PermanentFailure,
     PrivateReply,
+    Receiving,
     SendResult,
 )
 from careloop.connectors.matrix.client import MatrixClient, txn_id
@@ -63,6 +64,7 @@ def _reply_to(content: dict) -> str:
 class MatrixConnector:
     kind = "matrix"
     capabilities = frozenset({RECEIVE, SEND_PRIVATE, POST_PUBLIC, READ_PRIVATE})
+    receives = frozenset({Receiving.POLL, Receiving.STREAM})  # /sync: every minute, or held open (--follow)
     exactly_once = True  # the outbox may trust find_sent after a crash: the txnId finds (and dedups) the event
 
     def __init__(self, source: Source) -> None:
