@@ -36,17 +36,23 @@ class EnvironmentTrouble(click.ClickException):
 
 
 def queue_failure(exc: BaseException) -> bool:
-    """Is this the task queue failing (Redis down or on a wrong address, the queue file unwritable)?"""
+    """Is this the task queue failing (Redis or RabbitMQ down or on a wrong address, the queue file unwritable)?"""
     import sqlite3
 
+    from dramatiq.errors import BrokerConnectionError
+    from pika.exceptions import AMQPError
     from redis.exceptions import RedisError
 
-    return isinstance(exc, RedisError | sqlite3.OperationalError)
+    return isinstance(exc, RedisError | sqlite3.OperationalError | AMQPError | BrokerConnectionError)
 
 
 def describe_queue() -> str:
     from huey.contrib.djhuey import HUEY
 
+    from careloop import tasks_engine
+
+    if tasks_engine.engine() == tasks_engine.DRAMATIQ:
+        return f"{tasks_engine.describe()}, queues {', '.join(tasks_engine.queue_names())}"
     url = os.environ.get("REDIS_URL")
     if url:
         from urllib.parse import urlsplit

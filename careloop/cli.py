@@ -8,6 +8,7 @@ with a worker beside it careloop.serve's: the apps' own sub-commands use them wi
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -28,7 +29,7 @@ from careloop.bootstrap import (
 )
 from careloop.cases.cli import case_group
 from careloop.connectors.cli import secrets_group, source_group
-from careloop.serve import run_server
+from careloop.serve import WorkerSupervisor, run_server
 
 EXIT_SOME_LINES_FAILED = 1
 EXIT_USAGE = 2
@@ -687,15 +688,31 @@ def serve(host: str, port: int, threads: int, worker: bool, migrate: bool, behin
 
 
 @main.command(short_help="Run a background worker alone.")
-@click.option("--workers", default=2, show_default=True, help="Tasks run at the same time (threads).")
-def worker(workers: int) -> None:
+@click.option("--workers", "--threads", "workers", default=2, show_default=True,
+              help="Tasks run at the same time in each process (threads).")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (with CARELOOP_BROKER_URL): use the cores of a worker host.")
+@click.option("--queues", default="", metavar="NAMES",
+              help="With CARELOOP_BROKER_URL: only these queues, comma-separated (default all: careloop, "
+                   "careloop-listen for scoring and listening).")
+def worker(workers: int, processes: int, queues: str) -> None:
     """Run the background worker alone (scoring, sends, follow-ups, polling).
 
-    With REDIS_URL set, start as many workers as you like, on as many machines; on the embedded default the
-    queue lives in the data folder and one worker is enough. SIGINT finishes the tasks in hand and stops.
+    With CARELOOP_BROKER_URL set (Dramatiq over RabbitMQ), start as many workers as you like, on as many
+    machines: a task is acknowledged only when it is done, so a killed worker's tasks go to another one at once.
+    With REDIS_URL set (Huey over Redis) several workers share the queue too; on the embedded default the queue
+    lives in the data folder and one worker is enough. SIGINT finishes the tasks in hand and stops.
     """
     setup()
     prepare_database()
+    from careloop import tasks_engine
+
+    if tasks_engine.engine() == tasks_engine.DRAMATIQ:
+        _dramatiq_workers(workers, processes, [q.strip() for q in queues.split(",") if q.strip()])
+        return
+    if processes > 1 or queues:
+        raise click.UsageError("--processes and --queues need CARELOOP_BROKER_URL (Dramatiq); Huey runs one "
+                               "process with --workers threads")
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
@@ -705,6 +722,31 @@ def worker(workers: int) -> None:
     click.echo(f"careloop worker: {workers} thread(s) on {type(HUEY.storage).__name__.replace('Storage', '')} "
                f"queue '{HUEY.name}'", err=True)
     consumer.run()
+
+
+def _dramatiq_workers(threads: int, processes: int, queues: list[str]) -> None:
+    """`careloop worker` on Dramatiq: this process, or `processes` children of it restarted when they die."""
+    from careloop import tasks_engine
+
+    known = tasks_engine.queue_names()
+    unknown = [q for q in queues if q not in known]
+    if unknown:
+        raise click.UsageError(f"no such queue: {', '.join(unknown)} (careloop's queues: {', '.join(known)})")
+    if processes == 1:
+        tasks_engine.run_worker(threads=threads, queues=queues or None,
+                                ready=lambda what: click.echo(f"careloop worker: {what}", err=True))
+        return
+    args = ["--threads", str(threads), *(["--queues", ",".join(queues)] if queues else [])]
+    supervisors = [WorkerSupervisor(args) for _ in range(processes)]
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    for supervisor in supervisors:
+        supervisor.start()
+    click.echo(f"careloop worker: {processes} processes of {threads} thread(s)", err=True)
+    stopped.wait()
+    for supervisor in supervisors:
+        supervisor.stop()
 
 
 # ------------------------------------------------------------------------------------------------- demo
@@ -874,8 +916,8 @@ def status(check_queue: bool, wait: int) -> None:
     setup()
     prepare_database()
     from django.conf import settings
-    from huey.contrib.djhuey import HUEY
 
+    from careloop import tasks_engine
     from careloop.cases.models import Case
     from careloop.community.models import Member, Post, Source, Thread
     from careloop.health.status import health_lines
@@ -883,12 +925,12 @@ def status(check_queue: bool, wait: int) -> None:
     click.echo(f"data folder   {settings.HOME}")
     click.echo(f"database      {describe_database()}")
     try:
-        waiting = f"{HUEY.pending_count()} waiting"
+        waiting = f"{tasks_engine.pending_count()} waiting"
     except Exception as exc:
         if not queue_failure(exc):
             raise
         waiting = f"cannot be reached: {' '.join(str(exc).split())}"
-    click.echo(f"task queue    {type(HUEY.storage).__name__} ({waiting})")
+    click.echo(f"task queue    {tasks_engine.describe()} ({waiting})")
     for line in health_lines():  # the worker, the oldest waiting task, and what /health says
         click.echo(line)
     for label, model in (("sources", Source), ("members", Member), ("threads", Thread), ("posts", Post),

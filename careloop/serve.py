@@ -1,7 +1,8 @@
 """Serving the web app (waitress) with a background worker process beside it: `careloop serve` and `careloop demo`.
 
 The worker child is `python -m careloop worker`, restarted with a growing pause when it dies, and stopped
-(SIGINT: huey finishes the tasks in hand) before the server closes.
+(SIGINT: huey or Dramatiq finishes the tasks in hand) before the server closes. `careloop worker --processes N`
+keeps N such children with the same supervisor.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def _die_with_parent() -> None:
 class WorkerSupervisor:
     """Keeps one `careloop worker` child process alive beside the web server, restarting it if it dies."""
 
-    def __init__(self) -> None:
+    def __init__(self, args: list[str] | None = None) -> None:
+        self.args = list(args or [])
         self.process: subprocess.Popen | None = None
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
@@ -106,8 +108,8 @@ class WorkerSupervisor:
         self._thread.start()
 
     def _spawn(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "careloop", "worker"], stdin=subprocess.DEVNULL,
-                                        preexec_fn=_die_with_parent)
+        self.process = subprocess.Popen([sys.executable, "-m", "careloop", "worker", *self.args],
+                                        stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
 
     def _watch(self) -> None:
         backoff = 1.0
@@ -123,7 +125,7 @@ class WorkerSupervisor:
     def stop(self, timeout: float = 20.0) -> None:
         self._stopping.set()
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # huey: finish the tasks in hand, then exit
+            self.process.send_signal(signal.SIGINT)  # finish the tasks in hand, then exit
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:

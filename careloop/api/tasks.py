@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from careloop.tasks_engine import LISTEN, crontab, periodic_task, task
 
 
-@db_task()
+@task(queue=LISTEN)
 def score_job(job_id: int) -> None:
     from careloop.api.scoring_jobs import run
 
     run(job_id)
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@periodic_task(crontab(minute="*/5"))
 def scoring_job_sweep() -> None:
     from careloop.api.scoring_jobs import sweep
 

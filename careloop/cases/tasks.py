@@ -12,39 +12,38 @@ from __future__ import annotations
 
 import logging
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from careloop.tasks_engine import crontab, on_worker_start, periodic_task, task
 
 log = logging.getLogger(__name__)
 
 
-@db_task()
+@task()
 def deliver_task(message_id: int) -> None:
     from careloop.cases.outbox import deliver
 
     deliver(message_id)
 
 
-@db_task()
+@task()
 def email_mention_task(mention_id: int) -> None:
     from careloop.cases.mentions import send_email
 
     send_email(mention_id)
 
 
-@db_task()
+@task()
 def outbox_sweep_task() -> int:
     from careloop.cases.outbox import send_due
 
     return send_due()
 
 
-@db_periodic_task(crontab(minute="*"))
+@periodic_task(crontab(minute="*"))
 def outbox_sweep() -> None:
     outbox_sweep_task()
 
 
-@db_periodic_task(crontab(minute="*"))
+@periodic_task(crontab(minute="*"))
 def wake_due_cases() -> None:
     from careloop.cases.follow_up import wake_due
 
@@ -53,7 +52,7 @@ def wake_due_cases() -> None:
         log.info("case loop: %s", woken)
 
 
-@db_periodic_task(crontab(minute="*/2"))
+@periodic_task(crontab(minute="*/2"))
 def read_private_replies() -> None:
     from careloop.cases.follow_up import read_replies
     from careloop.community.models import Source
@@ -65,7 +64,7 @@ def read_private_replies() -> None:
             log.exception("reading private replies from %s failed", source)
 
 
-@on_startup()
+@on_worker_start
 def sweep_at_start() -> None:
     """Recover what a stopped worker left in the outbox as soon as this one starts."""
     from django.db import close_old_connections

@@ -3,7 +3,8 @@
 A thread, not a periodic task: a periodic task waits behind the tasks in hand (a long sweep on both worker threads
 would make a busy worker look dead), and a stopped or hung process writes nothing, so its heartbeat ages and
 /health says so. Each beat also records, per queue, how many tasks wait and how long the oldest has waited
-(careloop.health.waiting), so a worker that lives but takes no tasks is seen too.
+(careloop.health.waiting; on Dramatiq, RabbitMQ's counts: careloop.tasks_engine.queue_depths), so a worker that
+lives but takes no tasks is seen too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import threading
 import time
 
 from django.utils import timezone
+
+from careloop import tasks_engine
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ class QueueWatch:
         self._unstamped: tuple[str, float] | None = None
 
     def measure(self, huey=None, now: float | None = None) -> dict[str, dict[str, float | int | None]]:
+        if huey is None and tasks_engine.engine() == tasks_engine.DRAMATIQ:  # RabbitMQ's queues (decision 12)
+            return tasks_engine.queue_depths(now)
         if huey is None:
             from huey.contrib.djhuey import HUEY as huey
         now = time.time() if now is None else now
@@ -74,10 +79,9 @@ def _beat_forever(interval: float) -> None:
             try:
                 queues = watch.measure()
             except Exception as exc:  # the queue unreachable (Redis down): the worker lives, but takes no tasks
-                from huey.contrib.djhuey import HUEY
-
                 logger.warning("heartbeat: cannot read the task queue", exc_info=True)
-                queues = {HUEY.name: {"waiting": None, "oldest_task_age": None, "error": exc.__class__.__name__}}
+                error = {"waiting": None, "oldest_task_age": None, "error": exc.__class__.__name__}
+                queues = {name: dict(error) for name in tasks_engine.queue_names()}
             record_heartbeat(queues)
         except Exception:
             logger.warning("heartbeat: cannot write the heartbeat", exc_info=True)

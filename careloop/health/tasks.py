@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from huey.contrib.djhuey import db_task, on_startup
 
 from careloop.health.heartbeat import start_heartbeat, worker_name
+from careloop.tasks_engine import on_worker_start, task
 
 
-@on_startup()
+@on_worker_start
 def heartbeat_at_start() -> None:
     """Start the heartbeat thread as the consumer starts (huey calls this in each worker thread; one thread runs).
     Its first beat is at once, not a minute later."""
     start_heartbeat()
 
 
-@db_task()
+@task()
 def check_queue(token: str) -> None:
     """Mark a queue check done: proof that a worker took a task off the queue and could write the database."""
     from careloop.health.models import QueueCheck

@@ -21,23 +21,22 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task, on_startup
 
 from careloop.listen.scoring import CHUNK, model_version, score_posts
+from careloop.tasks_engine import LISTEN, crontab, lock, on_worker_start, periodic_task, task
 
 log = logging.getLogger(__name__)
 SWEEP_LIMIT = 50_000
 
 
-@db_task(retries=3, retry_delay=30)
+@task(retries=3, retry_delay=30, queue=LISTEN)
 def score_posts_task(post_ids: list[int]) -> int:
     written = score_posts(post_ids)
     update_threads_task(post_ids)
     return written
 
 
-@db_task(retries=3, retry_delay=30)
+@task(retries=3, retry_delay=30, queue=LISTEN)
 def update_threads_task(post_ids: list[int]) -> dict:
     """After scoring: only the threads these posts belong to are recomputed (incremental.update_threads)."""
     from careloop.listen.incremental import update_threads
@@ -122,15 +121,15 @@ def whole_threads(post_ids: Sequence[int], size: int = CHUNK) -> list[list[int]]
     return [*chunks, current] if current else chunks
 
 
-@db_task()
-@lock_task("score-backlog")
+@task(queue=LISTEN)
+@lock("score-backlog")
 def leftovers_task(scored_before: str | None = None) -> dict:
     found = finish_leftovers(scored_before=datetime.fromisoformat(scored_before) if scored_before else None)
     return {"scored": found.scored, "listened": found.listened, "opened": found.opened}
 
 
-@db_periodic_task(crontab(minute="*/5"))
-@lock_task("score-backlog")
+@periodic_task(crontab(minute="*/5"))
+@lock("score-backlog")
 def score_backlog() -> None:
     """Score and listen to posts that no batch task reached: a worker killed mid-task, a queue lost, or new
     models. The posts themselves say what is left to do, so nothing is lost with a task."""
@@ -141,7 +140,7 @@ _started = threading.Lock()
 _once: list[bool] = []
 
 
-@on_startup()
+@on_worker_start
 def leftovers_at_start() -> None:
     """A starting worker queues one sweep, behind whatever tasks survived in the queue, for the posts scored
     before it started that no thread update reached (a killed worker's batch) — without waiting for the grace.
