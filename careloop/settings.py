@@ -164,6 +164,11 @@ LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [os.path.join(BASE_DIR, "web", "locale")]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "careloop.web.middleware.UserLanguageMiddleware")
+# Who else is on a case (careloop/web/presence.py): an open case page beats every CARELOOP_PRESENCE_POLL seconds;
+# a teammate whose page has not beaten for CARELOOP_PRESENCE_SECONDS is gone (kept in the database: every web
+# process and node sees the same).
+CARELOOP_PRESENCE_POLL = float(os.environ.get("CARELOOP_PRESENCE_POLL", "10"))
+CARELOOP_PRESENCE_SECONDS = float(os.environ.get("CARELOOP_PRESENCE_SECONDS", "30"))
 # --- end web UI ---------------------------------------------------------------------------------------------
 TIME_ZONE = os.environ.get("CARELOOP_TIME_ZONE", "UTC")
 USE_I18N = True

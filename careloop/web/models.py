@@ -45,3 +45,29 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class CasePresence(models.Model):
+    """Who has a case page open now, and whether they are writing on it (careloop/web/presence.py).
+
+    One row per person and case, upserted by the page's heartbeat; a row whose heartbeat is older than
+    CARELOOP_PRESENCE_SECONDS means nobody is there any more (it is ignored, and removed on the next read)."""
+
+    class State(models.TextChoices):
+        VIEWING = "viewing"
+        WRITING = "writing"  # typing a message to the member in the composer
+        NOTING = "noting"  # typing an internal note
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="presence")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.VIEWING)
+    seen_at = models.DateTimeField(help_text="The latest heartbeat.")
+    writing_since = models.DateTimeField(null=True, blank=True,
+                                         help_text="When they began writing (None: not writing).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="presence_once")]
+        indexes = [models.Index(fields=["seen_at"], name="presence_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.state} case {self.case_id}"

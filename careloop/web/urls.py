@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/tags", organise.case_tags, name="case_tags"),
     path("cases/<int:case_id>/tone", views.tone, name="tone"),
+    path("cases/<int:case_id>/presence", views.case_presence, name="case_presence"),
     path("cases/<int:case_id>/step", views.case_action, name="case_action"),
     path("members/<int:member_id>/", views.member, name="member"),
     path("threads/", views.threads, name="threads"),

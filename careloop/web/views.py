@@ -3,10 +3,11 @@ loop's functions in careloop/cases/ (reach_out, act, follow_up, state); no view 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings as conf
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from careloop.cases import canned, templates
+from careloop.cases import canned, load, templates
 from careloop.cases.conversation import conversation
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState, Tag
 from careloop.cases.state import DISMISS_REASONS, nothing_reached
@@ -30,11 +31,12 @@ from careloop.community.models import Member, Post, Source, Thread
 from careloop.health.models import latest_heartbeat
 from careloop.health.status import health_status
 from careloop.web import dashboard as dash
+from careloop.web import presence as pr
 from careloop.web import queue as q
 from careloop.web import story as st
 from careloop.web.forms import CannedResponseForm, PreferenceForm, ServiceLevelForm, TeamForm
 from careloop.web.models import Preference, SavedView, Team
-from careloop.web.roles import Action, Role, can, permissions, require, require_on_case, role_of
+from careloop.web.roles import Action, can, permissions, require, require_on_case, role_of
 
 THREADS_PER_PAGE = 50
 POSTS_PER_PAGE = 100
@@ -62,12 +64,14 @@ def queue(request: HttpRequest) -> HttpResponse:
                "may_bulk": can(request.user, Action.WORK) or can(request.user, Action.TAG)}
     if request.headers.get("HX-Request"):
         return render(request, "web/queue_rows.html", context)
+    assignees = list(_teammates())
     context.update(
         _common(request),
         sources=Source.objects.order_by("name"),
         states=[(s.value, s.label) for s in OPEN_STATES],
         closed_states=[(s.value, s.label) for s in q.CLOSED_STATES],
-        assignees=_teammates(),
+        assignees=assignees,
+        team=load.team_load(assignees, now),
         languages=cache.get_or_set("careloop-case-languages", _case_languages, 300),
         tags=Tag.objects.order_by("name")[:TAGS_LISTED],
         saved_views=SavedView.objects.filter(user=request.user)[:SAVED_VIEWS_LISTED],
@@ -88,17 +92,19 @@ def _timer(c: Case, now, filters: q.QueueFilters) -> dict | None:
 
 def _teammates():
     """Everyone who may work cases: the people a case can be assigned to."""
-    return get_user_model().objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(groups__name__in=[Role.ADMIN, Role.MANAGER, Role.AGENT])
-    ).distinct().order_by("username")
+    return load.teammates()
 
 
 def _assignable(c: Case) -> list:
     """The people "Assign to" offers on this case: who may work cases, and whoever has the case now (so the
-    form shows the current assignee even when they could no longer be picked)."""
+    form shows the current assignee even when they could no longer be picked); each with their open cases
+    (`open_cases`, one query for all: careloop/cases/load.py)."""
     people = list(_teammates())
     if c.assignee_id and all(u.pk != c.assignee_id for u in people):
         people.insert(0, c.assignee)
+    held = load.counts()
+    for u in people:
+        u.open_cases = held[u.pk].open if u.pk in held else 0
     return people
 
 
@@ -137,6 +143,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "case_tags": list(c.tags.all()),
         "all_tags": Tag.objects.order_by("name")[:TAGS_LISTED],
         "tag_colours": Tag.Colour.choices,
+        "presence": _presence(c, request.user),
     }
     turns = conversation(c)  # the private conversation as a chat, after the public post it began with
     context["older_turns"], context["recent_turns"] = turns[:-CHAT_RECENT], turns[-CHAT_RECENT:]
@@ -165,6 +172,38 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     if kept and kept.get("public_note"):
         context["public_note"] = kept["public_note"]
     return render(request, "web/case.html", context)
+
+
+def _presence(c: Case, user) -> dict:
+    """Who else is on the case (careloop/web/presence.py): opening the page is its first heartbeat; the page's
+    script (careloop/presence.js) beats on and redraws the line."""
+    pr.note_presence(c, user)
+    return {"lines": [pr.in_words(p) for p in pr.others_on(c, user)], "opened": timezone.now().isoformat(),
+            "poll": f"{conf.CARELOOP_PRESENCE_POLL:g}", "idle": f"{conf.CARELOOP_PRESENCE_SECONDS:g}"}
+
+
+@require(Action.VIEW)
+@require_POST
+def case_presence(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The case page's heartbeat: "state" is viewing, writing (a reply) or noting (an internal note); "opened",
+    when the page was opened (ISO 8601), asks for a warning about whoever began writing a reply since. Answers who
+    else is on the case, in words, and the state kept (a role that may not write is seen viewing)."""
+    c = get_object_or_404(Case.objects.only("id", "assignee_id"), pk=case_id)
+    state = request.POST.get("state", pr.State.VIEWING)
+    if state not in pr.State.values:
+        return JsonResponse({"error": "state: one of viewing, writing, noting"}, status=400)
+    opened = None
+    if request.POST.get("opened"):
+        try:
+            opened = datetime.fromisoformat(request.POST["opened"][:40])
+        except ValueError:
+            return JsonResponse({"error": "opened: a time in ISO 8601, as the page gave it"}, status=400)
+        if timezone.is_naive(opened):
+            opened = timezone.make_aware(opened, UTC)
+    kept = pr.note_presence(c, request.user, state)
+    others = pr.others_on(c, request.user)
+    return JsonResponse({"state": kept, "warning": pr.warning(others, opened),
+                         "others": [{"name": p.name, "state": p.state, "text": pr.in_words(p)} for p in others]})
 
 
 def _composer_choices(c: Case, language: str) -> list[tuple[str, object]]:
@@ -389,7 +428,8 @@ def open_case(request: HttpRequest, post_id: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     days = 60 if request.GET.get("days") not in ("14", "30", "90") else int(request.GET["days"])
     return render(request, "web/dashboard.html", {**_common(request), "charts": dash.charts(days), "days": days,
-                                                   "day_options": (14, 30, 60, 90), "headline": dash.headline()})
+                                                   "day_options": (14, 30, 60, 90), "headline": dash.headline(),
+                                                   "team": load.team_load()})
 
 
 @require(Action.VIEW)

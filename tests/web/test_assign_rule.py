@@ -53,8 +53,8 @@ def test_a_manager_assigns_to_anyone_who_works_cases_but_never_to_a_viewer(login
     assert assign(manager, case, user=agent.user.pk).status_code == 302
     assert Case.objects.get(pk=case.pk).assignee == agent.user
     page = manager.get(f"/cases/{case.pk}/").content.decode()
-    assert f'<option value="{agent.user.pk}" selected>agent-user</option>' in page  # "Assign to" shows them
-    assert ">vic<" not in page  # a viewer is not offered
+    assert f'<option value="{agent.user.pk}" selected>agent-user · 1 open</option>' in page  # "Assign to" shows them
+    assert ">vic ·" not in page  # a viewer is not offered
 
 
 def test_assign_to_shows_the_current_assignee_even_when_they_can_no_longer_be_picked(login, community):
@@ -63,7 +63,7 @@ def test_assign_to_shows_the_current_assignee_even_when_they_can_no_longer_be_pi
     case = community["billing"]
     Case.objects.filter(pk=case.pk).update(assignee=gone)
     page = manager.get(f"/cases/{case.pk}/").content.decode()
-    assert f'<option value="{gone.pk}" selected>gone</option>' in page
+    assert f'<option value="{gone.pk}" selected>gone · 1 open</option>' in page
 
 
 def test_the_assignee_filter_lists_who_works_cases(login, community):
