@@ -153,8 +153,8 @@ def profanity_labels(texts: Sequence[str]) -> list[str]:
 
 
 def compare(data_dir: Path, profiles: Sequence[str]) -> None:
-    from careloop.listen import training as T
-    from careloop.listen.evaluation import TASK_LABELS, load_labelled, metrics
+    from careloop.listen.building import fast as T
+    from careloop.listen.building.evaluation import TASK_LABELS, load_labelled, metrics
 
     scorers = {profile: load_scorer(profile) for profile in profiles}
     en_train = load_labelled(data_dir / "sentiment/en-tweeteval.train.jsonl", "sentiment")

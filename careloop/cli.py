@@ -542,7 +542,7 @@ def eval_command(task: str, file: str, labels: str | None, profile: str | None, 
     setup()
     import json
 
-    from careloop.listen.evaluation import EvalFileError, evaluate_file
+    from careloop.listen.building.evaluation import EvalFileError, evaluate_file
     from careloop.listen.scoring import ScoringUnavailable
 
     try:
@@ -575,7 +575,7 @@ def _eval_threads(posts: str, labels_path: str | None, profile: str | None, as_j
     setup()
     import json
 
-    from careloop.listen import thread_eval
+    from careloop.listen.building import thread_eval
     from careloop.listen.scoring import accurate_model_dir
 
     try:
@@ -614,8 +614,8 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
     setup()
     import json
 
+    from careloop.listen.building.fast import default_data_dir, default_model_dir
     from careloop.listen.scoring import accurate_model_dir
-    from careloop.listen.training import default_data_dir, default_model_dir
 
     data = Path(data_dir) if data_dir else default_data_dir()
     if not data.is_dir():
@@ -623,14 +623,14 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
     echo = lambda msg: click.echo(msg, err=True)  # noqa: E731
     reports = {}
     if profile in ("fast", "all"):
-        from careloop.listen.training import train_fast
+        from careloop.listen.building.fast import train_fast
 
         out = Path(out_dir) / "fast" if out_dir else default_model_dir()
         reports["fast"] = train_fast(data, out, echo=echo)
         echo(f"fast models written to {out}")
     if profile in ("accurate", "all"):
         try:
-            from careloop.listen.accurate.build import build_accurate
+            from careloop.listen.building.accurate import build_accurate
         except ImportError as exc:
             raise click.ClickException(
                 f"building the accurate profile needs `pip install careloop[train]` ({exc})"
@@ -641,14 +641,15 @@ def train(profile: str, data_dir: str | None, out_dir: str | None) -> None:
         reports["accurate"] = build_accurate(data, out, echo=echo, ship_dir=None if out_dir else SHIPPED_DIR)
         echo(f"accurate models written to {out}")
     if profile in ("derailment", "all"):
-        from careloop.listen.derailment import DEFAULT_MODEL_DIR, train_derailment
+        from careloop.listen.building.derailment import train_derailment
+        from careloop.listen.derailment import DEFAULT_MODEL_DIR
 
         out = Path(out_dir) / "derailment" if out_dir else DEFAULT_MODEL_DIR
         reports["derailment"] = train_derailment(data, out, echo=echo)
         echo(f"derailment model written to {out}")
     if profile in ("judgment", "all"):
+        from careloop.listen.building.judgment import train_judgment
         from careloop.listen.judgment import MODEL_DIR
-        from careloop.listen.judgment_training import train_judgment
         from careloop.listen.judgment_vectors import encoder_available
 
         if not encoder_available():

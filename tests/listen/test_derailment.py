@@ -8,22 +8,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from careloop.listen.building.derailment import (
+    conversation_hash,
+    evaluate_file,
+    load_conversations,
+    train_derailment,
+    wikipedia_training,
+)
+from careloop.listen.building.evaluation import EvalFileError
 from careloop.listen.derailment import (
     MARKERS,
     Turn,
     accurate_embedder,
     conversation_features,
-    conversation_hash,
-    evaluate_file,
     feature_names,
     forecast,
     forecast_many,
-    load_conversations,
     load_model,
-    train_derailment,
-    wikipedia_training,
 )
-from careloop.listen.evaluation import EvalFileError
 from tests.listen.accurate_model import needs_model
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "derailment"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from careloop.listen.evaluation import TASK_LABELS, EvalFileError, germeval_f, load_labelled, metrics
+from careloop.listen.building.evaluation import TASK_LABELS, EvalFileError, germeval_f, load_labelled, metrics
 
 
 def test_task_labels():

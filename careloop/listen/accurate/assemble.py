@@ -15,9 +15,16 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from careloop.listen.accurate.build import NEEDS, overlay_top
-from careloop.listen.accurate.build import TOP_FILE as TOP_FILE  # importable from here as before
-from careloop.listen.accurate.build import save_top as save_top
+from careloop.listen.accurate.convert import (
+    NEEDS,
+    export_encoder,
+    overlay_top,
+    package_file,
+    quantize_int8,
+    read_e5s1,
+    served,
+    write_e5_files,
+)
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "models" / "accurate"
 META_FILE = "meta.json"
@@ -49,17 +56,6 @@ def assemble(model_dir: Path, shipped: Path = SHIPPED_DIR, echo: Callable[[str],
         fcntl.flock(lock, fcntl.LOCK_EX)
         if is_current(model_dir, shipped):
             return model_dir
-        try:
-            from careloop.listen.accurate.build import (
-                export_encoder,
-                package_file,
-                quantize_int8,
-                read_e5s1,
-                served,
-                write_e5_files,
-            )
-        except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise ImportError(f"{NEEDS} ({exc})") from exc
         meta = shipped_meta(shipped)
         if echo:
             echo(f"preparing the accurate model {meta['version']} in {model_dir} (once; about a minute)")

@@ -1,9 +1,9 @@
 """The accurate profile's scorer over a model folder: each text embedded once per encoder its heads need, then
 the heads.
 
-Its own module, not the package's __init__, so build.py (which measures a built folder with it) need not import the
-package's loader, which assembles the model with build.py's conversion (assemble.py). careloop.listen.accurate
-exports it as before.
+Its own module, not the package's __init__, so building (careloop/listen/building/accurate.py, which measures a
+built folder with it) need not import the package's loader, which assembles the model with convert.py's conversion
+(assemble.py). careloop.listen.accurate exports it as before.
 """
 
 from __future__ import annotations

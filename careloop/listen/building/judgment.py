@@ -1,11 +1,11 @@
-"""Training the case judgment (judgment.py) and measuring it by brand, the way it will meet new communities.
+"""Training the case judgment (listen/judgment.py) and measuring it by brand, the way it will meet new communities.
 
 Data (all in ../shared/data, never shipped):
 * `threads/en-twcs-dev.*` — real support threads labelled by hand per thread (actionable, origin, severity);
   every *prefix* of a thread is an example (the thread as it stood after each post, labelled actionable once its
   origin has been posted), because that is what listening sees as posts arrive;
 * `complaint/en-complaints.train.jsonl` — complaint tweets to companies, each a one-post thread, and GermEval 2017
-  as German silver labels (training.german_silver_complaints): read, but weighted 0 by default (SINGLE_WEIGHT,
+  as German silver labels (building/fast.py german_silver_complaints): read, but weighted 0 by default (SINGLE_WEIGHT,
   SILVER_WEIGHT): measured by the nested brand-CV they dilute the thread judgment (precision 0.853 / recall 0.922
   with them, 0.912 / 0.908 without), and they do not make the German hand-labelled set any better
   (`german` in the report: case-level figures on careloop/listen/data/de-complaints-handlabelled.jsonl, each post
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from careloop.listen.building.fast import german_silver_complaints, handlabelled_complaints, read_rows
 from careloop.listen.judgment import MODEL_DIR, Linear, Turn, Variant, features, severity_features
-from careloop.listen.training import german_silver_complaints, handlabelled_complaints, read_rows
 
 SEED = 20261202
 FOLDS = 5

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from time import perf_counter
 
-from careloop.listen.measures import EvalFileError, json_object, metrics
-from careloop.listen.measures import germeval_f as germeval_f  # importable from here as before
+from careloop.listen.building.measures import EvalFileError, json_object, metrics
+from careloop.listen.building.measures import germeval_f as germeval_f  # evaluation's figures, with the rest
 
 TASK_LABELS: dict[str, tuple[str, ...]] = {
     "complaint": ("complaint", "not_complaint"),
@@ -83,7 +83,7 @@ def evaluate_file(task: str, path: Path, profile: str | None = None) -> dict:
     from careloop.listen.scoring import ScoringUnavailable, _scorer, current_profile
 
     if task in CONVERSATION_TASKS:  # conversations, not texts: the forecast reads them whole
-        from careloop.listen.derailment import evaluate_file as evaluate_conversations
+        from careloop.listen.building.derailment import evaluate_file as evaluate_conversations
 
         return evaluate_conversations(path, profile=profile)
     profile = profile or current_profile()

@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from careloop.listen.evaluation import TASK_LABELS, germeval_f, load_labelled, metrics
+from careloop.listen.building.evaluation import TASK_LABELS, germeval_f, load_labelled, metrics
+from careloop.listen.building.measures import fit_platt
 from careloop.listen.fast import DEFAULT_FEATURES, DEFAULT_MODEL_DIR, FORMAT, Featurizer, sigmoid, softmax
-from careloop.listen.measures import fit_platt  # importable from here as before (derailment.py uses it too)
 
 SEED = 20261124
 C_GRID = (1.0, 2.0, 4.0, 8.0, 16.0)
@@ -45,7 +45,7 @@ CV_FOLDS = 10
 SILVER_WEIGHT = 0.5
 OTHER_TOPIC_SAMPLE = 1000
 _LINK = re.compile(r"https?://|www\.")
-HANDLABELLED = Path(__file__).parent / "data" / "de-complaints-handlabelled.jsonl"
+HANDLABELLED = Path(__file__).resolve().parents[1] / "data" / "de-complaints-handlabelled.jsonl"
 
 # Seed phrases for the community-support domain, written by hand (text, sentiment, complaint). Neither GermEval nor
 # TweetEval has posts like "der Support antwortet nicht" or "danke, hat geklappt", so without these a German software
@@ -171,7 +171,7 @@ class Split:
 def default_data_dir() -> Path:
     """$CARELOOP_DATA_DIR, else ../shared/data next to this checkout."""
     env = os.environ.get("CARELOOP_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data"
+    return Path(env) if env else Path(__file__).resolve().parents[4] / "shared" / "data"
 
 
 def default_model_dir() -> Path:

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from careloop.listen.evaluation import EvalFileError, json_object
+from careloop.listen.building.evaluation import EvalFileError, json_object
 
 TEAM_MOVES = ("private", "answered", "none")
 OUTCOMES = ("satisfied", "unsatisfied", "unknown")

@@ -1,10 +1,9 @@
 """What the scorers' evaluation, their training and the derailment forecast all use: a strict JSON-lines line,
 the figures a model card quotes (`metrics()`, GermEval's F) and Platt's calibration.
 
-evaluation.py, training.py and derailment.py import these from here, below all three, so none of them imports
-another for them (evaluation.py measures the forecast and training.py builds on evaluation.py). Each name stays
-importable where it was: careloop.listen.evaluation (EvalFileError, json_object, metrics, germeval_f) and
-careloop.listen.training (fit_platt).
+evaluation.py, fast.py and derailment.py (all in careloop/listen/building/) import these from here, below all
+three, so none of them imports another for them (evaluation.py measures the forecast and fast.py builds on
+evaluation.py). careloop.listen.building.evaluation re-exports EvalFileError, json_object, metrics and germeval_f.
 """
 
 from __future__ import annotations
