@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from careloop.community.scores import TOXIC  # noqa: F401 - careloop.web.story reads it here; its home: scores
+
 
 class Source(models.Model):
     """A connected place: a forum, a chat server, a mailbox, a webhook, or files imported by hand."""
@@ -80,9 +82,6 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.source.name}:{self.external_id}"
-
-
-TOXIC = 0.5  # a post whose toxicity score reaches this counts as toxic (member cards, troll signals, risk)
 
 
 class Post(models.Model):

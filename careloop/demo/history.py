@@ -24,6 +24,7 @@ from itertools import count
 from careloop.cases import act, clock, follow_up, outbox, reach_out
 from careloop.cases.models import Case, CaseState, OutboxMessage
 from careloop.community.models import Post
+from careloop.community.scores import TOXIC
 from careloop.connectors.base import PrivateReply
 
 TEAM = (("mara", "Mara", "Lindqvist", "manager"), ("jonas", "Jonas", "Becker", "agent"),
@@ -242,7 +243,7 @@ def complaint_times(end: datetime) -> list[datetime]:
     from django.db.models import Q
 
     posts = Post.objects.filter(deleted=False, author__is_team=False, scored_at__isnull=False, created_at__lte=end)
-    posts = posts.filter(Q(complaint__gte=0.3) | Q(sentiment=Post.Sentiment.NEGATIVE) | Q(toxicity__gte=0.5))
+    posts = posts.filter(Q(complaint__gte=0.3) | Q(sentiment=Post.Sentiment.NEGATIVE) | Q(toxicity__gte=TOXIC))
     return sorted(set(posts.values_list("created_at", flat=True)))
 
 

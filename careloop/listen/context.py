@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 
 from careloop.community.models import Post
+from careloop.community.scores import COMPLAINT
 
 MAX_CHAIN = 50
-NEGATIVE = 0.5
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 CAUSE_CUES = re.compile(
     r"(?i)\b(since|after|seit|nach|update|version|release|migration|umzug|change|änderung|wechsel|"
@@ -84,7 +84,7 @@ def _chain_in(post: Post, thread: list[Post]) -> list[Post]:
 
 
 def is_negative(post: Post) -> bool:
-    return (post.complaint or 0) >= NEGATIVE or post.sentiment == Post.Sentiment.NEGATIVE
+    return (post.complaint or 0) >= COMPLAINT or post.sentiment == Post.Sentiment.NEGATIVE
 
 
 def find_origin(post: Post, chain: list[Post] | None = None, affected: int = 1,

@@ -25,7 +25,9 @@ from datetime import datetime, timedelta
 
 import networkx as nx
 
-from careloop.community.models import TOXIC, Post
+from careloop.cases.templates import shorten
+from careloop.community.models import Post
+from careloop.community.scores import COMPLAINT, TOXIC
 from careloop.listen.context import is_negative
 from careloop.listen.derailment import MARKERS, Turn, forecast, load_model
 
@@ -61,14 +63,14 @@ def recent_posts(thread_id: int, at: datetime | None = None, limit: int = RECENT
     return list(reversed(posts.order_by("-created_at", "-id")[:limit]))
 
 
-def latest_complaint(posts: list[Post], complaint_threshold: float = 0.5) -> Post | None:
+def latest_complaint(posts: list[Post], complaint_threshold: float = COMPLAINT) -> Post | None:
     """The thread's most recent complaint by a member (not the team)."""
     return next((p for p in reversed(posts) if not p.author.is_team and (p.complaint or 0) >= complaint_threshold),
                 None)
 
 
 def thread_escalation(thread_id: int, at: datetime | None = None, *, graph: nx.DiGraph | None = None,
-                      posts: list[Post] | None = None, complaint_threshold: float = 0.5) -> EscalationRisk:
+                      posts: list[Post] | None = None, complaint_threshold: float = COMPLAINT) -> EscalationRisk:
     """The thread's escalation risk at `at` (default: after its latest post), around its latest complaint."""
     posts = posts if posts is not None else recent_posts(thread_id, at)
     complaint = latest_complaint(posts, complaint_threshold)
@@ -138,7 +140,7 @@ def thread_signals(posts: list[Post], at: datetime | None = None) -> ThreadSigna
     if attacks:
         reasons["second_person_attacks"] = (
             f"{len(attacks)} post{'s' if len(attacks) > 1 else ''} attack{'' if len(attacks) > 1 else 's'} "
-            f"someone directly (\"{_quote(attacks[-1].text)}\")"
+            f"someone directly (\"{shorten(attacks[-1].text, 60)}\")"
         )
     return ThreadSignals(strengths, reasons)
 
@@ -163,10 +165,11 @@ def assess(posts: list[Post], complaint: Post | None, at: datetime | None = None
         if pile.score > 0 and pile.reasons:
             reasons["clique_pressure"] = "pile-on: " + "; ".join(pile.reasons)
         answered = any(p.author.is_team and p.created_at > complaint.created_at for p in posts)
-        hours = (at - complaint.created_at).total_seconds() / 3600
+        waited = at - complaint.created_at
+        hours = waited.total_seconds() / 3600
         strengths["unanswered"] = 0.0 if answered else min(1.0, hours / 24)
         if not answered and hours >= 2:
-            reasons["unanswered"] = f"no reply from the team for {_duration(hours)}"
+            reasons["unanswered"] = f"no reply from the team for {elapsed_in_words(waited)}"
 
     probability = 1.0
     for name, strength in strengths.items():
@@ -177,12 +180,9 @@ def assess(posts: list[Post], complaint: Post | None, at: datetime | None = None
                           {name: round(s, 3) for name, s in strengths.items()})
 
 
-def _quote(text: str, limit: int = 60) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _duration(hours: float) -> str:
-    if hours < 48:
-        return f"{hours:.0f} hours"
-    return f"{hours / 24:.0f} days"
+def elapsed_in_words(delta: timedelta) -> str:
+    """"5 minutes", "1 hour", "3 days": how long, in the words of a case's reasons and timeline notes."""
+    hours = delta.total_seconds() / 3600
+    number, unit = ((max(1, round(hours * 60)), "minute") if hours < 1 else (round(hours), "hour") if hours < 48
+                    else (round(hours / 24), "day"))
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from careloop.community.scores import COMPLAINT
+
 HANDOFF = re.compile(
     r"""(?ix)
     \b(dm|dms|d\.m\.|pm)\b(?!\s+(me|him|her|them)\b) |
@@ -66,6 +68,6 @@ def member_outcome(text: str, complaint: float = 0.0, negative: float = 0.0) -> 
     happy = bool(SATISFIED.search(text))
     if happy and not unhappy and negative < EXCITED_NEGATIVE:
         return "satisfied"
-    if unhappy or complaint >= 0.5 or negative >= EXCITED_NEGATIVE:
+    if unhappy or complaint >= COMPLAINT or negative >= EXCITED_NEGATIVE:
         return "unsatisfied"
     return "unknown"

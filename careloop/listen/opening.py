@@ -50,10 +50,18 @@ from django.utils import timezone
 
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.cases.state import NotAllowed, add_affected_member, open_case, record, transition, update_case
+from careloop.cases.templates import shorten
 from careloop.community.history import HISTORY_AFTER, source_clocks
 from careloop.community.models import Post, Source, Thread
 from careloop.listen.context import find_origin
-from careloop.listen.escalation import RECENT_POSTS, EscalationRisk, complaint_escalation, recent_posts, thread_signals
+from careloop.listen.escalation import (
+    RECENT_POSTS,
+    EscalationRisk,
+    complaint_escalation,
+    elapsed_in_words,
+    recent_posts,
+    thread_signals,
+)
 from careloop.listen.handoff import is_handoff, member_outcome
 from careloop.listen.judgment import JUDGED_REASON, SEVERITY_REASON, Judgment, Turn, judge, judge_alone, load_model
 from careloop.listen.metoo import find_me_toos, similarity
@@ -70,6 +78,7 @@ POST_FIELDS = ("id", "source_id", "external_id", "thread_id", "parent_id", "auth
                "author__id", "author__source_id", "author__external_id", "author__handle", "author__display_name",
                "author__language", "author__is_team")
 RISK_PREFIX = "Risk: "
+QUOTED = 80  # characters of a post quoted in a reason or a note (a topic from a title-less thread too)
 TROLL_SHOWN = 0.5
 
 
@@ -589,7 +598,7 @@ def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = N
         if handoff is not None and case.handed_off_at is None and case.state == CaseState.NEW:
             try:
                 transition(case, CaseState.REACHING_OUT, actor_label=f"{handoff.author} (team, in public)",
-                           handed_off_in_public=True, post=handoff.pk, channel="dm", text=_quote(handoff.text, 200),
+                           handed_off_in_public=True, post=handoff.pk, channel="dm", text=shorten(handoff.text, 200),
                            fields={"handed_off_at": handoff.created_at, "first_contact_at": handoff.created_at,
                                    "channel": "dm"})
                 changed += 1
@@ -649,9 +658,9 @@ def reopen_for(case: Case, post: Post, rules: Rules) -> bool:
 
     where = "in the same thread" if post.thread_id == case.thread_id else f"in {post.thread}"
     hours = rules.reopen_window.total_seconds() / 3600
-    after = _duration(post.created_at - case.closed_at)
+    after = elapsed_in_words(post.created_at - case.closed_at)
     because = (f"{post.author} raised the same thing again {where}, {after} after it was resolved (this source "
-               f"reopens within {hours:g} hours): \"{_quote(post.text)}\"")
+               f"reopens within {hours:g} hours): \"{shorten(post.text, QUOTED)}\"")
     try:
         reopen(case, post, actor_label="careloop", because=because, repeat_post=post.pk)
     except NotAllowed:
@@ -663,14 +672,14 @@ def reopen_for(case: Case, post: Post, rules: Rules) -> bool:
 def note_repeat(case: Case, post: Post) -> None:
     where = "in the same thread" if post.thread_id == case.thread_id else f"in {post.thread}"
     record(case, CaseEvent.Kind.NOTE, actor_label="careloop", repeat_post=post.pk,
-           text=f"{post.author} raised it again {where}: \"{_quote(post.text)}\"")
+           text=f"{post.author} raised it again {where}: \"{shorten(post.text, QUOTED)}\"")
 
 
 def origin_reasons(post: Post, origin) -> list[str]:
     if origin.origin.id == post.id:
         return ["it begins with this post"]
     author = "the team" if origin.origin.author.is_team else str(origin.origin.author)
-    return [f"where it began ({origin.reason}): {author}, \"{_quote(origin.origin.text)}\""]
+    return [f"where it began ({origin.reason}): {author}, \"{shorten(origin.origin.text, QUOTED)}\""]
 
 
 def troll_reasons(post: Post, moment: Moment) -> list[str]:
@@ -736,17 +745,4 @@ def _handled(thread_ids: list[int] | None) -> set[int]:
 
 
 def topic_of(post: Post) -> str:
-    return (post.thread.title or _quote(post.text, 80))[:200]
-
-
-def _duration(delta: timedelta) -> str:
-    """"5 minutes", "1 hour", "3 days": how long after, in words."""
-    hours = delta.total_seconds() / 3600
-    number, unit = ((max(1, round(hours * 60)), "minute") if hours < 1 else (round(hours), "hour") if hours < 48
-                    else (round(hours / 24), "day"))
-    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
-
-
-def _quote(text: str, limit: int = 80) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
+    return (post.thread.title or shorten(post.text, QUOTED))[:200]

@@ -15,14 +15,14 @@ from datetime import datetime, timedelta
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from careloop.community.models import TOXIC, Post
+from careloop.community.models import Post
+from careloop.community.scores import COMPLAINT, TOXIC, TOXIC_SHARE
 from careloop.listen.graph import person_keys
 
 WINDOW = timedelta(days=60)
 NEAR_DUPLICATE = 0.6
 MIN_GRIEVANCE_CHARS = 60
 MIN_POSTS = 5
-GRIEVANCE = 0.5
 
 _vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**18, alternate_sign=False,
                                 norm="l2")
@@ -70,7 +70,7 @@ def troll_signals(until: datetime, window: timedelta = WINDOW, people: Iterable[
     ).values_list("author_id", "text", "thread_id", "toxicity", "complaint", "sentiment"):
         person = keys[author]
         if wanted is None or person in wanted:
-            grievance = (complaint or 0) >= GRIEVANCE or (toxicity or 0) >= TOXIC or sentiment == "negative"
+            grievance = (complaint or 0) >= COMPLAINT or (toxicity or 0) >= TOXIC or sentiment == "negative"
             posts[person].append((text, thread, toxicity, grievance))
     out = {}
     for person, items in posts.items():
@@ -88,7 +88,7 @@ def _signals(person: str, items: list[tuple[str, int, float | None, bool]]) -> T
     toxic_share = sum(tox >= TOXIC for tox in scored) / len(scored) if scored else None
     repeated = repeated_threads([t for t, _ in grievances], [th for _, th in grievances])
     reasons = []
-    if toxic_share is not None and toxic_share >= 0.2:
+    if toxic_share is not None and toxic_share >= TOXIC_SHARE:
         reasons.append(f"{toxic_share:.0%} of their {len(scored)} posts are toxic")
     if repeated >= 3:
         reasons.append(f"the same grievance, nearly word for word, in {repeated} threads")
