@@ -117,8 +117,7 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
     prepare_database(verbose=not quiet)
     from django.db.utils import DatabaseError
 
-    from careloop.community.ingest import import_files
-    from careloop.listen.tasks import queue_scoring
+    from careloop.connectors.files.connector import import_files
 
     sizes = [os.path.getsize(f) for f in files if f != "-" and not f.endswith(".gz")]
     show_bar = not quiet and sys.stderr.isatty() and len(sizes) == len(files) and sum(sizes) > 256 * 1024
@@ -127,18 +126,16 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
 
     queue_trouble: list[str] = []  # the task queue's failure, once: the posts are stored all the same
 
-    def on_batch(new_ids: list[int], changed_ids: list[int]) -> None:
+    def on_stored(new_ids: list[int], changed_ids: list[int]) -> None:
         if wait:
             touched.extend(new_ids)
             touched.extend(changed_ids)
-        if queue_trouble:
-            return
-        try:
-            queue_scoring(new_ids, changed_ids)  # a worker gets the tasks either way; they are idempotent
-        except Exception as exc:
-            if not queue_failure(exc):
-                raise
-            queue_trouble.append(" ".join(str(exc).split()))
+
+    def queue_failed(exc: Exception) -> bool:  # the ingest entry point queues scoring; a worker gets the tasks
+        if not queue_failure(exc):
+            return False
+        queue_trouble.append(" ".join(str(exc).split()))
+        return True
 
     started = time.monotonic()
     try:
@@ -146,9 +143,10 @@ def import_command(files: tuple[str, ...], fmt: str, errors_path: str | None, qu
             with click.progressbar(length=sum(sizes), label="Importing", file=sys.stderr, show_eta=True,
                                    show_percent=True) as bar:
                 result = import_files(files, fmt=fmt, progress=bar.update, batch_size=batch_size,
-                                      on_batch=on_batch)
+                                      on_stored=on_stored, queue_failed=queue_failed)
         else:
-            result = import_files(files, fmt=fmt, batch_size=batch_size, on_batch=on_batch)
+            result = import_files(files, fmt=fmt, batch_size=batch_size, on_stored=on_stored,
+                                  queue_failed=queue_failed)
     except KeyboardInterrupt:
         click.echo("\nInterrupted. Posts of completed batches are stored; run the same import again to finish "
                    "(it skips what is already there).", err=True)

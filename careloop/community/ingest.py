@@ -1,7 +1,8 @@
 """Ingest: validated post records into the database, idempotently, in batches.
 
-The one way posts enter careloop — the import command, webhooks and connectors all feed an
-Importer. Its promises:
+The one way posts are stored: every receiver (the import command, webhooks, polled connectors) hands them to
+careloop/connectors/ingest.py `receive()`, which feeds an Importer and announces each batch it stored
+(`on_batch`) for scoring. Its promises:
 
 - Idempotent: the same post twice adds nothing and changes nothing ("unchanged").
 - An edit (same id, newer text) updates the post and keeps the old text as a PostRevision. A line that is
@@ -662,18 +663,4 @@ def _refresh_threads(thread_ids: set[int]) -> None:
             started_at=Subquery(posts.annotate(t=Min("created_at")).values("t")),
             last_post_at=Subquery(posts.annotate(t=Max("created_at")).values("t")),
         )
-
-
-def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Callable[[int], None] | None = None,
-                 on_error: Callable[[LineError], None] | None = None, batch_size: int = 5000,
-                 source_defaults: dict[str, dict] | None = None,
-                 on_batch: Callable[[list[int], list[int]], None] | None = None) -> ImportResult:
-    """Import every line of the given files (`-` is standard input); the business operation behind `careloop import`."""
-    from careloop.community.records import read_file
-
-    importer = Importer(batch_size=batch_size, on_error=on_error, source_defaults=source_defaults,
-                        on_batch=on_batch, bulk=True)
-    for path in paths:
-        importer.feed(read_file(path, fmt, progress))
-    return importer.finish()
 

@@ -146,16 +146,21 @@ def test_csv_with_the_same_column_names(cli, tmp_path):
 
 
 def test_each_committed_batch_is_announced_for_later_work(write_jsonl):
-    from careloop.community.ingest import import_files
+    from careloop.community.ingest import Importer
+    from careloop.community.records import read_file
 
     batches: list[tuple[list[int], list[int]]] = []
-    path = write_jsonl([post(n) for n in range(1, 8)])
-    import_files([str(path)], batch_size=3, on_batch=lambda new, changed: batches.append((new, changed)))
+
+    def import_file(path, **options) -> None:
+        importer = Importer(on_batch=lambda new, changed: batches.append((new, changed)), bulk=True, **options)
+        importer.feed(read_file(str(path)))
+        importer.finish()
+
+    import_file(write_jsonl([post(n) for n in range(1, 8)]), batch_size=3)
     assert [len(new) for new, _ in batches] == [3, 3, 1]
     assert sorted(i for new, _ in batches for i in new) == sorted(Post.objects.values_list("id", flat=True))
-    edited = write_jsonl([post(2, text="changed")], "edit.jsonl")
     batches.clear()
-    import_files([str(edited)], on_batch=lambda new, changed: batches.append((new, changed)))
+    import_file(write_jsonl([post(2, text="changed")], "edit.jsonl"))
     assert batches == [([], [Post.objects.get(external_id="2").id])]
 
 

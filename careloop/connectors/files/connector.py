@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from careloop.community.ingest import ImportResult
 from careloop.community.records import Parsed, Progress, read_file
+from careloop.connectors import ingest
 from careloop.connectors.base import ReceiveOnlyConnector, Receiving
-from careloop.connectors.ingest import StoredHook, receive
 
 
 class FilesConnector(ReceiveOnlyConnector):
@@ -20,7 +20,7 @@ class FilesConnector(ReceiveOnlyConnector):
 
 
 def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Progress | None = None,
-                 batch_size: int = 5000, on_stored: StoredHook | None = None,
+                 batch_size: int = 5000, on_stored: ingest.StoredHook | None = None,
                  queue_failed: Callable[[Exception], bool] | None = None) -> ImportResult:
     """Receive every line of the given files (`-` is standard input): the business operation behind
     `careloop import`, through the one ingest entry point (each batch's posts announced for scoring at once)."""
@@ -29,5 +29,5 @@ def import_files(paths: Iterable[str], *, fmt: str = "auto", progress: Progress 
         for path in paths:
             yield from read_file(path, fmt, progress)
 
-    return receive(lines(), batch_size=batch_size, bulk=True, gather=False, on_stored=on_stored,
-                   queue_failed=queue_failed)
+    return ingest.receive(lines(), batch_size=batch_size, bulk=True, gather=False, on_stored=on_stored,
+                          queue_failed=queue_failed)
