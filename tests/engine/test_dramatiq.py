@@ -1,0 +1,151 @@
+"""The team engine (decision 12): Dramatiq over a real RabbitMQ runs careloop's tasks, and a worker killed with
+SIGKILL mid-task loses nothing: RabbitMQ gives the unacknowledged task to another worker, which finishes it, and
+the work is done once (scoring a post twice writes nothing, listening to a thread twice opens no second case).
+
+Skipped, saying so, when RabbitMQ is not reachable (scripts/check.sh starts it)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from careloop.cases.models import Case, CaseEvent
+from careloop.community.models import Post
+from careloop.health.models import QueueCheck, WorkerHeartbeat
+from tests.conftest import CARELOOP, post
+
+pytestmark = pytest.mark.slow
+LOGGED_WORKER = [sys.executable, "-m", "tests.engine.logged_worker"]
+COMPLAINTS = ["Since the 3.2 update the app logs me out every time I open it. Still broken after a reinstall.",
+              "I was charged twice after the price change and support does not answer my emails.",
+              "The sync has been broken for three days, my photos never arrive and nobody helps."]
+
+
+def community() -> list[dict]:
+    """Three complaint threads, each with two members saying "me too", and a chatty thread."""
+    posts = []
+    for t, text in enumerate(COMPLAINTS):
+        posts.append(post(f"c{t}", thread=f"t{t}", author=f"m{t}", text=text, at=f"2026-05-03T10:0{t}:00+00:00"))
+        for i, reply in enumerate(("same here, it is broken for me too", "+1 same problem since yesterday")):
+            posts.append(post(f"c{t}-{i}", thread=f"t{t}", parent=f"c{t}", author=f"m{t}-{i}", text=reply,
+                              at=f"2026-05-03T10:1{t}:0{i}+00:00"))
+    posts += [post(f"chat{n}", thread="lounge", author=f"c{n % 3}", text=f"lovely meetup today, thanks all {n}",
+                   at=f"2026-05-03T11:00:{n:02d}+00:00") for n in range(10)]
+    return posts
+
+
+def import_posts(env: dict[str, str], tmp: Path) -> None:
+    path = tmp / "posts.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in community()))
+    result = subprocess.run([*CARELOOP, "import", str(path)], env=env, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr
+    assert "queued for scoring" in result.stderr
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log.open("a"),
+                            stderr=subprocess.STDOUT)
+
+
+def wait_for(what: str, done, timeout: float = 30.0, every: float = 0.05) -> float:  # noqa: ANN001 - a callable
+    """Poll `done()` until true; when it became true. Bounds a stuck test, not a timing check."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"{what} within {timeout:.0f} s"
+        time.sleep(every)
+    return time.time()
+
+
+def beating(process: subprocess.Popen) -> bool:
+    return WorkerHeartbeat.objects.filter(worker=f"{socket.gethostname()}:{process.pid}").exists()
+
+
+def task_log(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def stop(process: subprocess.Popen, output: Path) -> None:
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=40)
+    assert process.returncode == 0, output.read_text()[-3000:]
+
+
+def all_listened() -> bool:
+    return Post.objects.exists() and not Post.objects.filter(listened_at__isnull=True).exists()
+
+
+def test_tasks_queued_through_the_seam_run_on_a_dramatiq_worker(broker_env, tmp_path):
+    """The queue check and an import's scoring go through RabbitMQ to a real `careloop worker`; /health and
+    `careloop status` report RabbitMQ's two queues."""
+    output = tmp_path / "worker.out"
+    worker = start([*CARELOOP, "worker"], broker_env, output)
+    try:
+        status = subprocess.run([*CARELOOP, "status", "--check-queue"], env=broker_env, capture_output=True,
+                                text=True, timeout=60)
+        assert status.returncode == 0, status.stdout + status.stderr + output.read_text()
+        assert "task queue    Dramatiq on RabbitMQ" in status.stdout
+        assert "queue check   ok" in status.stdout
+        check = QueueCheck.objects.get()
+        assert check.worker == f"{socket.gethostname()}:{worker.pid}"
+        import_posts(broker_env, tmp_path)
+        wait_for("the worker scored and listened to every post", all_listened)
+        assert Case.objects.count() == len(COMPLAINTS)
+        name = broker_env["CARELOOP_QUEUE_NAME"]
+        beat = WorkerHeartbeat.objects.get(worker=check.worker)
+        assert set(beat.queues) == {name, f"{name}-listen"}, beat.queues
+    finally:
+        stop(worker, output)
+    assert "careloop worker: 2 thread(s) on Dramatiq on RabbitMQ" in output.read_text()
+
+
+def test_a_task_of_a_worker_killed_mid_task_is_redelivered_and_done_once(broker_env, tmp_path):
+    """Worker A scores the batch and is SIGKILLed before the task is acknowledged; RabbitMQ hands the task to
+    worker B, already running, which runs it again: it writes no score a second time, and listening opens each
+    complaint's case once, with its two "me too" members once each."""
+    log = tmp_path / "tasks.jsonl"
+    env = {**broker_env, "CARELOOP_TEST_TASK_LOG": str(log)}
+    out_a, out_b = tmp_path / "a.out", tmp_path / "b.out"
+    a = start(LOGGED_WORKER, {**env, "CARELOOP_TEST_PAUSE": "60"}, out_a)
+    b = None
+    try:
+        wait_for("worker A beats", lambda: beating(a))
+        import_posts(env, tmp_path)
+        wait_for("worker A scored the batch", lambda: any(e["event"] == "scored" and e["pid"] == a.pid
+                                                           for e in task_log(log)))
+        b = start(LOGGED_WORKER, {**env, "CARELOOP_TEST_THREADS": "2"}, out_b)  # one free beside its start sweep
+        wait_for("worker B beats", lambda: beating(b))
+        a.send_signal(signal.SIGKILL)
+        killed_at = time.time()
+        a.wait(timeout=10)
+        again = wait_for("worker B got A's task", lambda: any(e["event"] == "scoring" and e["pid"] == b.pid
+                                                               for e in task_log(log)), every=0.01)
+        wait_for("worker B finished the listening", all_listened)
+        print(f"\nredelivered {again - killed_at:.2f} s after the SIGKILL")  # the figure, not a check
+        runs = task_log(log)
+        scored = [e for e in runs if e["event"] == "scored"]
+        assert [e["pid"] for e in scored] == [a.pid, b.pid], runs
+        assert scored[0]["written"] == len(community()) and scored[1]["written"] == 0, "scored twice"
+        assert not Post.objects.filter(scored_at__isnull=True).exists()
+        cases = list(Case.objects.select_related("post"))
+        assert sorted(c.post.external_id for c in cases) == [f"c{t}" for t in range(len(COMPLAINTS))]
+        for case in cases:
+            member = f"m{case.post.external_id[1:]}"  # the complaint's author, and the two who said "me too"
+            assert sorted(case.affected.values_list("member__external_id", flat=True)) == [
+                member, f"{member}-0", f"{member}-1"]
+        opened = Counter(CaseEvent.objects.filter(kind=CaseEvent.Kind.OPENED).values_list("case_id", flat=True))
+        assert set(opened.values()) == {1}, opened
+    finally:
+        if a.poll() is None:
+            a.kill()
+            a.wait()
+        if b is not None:
+            stop(b, out_b)
+
