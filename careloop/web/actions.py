@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from careloop.cases import act, follow_up, outbox, steps
+from careloop.cases.contact import contact_of
 from careloop.cases.models import TEXT_CHARS, Case, CaseState
 from careloop.cases.state import nothing_reached
 from careloop.cases.steps import REFUSED, write_to_member
@@ -63,6 +64,9 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
         if wants_note and not note:
             raise StepFailed(_("The note for the thread is empty; write it or untick the box."))
         _check_filled(text, note)
+        if channel == "email" and not contact_of(case.member)["email"]:
+            raise StepFailed(_("%(member)s has no e-mail address yet: add it under Contact details in the member's "
+                               "card, or reach out by private message.") % {"member": case.member})
         _do(write_to_member, case, user, text, channel, public_note=note or None)
         if note:
             return _("Message and note for the thread queued for sending.")

@@ -158,7 +158,7 @@ SHOWN_ELSEWHERE = {"post", "outbox", "item", "external_id", "message_kind", "rep
                    "channel", "call_time", "handed_off_in_public", "reopened", "url", "title", "purpose",
                    "recipient", "recorded_by", "error", "step", "status", "open_items", "at_platform", "recorded",
                    "recorded_only", "source", "recovered", "by_hand", "undoes", "dismissed_as", "withdrawn_label",
-                   "came_by", "tag"}
+                   "came_by", "tag", "mentions", "field", "old", "new"}
 CAME_BY = {"phone": gettext_lazy("by phone"), "email": gettext_lazy("by e-mail"),
            "in_person": gettext_lazy("in person")}  # how a reply a teammate recorded came (follow_up.CAME_BY)
 
@@ -174,6 +174,7 @@ class Entry:
     facts: list[tuple[str, str]] = field(default_factory=list)
     when: Any = None  # a second date (a follow-up's due time) shown as a date, never as ISO text
     link: str = ""
+    mentions: list[str] = field(default_factory=list)  # the teammates a note names (highlighted in its text)
 
 
 def _when(value: Any) -> datetime | None:
@@ -252,6 +253,14 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
         elif kind == CaseEvent.Kind.NOTE:
             entry.what = gettext("Internal note")
             entry.quote = str(d.get("text") or "")
+            entry.mentions = [str(n) for n in d.get("mentions") or []]
+            if entry.mentions:
+                entry.facts.append((gettext("Mentioned"), ", ".join("@" + n for n in entry.mentions)))
+        elif kind == CaseEvent.Kind.CONTACT:
+            entry.what = (gettext("E-mail address changed") if d.get("field") == "email"
+                          else gettext("Phone number changed"))
+            entry.facts.append((gettext("Before"), str(d.get("old") or "") or gettext("none")))
+            entry.facts.append((gettext("Now"), str(d.get("new") or "") or gettext("none")))
         elif kind == CaseEvent.Kind.ASSIGNED:
             entry.what = _assigned(who, d)
         elif kind == CaseEvent.Kind.ACTION:
@@ -273,6 +282,10 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
         elif kind == CaseEvent.Kind.SCHEDULED:
             entry.what = gettext("Follow-up scheduled") if d.get("what") == "follow_up" else gettext("Scheduled")
             entry.when = _when(d.get("due_at"))
+        elif kind == CaseEvent.Kind.ERROR and d.get("what") == "mention_email":
+            entry.what = gettext("The e-mail telling %(user)s of the mention could not be sent") % {
+                "user": d.get("to_user", "")}
+            entry.facts.append((gettext("Error"), str(d.get("error") or "")))
         elif kind == CaseEvent.Kind.ERROR:
             entry.what = (gettext("%(what)s could not be sent") % {"what": message_label(d["purpose"])}
                           if d.get("purpose") else gettext("Something went wrong"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from careloop.web import organise, views
+from careloop.web import notifications, organise, views
 
 app_name = "web"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("cases/<int:case_id>/presence", views.case_presence, name="case_presence"),
     path("cases/<int:case_id>/step", views.case_action, name="case_action"),
     path("members/<int:member_id>/", views.member, name="member"),
+    path("members/<int:member_id>/contact", notifications.member_contact, name="member_contact"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read", notifications.read_all, name="notifications_read"),
+    path("notifications/<int:mention_id>/", notifications.open_notification, name="notification"),
     path("threads/", views.threads, name="threads"),
     path("threads/<int:thread_id>/", views.thread, name="thread"),
     path("posts/<int:post_id>/open-case", views.open_case, name="open_case"),
