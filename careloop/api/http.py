@@ -32,7 +32,7 @@ from careloop.cases.roles import Action, can
 
 
 def max_body_bytes() -> int:
-    return int(getattr(settings, "CARELOOP_API_MAX_BODY", 1024 * 1024))
+    return int(settings.CARELOOP_API_MAX_BODY)
 
 
 class ApiError(Exception):

@@ -22,11 +22,11 @@ KEPT_FOR = timedelta(days=1)
 
 def inline_chars() -> int:
     """The most text a request scores itself (fast profile): about 0.2 s of CPU, well under a second (tested)."""
-    return int(getattr(settings, "CARELOOP_API_INLINE_SCORE_CHARS", 500_000))
+    return int(settings.CARELOOP_API_INLINE_SCORE_CHARS)
 
 
 def max_waiting_jobs() -> int:
-    return int(getattr(settings, "CARELOOP_API_MAX_WAITING_JOBS", 3))
+    return int(settings.CARELOOP_API_MAX_WAITING_JOBS)
 
 
 def runs_inline(texts: Sequence[str], profile: str) -> bool:

@@ -33,19 +33,17 @@ PREFIX = "cl_"
 PREFIX_CHARS = 8
 TOUCH_EVERY = timedelta(minutes=1)
 MAX_TOKEN_CHARS = 200  # anything longer is not one of ours: refused before hashing
-DEFAULT_TOKEN_DAYS = 90
-DEFAULT_RATE_PER_MINUTE = 600
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def default_token_days() -> float:
     """Days a new token lasts when the maker does not say (CARELOOP_API_TOKEN_DAYS; 0: tokens never expire)."""
-    return float(getattr(settings, "CARELOOP_API_TOKEN_DAYS", DEFAULT_TOKEN_DAYS))
+    return float(settings.CARELOOP_API_TOKEN_DAYS)
 
 
 def rate_per_minute() -> int:
     """Requests one token may make per clock minute (CARELOOP_API_RATE_PER_MINUTE; 0: no limit)."""
-    return int(getattr(settings, "CARELOOP_API_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE))
+    return int(settings.CARELOOP_API_RATE_PER_MINUTE)
 
 
 class TokenRefused(Exception):

@@ -32,11 +32,11 @@ MAX_ID = 2**63 - 1  # the largest id a database row can have: bigger numbers are
 
 
 def max_score_texts() -> int:
-    return int(getattr(settings, "CARELOOP_API_MAX_TEXTS", 1000))
+    return int(settings.CARELOOP_API_MAX_TEXTS)
 
 
 def max_score_text_chars() -> int:
-    return int(getattr(settings, "CARELOOP_API_MAX_TEXT_CHARS", 20_000))
+    return int(settings.CARELOOP_API_MAX_TEXT_CHARS)
 
 
 # ------------------------------------------------------------------------------------------------ health
@@ -406,7 +406,7 @@ def score(request: HttpRequest) -> JsonResponse:
     from careloop.listen import scoring
 
     limit_texts, limit_chars = max_score_texts(), max_score_text_chars()
-    body_limit = int(getattr(settings, "CARELOOP_API_MAX_SCORE_BODY", 4 * 1024 * 1024))
+    body_limit = int(settings.CARELOOP_API_MAX_SCORE_BODY)
     data = fields(read_json(request, max(body_limit, max_body_bytes())),
                   {"texts": Field(list, required=True), "profile": Field(str, choices=scoring.PROFILES)})
     texts = data["texts"]
