@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 PG_URL="${CARELOOP_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/careloop}"
 REDIS_TEST_URL="${REDIS_TEST_URL:-redis://127.0.0.1:6379/15}"
+RABBITMQ_TEST_URL="${RABBITMQ_TEST_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -45,10 +46,24 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 echo "Redis: $(redis-cli -h 127.0.0.1 -p 6379 ping)"
 
+step "RabbitMQ on 127.0.0.1:5672 (the team engine's tests: Dramatiq, decision 12)"
+amqp_up() { .venv/bin/python -c "import socket; socket.create_connection(('127.0.0.1', 5672), timeout=2).close()" 2>/dev/null; }
+if ! amqp_up; then
+  if ! command -v rabbitmq-server >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+  fi
+  if command -v rabbitmq-server >/dev/null; then
+    echo "RabbitMQ is down; starting it"
+    rabbitmq-server -detached || true
+    for _ in $(seq 1 60); do amqp_up && break; sleep 1; done
+  fi
+fi
+if amqp_up; then echo "RabbitMQ: listening on 5672"; else echo "RabbitMQ is not running: the Dramatiq tests will be skipped"; fi
+
 step "ruff"
 .venv/bin/ruff check .
 
-export REDIS_TEST_URL
+export REDIS_TEST_URL RABBITMQ_TEST_URL
 step "tests on SQLite"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 
