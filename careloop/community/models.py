@@ -10,8 +10,6 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from careloop.community.scores import TOXIC  # noqa: F401 - careloop.web.story reads it here; its home: scores
-
 
 class Source(models.Model):
     """A connected place: a forum, a chat server, a mailbox, a webhook, or files imported by hand."""

@@ -15,11 +15,15 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngette
 
 from careloop.cases import reach_out, templates
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
-from careloop.community.models import TOXIC, Member, Post
+from careloop.community.models import Member, Post
+from careloop.community.scores import TOXIC, TOXIC_SHARE
 
 MAX_STORY_POSTS = 200
-CHANNELS = (("dm", gettext_lazy("Private message on the platform")), ("email", gettext_lazy("E-mail")),
-            ("call", gettext_lazy("Offer a call")))
+CHANNEL_WORDS = {"dm": gettext_lazy("Private message on the platform"), "email": gettext_lazy("E-mail"),
+                 "call": gettext_lazy("Offer a call")}
+# The ways to reach a member are the case loop's (reach_out.CHANNELS, their one home), in its order; the page adds
+# their words (a channel without words here fails at import, not on a page).
+CHANNELS = tuple((channel, CHANNEL_WORDS[channel]) for channel in reach_out.CHANNELS)
 
 
 @dataclass
@@ -109,7 +113,7 @@ def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
     troll = (member.extra or {}).get("troll") if isinstance(member.extra, dict) else None
     if isinstance(troll, dict):
         reasons += [str(r) for r in troll.get("reasons", []) if r]
-    if toxic_share is not None and stats["scored"] >= 5 and toxic_share >= 0.2:
+    if toxic_share is not None and stats["scored"] >= 5 and toxic_share >= TOXIC_SHARE:
         reasons.append(f"{toxic_share:.0%} of their {stats['scored']} posts are toxic")
     if trolling or agg["moderated"]:
         reasons.append(f"{trolling} earlier case(s) dismissed as trolling, {agg['moderated']} moderated")

@@ -1,7 +1,8 @@
-"""Rules written once (issue 14): how long in words, a post quoted short, the score thresholds.
+"""Rules written once (issue 14): how long in words, a post quoted short, the score thresholds, the channels.
 
 Listening's reasons and timeline notes say how long with one function and quote a post with the case loop's
-`shorten`; the thresholds at which a score reads as a complaint or as toxic live in careloop.community.scores.
+`shorten`; the thresholds at which a score reads as a complaint or as toxic live in careloop.community.scores;
+the ways to reach a member are the case loop's (reach_out.CHANNELS), the case page only words them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from careloop.cases import reach_out
 from careloop.cases.templates import shorten
 from careloop.listen.escalation import elapsed_in_words
+from careloop.web import story
 
-PACKAGE = Path(__file__).resolve().parents[2] / "careloop"
+PACKAGE = Path(__file__).resolve().parents[1] / "careloop"
 
 
 @pytest.mark.parametrize(("delta", "words"), [
@@ -54,3 +57,8 @@ def test_each_rule_has_one_home() -> None:
     assert homes == {"TOXIC": ["community/scores.py"], "COMPLAINT": ["community/scores.py"],
                      "TOXIC_SHARE": ["community/scores.py"], "shorten": ["cases/templates.py"],
                      "elapsed_in_words": ["listen/escalation.py"]}
+
+
+def test_the_case_page_offers_the_case_loops_channels_in_its_order() -> None:
+    assert [channel for channel, _ in story.CHANNELS] == list(reach_out.CHANNELS)
+    assert all(str(words) for _, words in story.CHANNELS)
