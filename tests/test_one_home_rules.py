@@ -15,6 +15,8 @@ import pytest
 
 from careloop.cases import reach_out
 from careloop.cases.templates import shorten
+from careloop.community.models import Post
+from careloop.community.scores import COMPLAINT, TOXIC
 from careloop.listen.escalation import elapsed_in_words
 from careloop.web import story
 
@@ -62,3 +64,9 @@ def test_each_rule_has_one_home() -> None:
 def test_the_case_page_offers_the_case_loops_channels_in_its_order() -> None:
     assert [channel for channel, _ in story.CHANNELS] == list(reach_out.CHANNELS)
     assert all(str(words) for _, words in story.CHANNELS)
+
+
+@pytest.mark.parametrize(("score", "tagged"), [(None, False), (0.0, False), (0.49, False), (0.5, True), (0.97, True)])
+def test_a_posts_tags_read_the_thresholds(score: float | None, tagged: bool) -> None:
+    assert Post(toxicity=score).is_toxic is tagged and (score is None or (score >= TOXIC) is tagged)
+    assert Post(complaint=score).reads_as_complaint is tagged and (score is None or (score >= COMPLAINT) is tagged)

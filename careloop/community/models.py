@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from careloop.community.scores import COMPLAINT, TOXIC
+
 
 class Source(models.Model):
     """A connected place: a forum, a chat server, a mailbox, a webhook, or files imported by hand."""
@@ -144,6 +146,16 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.name}:{self.external_id}"
+
+    @property
+    def is_toxic(self) -> bool:
+        """Its toxicity score reaches TOXIC (careloop.community.scores): the "toxic" tag on the pages."""
+        return self.toxicity is not None and self.toxicity >= TOXIC
+
+    @property
+    def reads_as_complaint(self) -> bool:
+        """Its complaint score reaches COMPLAINT (careloop.community.scores): the "complaint" tag on the pages."""
+        return self.complaint is not None and self.complaint >= COMPLAINT
 
 
 class PostRevision(models.Model):
