@@ -31,7 +31,8 @@ def test_a_note_from_the_case_page_tells_the_teammate(login, community, django_c
     home = mara.get("/").content.decode()
     assert '<span class="badge" id="unread-badge" title="unread">1</span>' in home
     listing = mara.get("/notifications/").content.decode()
-    assert f"jonas mentioned you on case {case.pk}" in listing and "@mara &lt;b&gt;can&lt;/b&gt; you" in listing
+    assert f"jonas mentioned you on case {case.pk}" in listing
+    assert '<mark class="mention">@mara</mark> &lt;b&gt;can&lt;/b&gt; you' in listing
     opened = mara.get(f"/notifications/{mention.pk}/")
     assert opened.status_code == 302 and opened.url == f"/cases/{case.pk}/#event-{mention.event_id}"
     mention.refresh_from_db()
@@ -65,7 +66,8 @@ def test_the_notifications_page_and_a_note_read_in_german(login, community):
     act.add_note(community["billing"], jonas.user, "@mara bitte anrufen")
     phrases = english_phrases()
     left = []
-    for path in ("/notifications/", f"/cases/{community['billing'].pk}/", f"/members/{community['billing'].member_id}/"):
+    case = community["billing"]
+    for path in ("/notifications/", f"/cases/{case.pk}/", f"/members/{case.member_id}/"):
         html = mara.get(path).content.decode()
         parser = Text()
         parser.feed(html)

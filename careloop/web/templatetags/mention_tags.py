@@ -22,10 +22,11 @@ def unread_notifications(user: Any) -> int:
 
 
 @register.filter
-def with_mentions(text: str, names: list[str] | None) -> SafeString:
-    """The note's text, escaped, its line breaks kept, each @mention of `names` highlighted."""
+def with_mentions(text: str, names: list[str] | str | None) -> SafeString:
+    """The note's text, escaped, its line breaks kept, each @mention of `names` (a list, or one username)
+    highlighted."""
     text = str(text or "")
-    found = mentions.find(text, names or [])
+    found = mentions.find(text, [names] if isinstance(names, str) else names or [])
     parts, at = [], 0
     for f in found:
         parts.append(linebreaksbr(text[at:f.start], autoescape=True))
