@@ -103,3 +103,24 @@ def test_the_waiting_column_reads_as_german(login, community):
     html = client.get("/").content.decode()
     assert "<th>Wartet</th>" in html and "Wartet seit" not in html
     assert re.search(r'<time datetime="[^"]+" title="[^"]*">\d+\s(Stunden|Tag|Tage)</time>', html)
+
+
+def test_a_german_speakers_read_of_the_case_page(login, community):
+    """What a German speaker's read found (2026-12-04): dates as "4. Dez", "fällig in 2 Tage" (needs the dative),
+    formal "Sie"/"Ihre" beside the informal "du" everywhere else, "Ctrl" where German keyboards say "Strg"."""
+    client = login("manager")
+    Preference.objects.create(user=client.user, language="de")
+    case = community["billing"]
+    act.assign(case, client.user, to_user=client.user)
+    state.transition(case, CaseState.REACHING_OUT, client.user, channel="dm")
+    follow_up.record_member_reply(case, "Danke!", use_classifier=False, recorded_by=client.user)
+    act.mark_action_done(case, client.user)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    queue = client.get("/").content.decode()
+    for html in (page, queue):
+        assert not re.search(r">\d{1,2} (Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)\b", html)  # "4 Dez"
+        assert not re.search(r"fällig in \d+ (Tage|Stunden|Minuten)\b", html)
+        assert "<kbd>Strg</kbd>" in html and "<kbd>Ctrl</kbd>" not in html
+        assert not re.search(r"\b(Sie|Ihre)\b", html.replace("Sie kam", ""))
+    assert re.search(r">\d{1,2}\. (Dez|Nov|Jan), \d\d:\d\d<", page) and "Bewertung des Mitglieds" in page
+    assert "Nachfrage fällig: noch 2 Tage" in queue
