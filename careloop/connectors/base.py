@@ -220,13 +220,13 @@ ConnectorFactory = Callable[["Source"], Connector]
 
 
 @dataclass(frozen=True)
-class _Registered:
-    factory: ConnectorFactory
+class _Declared:
     receives: frozenset[Receiving]
     webhook_route: WebhookRoute | None
 
 
-_registered: dict[str, _Registered] = {}
+_factories: dict[str, ConnectorFactory] = {}
+_declared: dict[str, _Declared] = {}  # how each registered kind receives, as its connector declared it
 
 
 def register(kind: str, factory: ConnectorFactory, *, receives: frozenset[Receiving] | None = None,
@@ -243,39 +243,41 @@ def register(kind: str, factory: ConnectorFactory, *, receives: frozenset[Receiv
     route = webhook_route or getattr(factory, "webhook_route", None)
     if Receiving.WEBHOOK in declared and not isinstance(route, WebhookRoute):
         raise TypeError(f"the connector for kind {kind!r} receives webhooks: it must name its webhook_route")
-    _registered[kind] = _Registered(factory, declared, route if Receiving.WEBHOOK in declared else None)
+    _factories[kind] = factory
+    _declared[kind] = _Declared(declared, route if Receiving.WEBHOOK in declared else None)
 
 
 def unregister(kind: str) -> None:
-    _registered.pop(kind, None)
+    _factories.pop(kind, None)
+    _declared.pop(kind, None)
 
 
 def connector_for(source: Source) -> Connector:
     try:
-        factory = _registered[source.kind].factory
+        factory = _factories[source.kind]
     except KeyError:
         raise CannotDo(f"no connector is registered for sources of kind {source.kind!r}") from None
     return factory(source)
 
 
 def registered_kinds() -> list[str]:
-    return sorted(_registered)
+    return sorted(_declared)
 
 
 def receiving(kind: str) -> frozenset[Receiving]:
     """How posts of sources of this kind come in (empty for a kind no connector is registered for)."""
-    found = _registered.get(kind)
+    found = _declared.get(kind)
     return found.receives if found else frozenset()
 
 
 def kinds_receiving(way: Receiving) -> list[str]:
     """The registered kinds that declare this way of receiving, e.g. every kind the worker polls."""
-    return sorted(kind for kind, found in _registered.items() if way in found.receives)
+    return sorted(kind for kind, found in _declared.items() if way in found.receives)
 
 
 def webhook_routes() -> dict[str, WebhookRoute]:
     """Every kind that receives webhooks, and where (connectors/urls.py serves them all with one view)."""
-    return {kind: found.webhook_route for kind, found in sorted(_registered.items()) if found.webhook_route}
+    return {kind: found.webhook_route for kind, found in sorted(_declared.items()) if found.webhook_route}
 
 
 class ReceiveOnlyConnector:
