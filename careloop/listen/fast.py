@@ -288,10 +288,10 @@ class Featurizer:
             raise ModelFilesError(f"unknown feature hasher {self.hasher_name!r}; this careloop knows {HASHER!r}")
 
     def transform_parts(self, texts: Sequence[str]) -> list[sp.csr_matrix]:
-        if self._sklearn is not None:
+        if self._hasher is None:  # then __init__ set up scikit-learn's
             # scikit-learn encodes to UTF-8 and fails on a lone surrogate (possible in JSON input): replace them
             normalised = [t.encode("utf-8", "replace").decode("utf-8") for t in normalise(texts, self.max_chars)]
-            return [part.transform(normalised) for part in self._sklearn]
+            return [part.transform(normalised) for part in self._sklearn or ()]
         grams = self._hasher(texts)
         return [
             sp.csr_matrix((grams.weights(i), (grams.rows[i], grams.columns[i])), shape=(len(texts), self.sizes[i]),

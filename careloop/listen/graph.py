@@ -24,7 +24,8 @@ WINDOW = timedelta(days=30)
 ACTIVE_WINDOW = timedelta(hours=2)
 MIN_TIES_EACH_WAY = 3
 SHARE_OF_STRONGEST = 0.3
-KIND_WEIGHT = {Interaction.Kind.REPLY: 1.0, Interaction.Kind.MENTION: 1.0, Interaction.Kind.REACTION: 0.5}
+KIND_WEIGHT: dict[str, float] = {Interaction.Kind.REPLY: 1.0, Interaction.Kind.MENTION: 1.0,
+                                 Interaction.Kind.REACTION: 0.5}
 
 
 def person_keys(member_ids: Iterable[int] | None = None) -> dict[int, str]:
@@ -37,13 +38,12 @@ def person_keys(member_ids: Iterable[int] | None = None) -> dict[int, str]:
 
 def interaction_graph(until: datetime, window: timedelta = WINDOW) -> nx.DiGraph:
     """People as nodes; an edge a -> b weighs how much a answered, mentioned or reacted to b in the window."""
-    rows = (
+    rows = list(
         Interaction.objects.filter(created_at__gt=until - window, created_at__lte=until)
         .values("actor_id", "target_id", "kind").annotate(n=Count("id")).order_by()
     )
-    rows = list(rows)
     people = person_keys({r["actor_id"] for r in rows} | {r["target_id"] for r in rows})
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for r in rows:
         a, b = people[r["actor_id"]], people[r["target_id"]]
         if a == b:

@@ -278,7 +278,8 @@ class Moment:
         return self._member_cases[member_id]
 
     def opened(self, case: Case) -> None:
-        self.thread_cases(case.thread_id).append(case)
+        if case.thread_id is not None:  # listening opens a case in a thread; a case without one is in no list
+            self.thread_cases(case.thread_id).append(case)
         self.member_cases(case.member_id).insert(0, case)
 
     def reopened(self, case: Case) -> None:
@@ -340,13 +341,13 @@ def process_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | 
         threads = sorted(set(Case.objects.filter(state__in=OPEN_STATES).values_list("thread_id", flat=True))
                          - {None})
     for start in range(0, len(threads), THREADS_READ_TOGETHER):
-        chunk = threads[start:start + THREADS_READ_TOGETHER]
-        moment.read_threads(chunk, with_cases=False)  # the cases are read fresh below: listening changed them
-        open_cases: dict[int, list[Case]] = {}
-        for case in (Case.objects.filter(thread_id__in=chunk, state__in=OPEN_STATES, post__isnull=False)
+        some = threads[start:start + THREADS_READ_TOGETHER]
+        moment.read_threads(some, with_cases=False)  # the cases are read fresh below: listening changed them
+        open_cases: dict[int | None, list[Case]] = {}
+        for case in (Case.objects.filter(thread_id__in=some, state__in=OPEN_STATES, post__isnull=False)
                      .select_related("post__author", "origin").order_by("id")):
             open_cases.setdefault(case.thread_id, []).append(case)
-        for thread_id in chunk:
+        for thread_id in some:
             cases = open_cases.get(thread_id, [])
             read_team_moves(thread_id, moment, cases)
             outcome.refreshed += refresh_risk(thread_id, moment, [c for c in cases if c.state in OPEN_STATES])
@@ -482,7 +483,7 @@ def consider(post: Post, rules: Rules, moment: Moment, judgment: Judgment | None
     overrules the judgment of a one-member thread with the team."""
     outcome = Outcome()
     for case in moment.thread_cases(post.thread_id):
-        if (case.member_id != post.author_id and case.post.created_at < post.created_at
+        if (case.post is not None and case.member_id != post.author_id and case.post.created_at < post.created_at
                 and case.severity > 0 and find_me_toos(case.post.text, [post.text])):
             outcome.affected += add_affected_member(case, post.author, post)
             return outcome
@@ -552,6 +553,14 @@ TEAM_MOVE_FIELDS = ("id", "thread_id", "author_id", "created_at", "text", "compl
                     "author__id", "author__is_team", "author__display_name", "author__handle", "author__external_id")
 
 
+def _began_at(case: Case) -> Post:
+    """The post a case's story starts at: its origin, else its own post (the cases listening reads have one)."""
+    began = case.origin or case.post
+    if began is None:
+        raise ValueError(f"case {case.pk} has neither a post nor an origin; listening reads only cases with a post")
+    return began
+
+
 def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = None) -> int:
     """The team's public moves onto the thread's open cases (`cases`, when the caller read them): the first public
     reply, whether the member's latest post still waits, a hand-off to private (recorded through the state machine
@@ -563,7 +572,7 @@ def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = N
     if not cases:
         return 0
     held = moment.posts_of(thread_id)
-    since = min((c.origin or c.post).created_at for c in cases)  # nothing before the earliest case counts
+    since = min(_began_at(c).created_at for c in cases)  # nothing before the earliest case counts
     # Only the team's posts and the cases' members' posts are read here: a long thread's others are not asked for.
     posts = ([p for p in held if not p.deleted and p.created_at >= since] if held is not None else
              list(Post.objects.filter(Q(author__is_team=True) | Q(author_id__in={c.member_id for c in cases}),
@@ -572,7 +581,7 @@ def read_team_moves(thread_id: int, moment: Moment, cases: list[Case] | None = N
                   .select_related("author").only(*TEAM_MOVE_FIELDS).order_by("created_at", "id")))
     changed = 0
     for case in cases:
-        start = (case.origin or case.post).created_at
+        start = _began_at(case).created_at
         after = [p for p in posts if p.created_at >= start]
         team = [p for p in after if p.author.is_team]
         mine = [p for p in after if p.author_id == case.member_id]
@@ -621,12 +630,12 @@ def same_thing_case(post: Post, rules: Rules, cases: list[Case]) -> Case | None:
 
 def closest_case(post: Post, rules: Rules, cases: list[Case]) -> Case | None:
     """Of these cases, the one whose complaint is closest in wording to the post, if close enough."""
-    cases = [c for c in cases if c.post is not None]
-    if not cases:
+    with_post = [(c, c.post) for c in cases if c.post is not None]
+    if not with_post:
         return None
-    scores = similarity(post.text, [c.post.text for c in cases])
-    best = max(range(len(cases)), key=lambda i: scores[i])
-    return cases[best] if scores[best] >= rules.same_thing_similarity else None
+    scores = similarity(post.text, [p.text for _, p in with_post])
+    best = max(range(len(with_post)), key=lambda i: scores[i])
+    return with_post[best][0] if scores[best] >= rules.same_thing_similarity else None
 
 
 def reopenable_case(post: Post, rules: Rules, resolved: list[Case] | None = None) -> Case | None:
@@ -658,6 +667,7 @@ def reopen_for(case: Case, post: Post, rules: Rules) -> bool:
 
     where = "in the same thread" if post.thread_id == case.thread_id else f"in {post.thread}"
     hours = rules.reopen_window.total_seconds() / 3600
+    assert case.closed_at is not None, "a resolved case has the time it was closed"
     after = elapsed_in_words(post.created_at - case.closed_at)
     because = (f"{post.author} raised the same thing again {where}, {after} after it was resolved (this source "
                f"reopens within {hours:g} hours): \"{shorten(post.text, QUOTED)}\"")
@@ -707,6 +717,8 @@ def refresh_risk(thread_id: int, moment: Moment | None = None, cases: list[Case]
     posts = moment.recent(thread_id, at)
     signals = thread_signals(posts, at) if posts else None  # the thread's own part, the same for each of its cases
     for case in cases:
+        if case.post is None:  # the cases read here have their post (post__isnull=False); there is nothing to read
+            continue
         risk = complaint_escalation(case.post, at, graph=moment.graph, posts=posts, people=moment.people,
                                     signals=signals)
         reasons = [r for r in case.reasons if not r.startswith(RISK_PREFIX)] + risk_lines(risk)

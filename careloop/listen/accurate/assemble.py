@@ -48,7 +48,8 @@ def assemble(model_dir: Path, shipped: Path = SHIPPED_DIR, echo: Callable[[str],
 
     Safe when several processes start at once: one builds under a file lock, the others wait and reuse it.
     """
-    if shipped_meta(shipped) is None:
+    meta = shipped_meta(shipped)
+    if meta is None:
         raise FileNotFoundError(f"no accurate model ships in {shipped}; build it with `careloop train --profile "
                                 "accurate`")
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -56,7 +57,6 @@ def assemble(model_dir: Path, shipped: Path = SHIPPED_DIR, echo: Callable[[str],
         fcntl.flock(lock, fcntl.LOCK_EX)
         if is_current(model_dir, shipped):
             return model_dir
-        meta = shipped_meta(shipped)
         if echo:
             echo(f"preparing the accurate model {meta['version']} in {model_dir} (once; about a minute)")
         work = model_dir.parent / f".{model_dir.name}.building"

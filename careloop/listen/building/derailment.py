@@ -82,6 +82,14 @@ def binary_figures(gold: Sequence[str], predicted: Sequence[str]) -> dict:
     return report
 
 
+def _labels(conversations: Sequence[Conversation]) -> list[str]:
+    """The conversations' labels (load_conversations gives every one a label; a forecast's own have none)."""
+    missing = [c.id for c in conversations if c.label is None]
+    if missing:
+        raise EvalFileError(f"conversations without a label (derail or civil): {', '.join(missing[:5])}")
+    return [str(c.label) for c in conversations]
+
+
 def evaluate_file(path: Path | str, model_dir: Path | str | None = None, profile: str | None = None) -> dict:
     """`careloop eval derailment FILE [--profile accurate]`: the shipped forecast on a file of conversations
     (with the e5 embedding when the profile is accurate and it can run here). `in_training` counts the file's
@@ -97,7 +105,7 @@ def evaluate_file(path: Path | str, model_dir: Path | str | None = None, profile
     probs = model.probability(x)
     elapsed = perf_counter() - start
     predicted = ["derail" if p >= model.threshold else "civil" for p in probs]
-    report = binary_figures([c.label for c in conversations], predicted)
+    report = binary_figures(_labels(conversations), predicted)
     report["conversations_per_s"] = float(len(conversations) / max(elapsed, 1e-9))
     report["posts_per_s"] = float(sum(len(c.turns) for c in conversations) / max(elapsed, 1e-9))
     report["model_version"] = model.version
@@ -192,13 +200,15 @@ def _wiki_cross_validated(x: np.ndarray, y: np.ndarray, xt: np.ndarray, yt: np.n
 def _choose_c(x: np.ndarray, y: np.ndarray, grid: Sequence[float], echo: Callable[[str], None], label: str
               ) -> tuple[float, dict]:
     """C by 10-fold CV accuracy on CMV alone (the Wikipedia labels never choose anything)."""
-    best = None
+    best: tuple[float, float, np.ndarray] | None = None
     for c in grid:
         scores = cross_validated(x, y, c)
         acc = float(((scores >= 0) == y).mean())
         echo(f"derailment ({label}): C={c} cross-validated accuracy on CMV {acc:.4f}")
         if best is None or acc > best[1] + 1e-9:
             best = (c, acc, scores)
+    if best is None:
+        raise ValueError("no C to choose from: the grid is empty")
     c, _, oof = best
     return c, _figures(y, oof)
 

@@ -24,7 +24,7 @@ def json_object(where: str, line: str, expected: str) -> dict:
     """A JSON-lines line as an object, or an EvalFileError naming `where` (file:line) and what was `expected`."""
     try:
         obj = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise EvalFileError(f"{where}: not valid JSON ({exc.msg}); {expected}") from None
     if not isinstance(obj, dict):
         raise EvalFileError(f"{where}: a JSON {type(obj).__name__}, not an object; {expected}")
