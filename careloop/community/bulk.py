@@ -39,12 +39,22 @@ def _json_adapter(field: models.JSONField) -> Callable[[Any], Any]:
     return adapt
 
 
+def _column(model: type[models.Model], name: str) -> tuple[models.Field, str]:
+    """The field `name` of `model` and its column, or a ValueError when it has none (the far side of a relation)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is no column of its table")
+    return field, field.column
+
+
 class BulkWriter:
     """INSERT (or UPDATE by id) of many rows of one model, for the named fields, as one executemany."""
 
     def __init__(self, model: type[models.Model], fields: Sequence[str], *, ignore_conflicts: bool = False) -> None:
         self.model = model
-        self.fields = [model._meta.get_field(name) for name in fields]
+        found = [_column(model, name) for name in fields]
+        self.fields = [field for field, _ in found]
+        self.columns = [column for _, column in found]
         self.ignore_conflicts = ignore_conflicts
 
     def _adapters(self) -> list[Callable[[Any], Any] | None]:
@@ -68,7 +78,7 @@ class BulkWriter:
         if not rows:
             return 0
         qn = connection.ops.quote_name
-        columns = ", ".join(qn(f.column) for f in self.fields)
+        columns = ", ".join(qn(column) for column in self.columns)
         one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         conflict = " ON CONFLICT DO NOTHING" if self.ignore_conflicts else ""
         head = f"INSERT INTO {qn(self.model._meta.db_table)} ({columns}) VALUES "

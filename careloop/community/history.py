@@ -32,6 +32,6 @@ def source_clocks(source_ids, now: datetime) -> dict[int, datetime]:
 def data_clock(now: datetime) -> datetime:
     """`now` for the whole community: the wall clock while any source is live, the newest post when every source
     is history (so a dashboard of imported history shows its last week, not an empty one). One index read."""
-    newest = Post.objects.filter(created_at__lte=now).order_by("-created_at").values_list("created_at", flat=True)
-    newest = newest.first()
+    newest = (Post.objects.filter(created_at__lte=now).order_by("-created_at").values_list("created_at", flat=True)
+              .first())
     return newest if newest is not None and now - newest > HISTORY_AFTER else now

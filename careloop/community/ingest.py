@@ -304,7 +304,7 @@ class Importer:
                 "id", "external_id", "text", "edited_at", "deleted", "thread_id", "parent_external_id",
                 "reactions", "extra", "url", "language", "author_id", "created_at", "parent_id",
             ):
-                existing[(sid, row["external_id"])] = row
+                existing[(sid, row["external_id"])] = dict(row)
         return existing
 
     def _insert_posts(self, batch: list[PostRecord], source_ids: dict[str, int],
@@ -484,9 +484,9 @@ class Importer:
                             created_db))
         if "@" in r.text:
             known = self._handles(sid)
-            targets = {known.get(m.rstrip(".-").lower()) for m in MENTION_RE.findall(r.text)} - {None, author_id}
-            out.extend((sid, Interaction.Kind.MENTION, author_id, t, post_id, "", created_db)
-                       for t in sorted(targets))  # type: ignore[type-var]
+            targets = {t for m in MENTION_RE.findall(r.text)
+                       if (t := known.get(m.rstrip(".-").lower())) is not None and t != author_id}
+            out.extend((sid, Interaction.Kind.MENTION, author_id, t, post_id, "", created_db) for t in sorted(targets))
         return out
 
     def _handles(self, sid: int) -> dict[str, int]:

@@ -345,7 +345,7 @@ def read_csv(stream: IO[bytes], name: str, progress: Progress | None = None) -> 
         def readable(self) -> bool:
             return True
 
-        def readinto(self, b):  # type: ignore[no-untyped-def]
+        def readinto(self, b: Any) -> int:  # Any: the buffer protocol has no type of its own before Python 3.12
             data = stream.read(len(b))
             if progress and data:
                 progress(len(data))
@@ -448,7 +448,8 @@ def _swallowed_row(row_lines: list[str], columns: int) -> int | None:
     return None
 
 
-def _row_to_object(row: dict[str, str]) -> dict[str, Any]:
+def _row_to_object(row: dict[str, str | None]) -> dict[str, Any]:
+    """A CSV row (None: a column the row is too short for) as an import object."""
     obj: dict[str, Any] = {}
     author: dict[str, Any] = {}
     for key, value in row.items():
@@ -464,7 +465,7 @@ def _row_to_object(row: dict[str, str]) -> dict[str, Any]:
             except orjson.JSONDecodeError:
                 obj[key] = value
         elif key == "deleted":
-            obj[key] = value.strip().lower() in ("1", "true", "yes")
+            obj[key] = (value or "").strip().lower() in ("1", "true", "yes")  # a row short of it: not deleted
         elif value != "" or key == "text":
             obj[key] = value
     obj["author"] = author
@@ -476,7 +477,7 @@ def read_file(path: str, fmt: str = "auto", progress: Progress | None = None) ->
     name = "<stdin>" if path == "-" else path
     stream, _ = open_input(path)
     try:
-        buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+        buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
         if fmt == "auto":
             fmt = detect_format(path, buffered.peek(64)[:64])
         reader = read_csv if fmt == "csv" else read_jsonl

@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 import time
+from typing import Any
 
 from django.utils import timezone
 
@@ -42,7 +43,9 @@ class QueueWatch:
         if huey is None and tasks_engine.engine() == tasks_engine.DRAMATIQ:  # RabbitMQ's queues (decision 12)
             return tasks_engine.queue_depths(now)
         if huey is None:
-            from huey.contrib.djhuey import HUEY as huey
+            from huey.contrib.djhuey import HUEY
+
+            huey = HUEY
         now = time.time() if now is None else now
         storage = huey.storage
         if hasattr(storage, "oldest_waiting"):
@@ -77,7 +80,7 @@ def _beat_forever(interval: float) -> None:
         close_old_connections()  # CONN_MAX_AGE and health checks, as huey's Django tasks do
         try:
             try:
-                queues = watch.measure()
+                queues: dict[str, dict[str, Any]] = watch.measure()
             except Exception as exc:  # the queue unreachable (Redis down): the worker lives, but takes no tasks
                 logger.warning("heartbeat: cannot read the task queue", exc_info=True)
                 error = {"waiting": None, "oldest_task_age": None, "error": exc.__class__.__name__}

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Func, Min, Q, Sum
+from django.db.models import Aggregate, Count, F, FloatField, Func, Min, Q, Sum
 from django.utils import timezone
 
 from careloop.cases.models import Case, CaseState, OutboxMessage
@@ -117,7 +119,7 @@ def _latency(key: str, later: str, earlier: str, buckets: tuple[float, ...]) -> 
     count per bucket, the count and the sum, all in the one aggregate query."""
     span = f"{key}_span"
     done = Q(**{f"{later}__isnull": False, f"{earlier}__isnull": False})
-    aggregates = {f"{key}_le{i}": Count("id", filter=done & Q(**{f"{span}__lte": bound}))
+    aggregates: dict[str, Aggregate] = {f"{key}_le{i}": Count("id", filter=done & Q(**{f"{span}__lte": bound}))
                   for i, bound in enumerate(buckets)}
     aggregates[f"{key}_count"] = Count("id", filter=done)
     aggregates[f"{key}_sum"] = Sum(span, filter=done)
@@ -162,7 +164,8 @@ def _post_families(now: datetime) -> list[Family]:
                         "last changed (0: nothing waits).")
     lag_family.add(round(lag, 3))
 
-    spans, aggregates = {}, {}
+    spans: dict[str, Seconds] = {}
+    aggregates: dict[str, Aggregate] = {}
     for stage, later, earlier in POST_STAGES:
         span, counts = _latency(stage, later, earlier, POST_BUCKETS)
         spans, aggregates = spans | span, aggregates | counts
@@ -235,7 +238,7 @@ def _source_families() -> list[Family]:
     return [failing]
 
 
-def _queues_seen(beats: list[dict]) -> dict[str, dict]:
+def _queues_seen(beats: Sequence[Mapping[str, Any]]) -> dict[str, dict]:
     """Per queue, what the freshest heartbeat that reports it saw (workers of one database may serve several
     queues, CARELOOP_QUEUE_NAME)."""
     queues: dict[str, dict] = {}

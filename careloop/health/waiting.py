@@ -21,11 +21,17 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from huey import RedisHuey as _RedisHuey
 from huey import SqliteHuey as _SqliteHuey
 from huey.storage import RedisStorage as _RedisStorage
 from huey.storage import SqliteStorage as _SqliteStorage
+
+if TYPE_CHECKING:  # to a type checker the mixin is a huey storage (its super() calls go to one)
+    from huey.storage import BaseStorage as _Storage
+else:
+    _Storage = object
 
 MARK = b"\x00careloop-enqueued-at:"
 
@@ -56,7 +62,7 @@ class Waiting:
     oldest_digest: str | None = None  # tells one unstamped oldest message from the next
 
 
-class StampedQueue:
+class StampedQueue(_Storage):
     """Mixin for a huey storage: stamp on enqueue, strip on the way out, and find the oldest waiting message."""
 
     def enqueue(self, data, priority=None):

@@ -71,3 +71,12 @@ def test_format_is_sniffed_on_standard_input(tmp_path, monkeypatch):
         b"source,id,thread_id,author.id,created_at,text\nforum,1,t,a,2026-05-03T10:00:00Z,hi\n")))
     parsed = list(read_file("-"))
     assert parsed[0][0] == "<stdin>" and parsed[0][2]["author"] == {"id": "a"}
+
+
+def test_a_csv_row_short_of_the_deleted_column_is_a_post_not_deleted(tmp_path):
+    path = tmp_path / "posts.csv"
+    path.write_text("source,id,thread_id,author.id,created_at,text,deleted\n"
+                    "forum,1,t,a,2026-05-03T10:00:00Z,hi\n"
+                    "forum,2,t,a,2026-05-03T10:01:00Z,gone,true\n", encoding="utf-8")
+    parsed = list(read_file(str(path)))
+    assert [(p[2]["id"], p[2]["deleted"]) for p in parsed] == [("1", False), ("2", True)]
