@@ -14,6 +14,7 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
+from types import TracebackType
 
 import click
 
@@ -278,9 +279,10 @@ class _Stage:
             self.bar.update(done - self.shown)
             self.shown = done
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         if self.bar:
-            self.bar.__exit__(*exc_info)
+            self.bar.__exit__(exc_type, exc, tb)
 
 
 class ImportWaiter:
@@ -320,7 +322,7 @@ class ImportWaiter:
             beat = latest_heartbeat()
             # The heartbeat, not a queue round trip: a check task would wait behind this import's own tasks.
             self.by_worker = bool(beat and beat.alive) and not HUEY.immediate
-            if self.by_worker:
+            if self.by_worker and beat is not None:
                 self.note(f"waiting for the worker ({beat.worker}) to score and listen to {self.total_left(backlog)} "
                           "posts…")
             else:
@@ -941,7 +943,7 @@ def status(check_queue: bool, wait: int) -> None:
         from careloop.health.queue import check_queue_round_trip
 
         done = check_queue_round_trip(timeout=wait)
-        if done is None:
+        if done is None or done.done_at is None:  # a finished check has its done_at
             click.echo(f"queue check   FAILED: no worker ran the check task within {wait} s", err=True)
             sys.exit(1)
         took = (done.done_at - done.enqueued_at).total_seconds()

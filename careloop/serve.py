@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import Any
 
 import click
 from django.conf import settings
@@ -55,7 +56,7 @@ CONNECTION_LIMIT = 1000  # open connections waitress serves at once; more wait i
 CHANNEL_TIMEOUT = 30  # seconds a connection may sit idle (a half-sent request too) before it is closed
 
 
-def server_guards() -> dict[str, object]:
+def server_guards() -> dict[str, Any]:
     """waitress settings that keep slow or hostile clients from taking the server down (issue 16): many
     connections, each closed when idle; a body larger than CARELOOP_MAX_REQUEST_BYTES refused with 413 from its
     Content-Length, before any of it is buffered to disk; X-Forwarded-* believed only from the trusted proxy."""
@@ -72,7 +73,7 @@ def server_guards() -> dict[str, object]:
             limit = max(10, min(limit, soft - 100))
     except (ImportError, OSError, ValueError):
         pass
-    guards: dict[str, object] = {
+    guards: dict[str, Any] = {  # keyword arguments of waitress's create_server, each of its own type
         "connection_limit": limit, "channel_timeout": CHANNEL_TIMEOUT, "cleanup_interval": 5,
         "asyncore_use_poll": True,  # select() cannot watch descriptors past 1024
         "max_request_body_size": settings.CARELOOP_MAX_REQUEST_BYTES, "max_request_header_size": 64 * 1024,

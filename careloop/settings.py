@@ -117,7 +117,7 @@ def _database() -> dict:
     if url:
         db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         db.setdefault("TEST", {})
-        return db
+        return dict(db)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(HOME / "careloop.sqlite3"),
