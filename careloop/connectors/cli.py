@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from typing import Any
 
 import click
 
@@ -137,8 +138,8 @@ def list_sources(as_json: bool) -> None:
     from careloop.connectors.health import describe
     from careloop.connectors.vault import masked_settings
 
-    rows = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, "health": describe(s),
-             "settings": masked_settings(s)} for s in Source.objects.order_by("name")]
+    rows: list[dict[str, Any]] = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, "health": describe(s),
+                                   "settings": masked_settings(s)} for s in Source.objects.order_by("name")]
     if as_json:
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return

@@ -94,7 +94,7 @@ class DiscourseConnector:
             form = {"topic_id": message.thread_ref, "raw": message.body}
             number = self._post_number(message.in_reply_to)
             if number:
-                form["reply_to_post_number"] = number
+                form["reply_to_post_number"] = str(number)
         else:
             raise CannotDo(f"unknown message kind {message.kind!r}")
         answer = self._call("POST", "/posts.json", form)

@@ -131,7 +131,7 @@ def _private_reply(source: Source, post: dict, connector_user: str) -> dict[str,
     opened = Delivery.objects.filter(source=source, thread_ref=topic_id).order_by("-sent_at").first()
     if opened is None:
         return {"ignored": "a private message careloop is not part of"}
-    text = post.get("raw") if isinstance(post.get("raw"), str) else _plain(post.get("cooked", ""))
+    text: str = post["raw"] if isinstance(post.get("raw"), str) else _plain(post.get("cooked", ""))
     try:
         with transaction.atomic():
             InboundReply.objects.create(

@@ -202,7 +202,7 @@ class EmailConnector:
         for key in keys:
             try:
                 with box.get_file(key) as f:
-                    mail = parser.parse(f)
+                    mail = parser.parsebytes(f.read())
             except (OSError, KeyError):
                 continue  # moved or deleted meanwhile
             reply = self._reply(mail, key)
