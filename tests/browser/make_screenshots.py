@@ -45,8 +45,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--language", default="en")
-    parser.add_argument("--only", choices=("all", "queue-tags"), default="all",
-                        help="queue-tags: only the queue with tags and a saved view (docs/screenshots/queue-tags.png)")
+    parser.add_argument("--only", choices=("all", "queue-tags", "presence"), default="all",
+                        help="queue-tags: only the queue with tags and a saved view (docs/screenshots/queue-tags.png); "
+                             "presence: only the case page with a teammate on it and the queue's Team panel "
+                             "(case-presence-*.png, team-load-*.png)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -54,6 +56,7 @@ def main() -> None:
         home = Path(tmp)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
         env["CARELOOP_HOME"] = str(home)
+        env["CARELOOP_PRESENCE_POLL"] = "2"  # the presence line redraws within the screenshot's wait
         os.environ.update(env)
         username, password = prepare(home)
         server = subprocess.Popen([sys.executable, "-m", "careloop", "serve", "--no-worker", "--port", str(PORT)],
@@ -86,6 +89,10 @@ def shoot(base: str, username: str, password: str, out: Path, language: str, onl
         page.wait_for_url(f"{base}/")
         if only == "queue-tags":
             queue_tags(page, base, out)
+            browser.close()
+            return
+        if only == "presence":
+            presence(browser, page, base, out, username, password, language)
             browser.close()
             return
         page.screenshot(path=str(out / "queue.png"))
@@ -122,6 +129,50 @@ def queue_tags(page, base: str, out: Path) -> None:
         page.click(".save-view button[type=submit]")
     page.goto(f"{base}/")
     page.screenshot(path=str(out / "queue-tags.png"))
+
+
+def presence(browser, page, base: str, out: Path, username: str, password: str, language: str) -> None:
+    """The case page while jonas (a demo teammate, given a password here) writes on it, at desktop and phone
+    width; the queue's Team panel opened, at both widths."""
+    from django.contrib.auth.models import User
+
+    from careloop.cases.models import OPEN_STATES, Case
+
+    # Playwright's sync API runs an event loop in this thread; these ORM calls are ordinary blocking ones.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    jonas = User.objects.get(username="jonas")
+    jonas.set_password("demo-jonas-password")
+    jonas.save()
+    case = Case.objects.filter(assignee=jonas, state__in=OPEN_STATES).order_by("-risk", "id").first()
+    url = f"{base}/cases/{case.pk}/"
+    other = browser.new_page(viewport={"width": 1280, "height": 860}, locale=language)
+    other.goto(f"{base}/login/")
+    other.fill("#id_username", "jonas")
+    other.fill("#id_password", "demo-jonas-password")
+    other.click("button[type=submit]")
+    other.wait_for_url(f"{base}/")
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale=language)
+    phone.goto(f"{base}/login/")
+    phone.fill("#id_username", username)
+    phone.fill("#id_password", password)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{base}/")
+    page.goto(url)
+    phone.goto(url)
+    other.goto(url)
+    other.click("#message")
+    other.keyboard.type("Hi, thanks for telling us. I am looking into it right now")
+    for shot, name in ((page, "case-presence-desktop"), (phone, "case-presence-390")):
+        shot.wait_for_selector("#presence-warning:not([hidden])", timeout=30000)
+        shot.evaluate("window.scrollTo(0, 0)")
+        shot.screenshot(path=str(out / f"{name}.png"))
+    page.locator("#reach").evaluate("el => el.scrollIntoView()")
+    page.screenshot(path=str(out / "case-presence-warning.png"))
+    for shot, name in ((page, "team-load-desktop"), (phone, "team-load-390")):
+        shot.goto(f"{base}/")
+        shot.locator("#team summary").click()
+        shot.locator("#team").scroll_into_view_if_needed()
+        shot.screenshot(path=str(out / f"{name}.png"))
 
 
 if __name__ == "__main__":
