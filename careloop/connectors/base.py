@@ -168,6 +168,10 @@ class WebhookRoute:
     prefix: str  # "discourse/" serves /hooks/discourse/<name>/; "" serves /hooks/<name>/
     label: str  # how a 404 names the kind: "no enabled {label} source named ..."
 
+    def path(self, source_name: str) -> str:
+        """Where the source of this name receives: what its platform is told to POST to."""
+        return f"/hooks/{self.prefix}{source_name}/"
+
 
 @dataclass
 class WebhookDelivery:

@@ -98,6 +98,7 @@ def add(name: str, kind: str, display_name: str, pairs: tuple[str, ...], prompte
     """Add a source (or change the kind and settings of one that imports created)."""
     _start()
     from careloop.community.models import Source
+    from careloop.connectors.base import webhook_routes
     from careloop.connectors.vault import update_settings
 
     values = {**_parse_settings(pairs), **_secrets(prompted, from_env)}
@@ -108,10 +109,13 @@ def add(name: str, kind: str, display_name: str, pairs: tuple[str, ...], prompte
         source.save(update_fields=["kind"])
     update_settings(source, values)
     click.echo(f"{'added' if created else 'updated'} source {name} ({kind})")
-    if kind == "webhook":
-        click.echo(f"posts go to POST /hooks/{name}/ signed with its secret (docs/connectors.md)")
-    elif kind == "discourse":
-        click.echo(f"point Discourse's webhook at /hooks/discourse/{name}/ with the same webhook_secret")
+    route = webhook_routes().get(kind)
+    if kind == "webhook" and route:
+        click.echo(f"posts go to POST {route.path(name)} signed with its secret (docs/connectors.md)")
+    elif kind == "discourse" and route:
+        click.echo(f"point Discourse's webhook at {route.path(name)} with the same webhook_secret")
+    elif route:
+        click.echo(f"{route.label} posts go to POST {route.path(name)} (docs/connectors.md)")
 
 
 @source_group.command("set")

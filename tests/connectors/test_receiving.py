@@ -207,6 +207,8 @@ def test_sync_and_follow_ask_the_declaration(test_kinds, make_source, cli):
     refused = cli("source", "sync", "brook")
     assert refused.exit_code == 1 and "cannot be synced: its posts are streamed" in refused.output
     assert cli("source", "sync", "pool").exit_code == 0
+    added = cli("source", "add", "door", "--kind", "webhook", "--set", "note=x")
+    assert added.exit_code == 0 and "posts go to POST /hooks/door/ signed with its secret" in added.output
 
     TidePool.waiting = [post("s1", source=brook.name, text=COMPLAINT)]
     assert sync_source(brook, timeout_ms=250).imported == 1  # what --follow does, one round
@@ -224,8 +226,9 @@ def test_every_webhook_kind_is_served_by_the_one_view_at_the_urls_it_always_had(
         match = resolve(path)
         assert match.func is views.receive_webhook, path
         assert match.kwargs == {"source_name": name, "kind": kind}, path
-    assert reverse("connectors:webhook", args=["shop"]) == "/hooks/shop/"
+    assert reverse("connectors:webhook", args=["shop"]) == "/hooks/shop/" == WebhookConnector.webhook_route.path("shop")
     assert reverse("connectors:discourse", args=["forum"]) == "/hooks/discourse/forum/"
+    assert DiscourseConnector.webhook_route.path("forum") == "/hooks/discourse/forum/"
     hand_written = [n.name for n in ast.walk(ast.parse((ROOT / "careloop/connectors/views.py").read_text()))
                     if isinstance(n, ast.FunctionDef) and any(
                         isinstance(d, ast.Name) and d.id == "csrf_exempt" for d in n.decorator_list)]
@@ -234,6 +237,7 @@ def test_every_webhook_kind_is_served_by_the_one_view_at_the_urls_it_always_had(
 
 def test_a_new_webhook_kind_is_served_with_no_view_of_its_own(test_kinds, make_source, entry, caplog):
     assert [str(p.pattern) for p in webhook_patterns()][:2] == ["bell/<slug:source_name>/", "bell/<slug:source_name>"]
+    assert Bell.webhook_route.path("door") == "/hooks/bell/door/"
     source = make_source("bell", name="door", token="t0ken")
     factory = RequestFactory()
 

@@ -38,7 +38,7 @@ class WebhookConnector(ReceiveOnlyConnector):
         if not secret(self.source, "secret"):
             raise CannotDo(f"source {self.source.name!r} has no secret: set one with "
                            f"`careloop source set {self.source.name} --secret secret`")
-        return f"receives signed posts at /hooks/{self.source.name}/"
+        return f"receives signed posts at {self.webhook_route.path(self.source.name)}"
 
     # ------------------------------------------------------------------------------------------ webhook
     def verify_webhook(self, request: HttpRequest, body: bytes) -> None:
