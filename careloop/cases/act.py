@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -54,7 +55,8 @@ def add_note(case: Case, actor, text: str) -> CaseEvent:
     text = text.strip()
     names = mentions.mentioned(text, mentions.team_usernames()) if "@" in text else []
     with transaction.atomic():
-        event = state.record(case, Kind.NOTE, actor, text=text, **({"mentions": names} if names else {}))
+        named: dict[str, Any] = {"mentions": names} if names else {}
+        event = state.record(case, Kind.NOTE, actor, text=text, **named)
         mentions.notify(event, actor, names)
     return event
 

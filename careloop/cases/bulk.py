@@ -24,6 +24,7 @@ from careloop.cases.roles import Action, AssignmentRefused, check_assignment, re
 from careloop.cases.steps import REFUSED
 
 MAX_CASES = 500  # one bulk step: at most this many cases (a queue page holds 50)
+STEP_REFUSED: tuple[type[Exception], ...] = (PermissionDenied, AssignmentRefused, *REFUSED)  # one case refused
 
 
 @dataclass
@@ -64,7 +65,7 @@ def each(case_ids: Iterable[Any], step: Callable[[Case], Any]) -> Outcome:
         try:
             with transaction.atomic():
                 step(case)
-        except (PermissionDenied, AssignmentRefused, *REFUSED) as exc:
+        except STEP_REFUSED as exc:
             outcome.refused.append((i, str(exc) or exc.__class__.__name__))
             outcome.errors[i] = exc
             outcome.states[i] = case.state

@@ -75,10 +75,10 @@ def ensure_seeded() -> None:
 def responses(language: str | None = None) -> list[CannedResponse]:
     """All canned responses (of one language), by language and name; each with its `label` (see label())."""
     ensure_seeded()
-    found = CannedResponse.objects.all()
+    query = CannedResponse.objects.all()
     if language:
-        found = found.filter(language=_lang(language))
-    found = list(found)
+        query = query.filter(language=_lang(language))
+    found = list(query)
     for response in found:
         response.label = label(response)
     return found

@@ -55,7 +55,7 @@ def listed_cases(states: tuple[str, ...] = (), *, overdue: bool = False, limit: 
     from careloop.cases.state import CLOSED_STATES
 
     if not states:
-        wanted = set(OPEN_STATES)
+        wanted: set[str] = set(OPEN_STATES)
     elif "all" in states:
         wanted = {*OPEN_STATES, *CLOSED_STATES}
     else:

@@ -105,8 +105,8 @@ def conversation(case: Case) -> list[Turn]:
     replies = list(case.events.filter(kind=CaseEvent.Kind.MESSAGE_IN).select_related("actor"))
     platform_ids = [e.details.get("external_id") for e in replies
                     if isinstance(e.details, dict) and e.details.get("external_id")]
-    via = dict(case.inbound.filter(external_id__in=platform_ids).values_list("external_id", "source__kind")) \
-        if platform_ids else {}
+    via: dict[Any, str] = dict(case.inbound.filter(external_id__in=platform_ids).values_list(
+        "external_id", "source__kind")) if platform_ids else {}
     for e in replies:
         d = e.details if isinstance(e.details, dict) else {}
         recorded_by = str(d.get("recorded_by") or (e.actor.get_username() if e.actor_id and e.actor else ""))

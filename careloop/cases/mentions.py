@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -127,7 +128,7 @@ def notify(event: CaseEvent, author: Any, usernames: Iterable[str]) -> list[Ment
             for n in names if n in users]
     for m in made:
         if m.recipient.email:
-            transaction.on_commit(lambda pk=m.pk: _queue_email(pk))
+            transaction.on_commit(partial(_queue_email, m.pk))
     return made
 
 

@@ -8,6 +8,8 @@ kept as InboundMessages, matched to a case or not, so that nothing is lost.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -84,8 +86,8 @@ class Case(models.Model):
     overdue_reason = models.CharField(max_length=200, blank=True)
     ticket_url = models.CharField(max_length=2000, blank=True, help_text="The external ticket for the fix.")
     last_error = models.TextField(blank=True, help_text="The last thing that went wrong, for the manager to act on.")
-    tags = models.ManyToManyField("Tag", blank=True, related_name="cases",
-                                  help_text="The team's labels (careloop/cases/tags.py).")
+    tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
+        "Tag", blank=True, related_name="cases", help_text="The team's labels (careloop/cases/tags.py).")
 
     class Meta:
         indexes = [
@@ -302,6 +304,7 @@ class CannedResponse(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    label: str = ""  # no column: canned.responses() sets what the composer's menu shows (canned.label())
 
     class Meta:
         ordering = ["language", "name", "id"]

@@ -145,11 +145,11 @@ def sending_source(message: OutboxMessage) -> Source:
     named = (source.settings or {}).get("email_source")
     candidates = Source.objects.filter(kind=Source.Kind.EMAIL, enabled=True)
     if named:
-        found = candidates.filter(name=named).first()
-        if found is None:
+        named_source = candidates.filter(name=named).first()
+        if named_source is None:
             raise CannotDo(f"source {source.name!r} names e-mail source {named!r}, which is not connected or is "
                            "disabled")
-        return found
+        return named_source
     found = list(candidates[:2])
     if len(found) != 1:
         raise CannotDo("no e-mail source is connected (careloop source add NAME --kind email)" if not found else

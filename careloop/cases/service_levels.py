@@ -122,9 +122,10 @@ def timer(case: Case, now: datetime, clock: datetime | None = None,
         if start > clock:  # a case opened on imported history after its data ends: the member's post starts it
             start = min(getattr(case, "waiting_since", None) or clock, clock)
     elif case.state == CaseState.FOLLOWING_UP and case.follow_up_sent_at is None:
-        name, start = FOLLOW_UP, following_since(case)
-        if start is None:
+        since = following_since(case)
+        if since is None:
             return None
+        name, start = FOLLOW_UP, since
     else:
         return None
     hours = float(in_force[name])

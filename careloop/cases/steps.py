@@ -86,7 +86,7 @@ def reopen(case: Case, actor: Any, why: str) -> CaseEvent:
                              + (" (a moderated case stays with the moderators)"
                                 if locked.state == CaseState.MODERATED else ""))
         details: dict[str, Any] = {"reopened": True, "by_hand": True, "note": why}
-        to = CaseState.ACTING
+        to: str = CaseState.ACTING
         if locked.state == CaseState.DISMISSED:
             dismissal = (CaseEvent.objects.filter(case_id=case.pk, kind=CaseEvent.Kind.TRANSITION,
                                                   to_state=CaseState.DISMISSED).order_by("-at", "-id").first())
