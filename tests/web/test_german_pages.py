@@ -73,11 +73,13 @@ def test_every_page_is_german(login, community, recording):
     follow_up.record_member_reply(case, "Danke!", use_classifier=False, recorded_by=client.user)
     act.mark_action_done(case, client.user)
     act.dismiss(community["login"], client.user, "duplicate")
+    jonas = login("agent", "jonas")
+    act.add_note(case, jonas.user, f"@{client.user.get_username()} bitte die Erstattung prüfen")  # a notification
     pages = {"queue": "/", "closed": "/?state=closed", "case": f"/cases/{case.pk}/",
              "closed case": f"/cases/{community['login'].pk}/", "threads": "/threads/",
              "thread": f"/threads/{case.thread_id}/", "member": f"/members/{case.member_id}/",
              "dashboard": "/dashboard/", "settings": "/settings/", "preferences": "/me/",
-             "two-factor set-up": "/me/two-factor/"}
+             "two-factor set-up": "/me/two-factor/", "notifications": "/notifications/"}
     phrases = english_phrases()
     assert len(phrases) > 300  # the catalogue was read
     left = []
