@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
 import click
 
@@ -54,7 +55,7 @@ def create(username: str, name: str, expires_in: float | None, never_expires: bo
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise click.ClickException(f"there is no user {username!r} (careloop createuser {username})")
-    options = {"read_only": read_only}
+    options: dict[str, Any] = {"read_only": read_only}
     if never_expires:
         options["expires_in_days"] = None
     elif expires_in is not None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -61,7 +62,7 @@ def ok(data: Any, status: int = 200) -> JsonResponse:
 class _CsrfCheck(CsrfViewMiddleware):
     """Django's own CSRF check, called by hand for session requests; a failure is its reason, not a page."""
 
-    def _reject(self, request: HttpRequest, reason: str) -> str:  # type: ignore[override]
+    def _reject(self, request: HttpRequest, reason: str) -> str:
         return reason
 
 
@@ -69,6 +70,13 @@ def _csrf_failure(request: HttpRequest) -> str | None:
     check = _CsrfCheck(lambda r: HttpResponse())
     check.process_request(request)
     return check.process_view(request, lambda r: HttpResponse(), (), {})  # type: ignore[return-value]
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The user authenticate() let in (a view's request has one; else the same 401 as there)."""
+    if not isinstance(request.user, User):
+        raise ApiError(401, "log in, or send 'Authorization: Bearer <token>' (careloop api token create USER)")
+    return request.user
 
 
 def authenticate(request: HttpRequest) -> None:
@@ -88,12 +96,9 @@ def authenticate(request: HttpRequest) -> None:
                                 f"try again in {exc.retry_after} s", headers={"Retry-After": str(exc.retry_after)},
                            limit=exc.limit, retry_after=exc.retry_after) from None
         request.user = row.user
-        request.api_auth = "token"
-        request.api_token = row
         return
     if not request.user.is_authenticated:
         raise ApiError(401, "log in, or send 'Authorization: Bearer <token>' (careloop api token create USER)")
-    request.api_auth = "session"
     if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
         reason = _csrf_failure(request)
         if reason:

@@ -21,6 +21,7 @@ import secrets
 import sqlite3
 import time
 from datetime import UTC, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -49,7 +50,7 @@ def rate_per_minute() -> int:
 class TokenRefused(Exception):
     """The token cannot be used: `status` (401 or 403) and why, in words; `extra` goes into the JSON answer."""
 
-    def __init__(self, status: int, message: str, **extra: object) -> None:
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.status, self.message, self.extra = status, message, extra
 

@@ -19,7 +19,17 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
 from careloop.api import scoring_jobs, serialize
-from careloop.api.http import ApiError, Field, endpoint, error, fields, max_body_bytes, ok, read_json
+from careloop.api.http import (
+    ApiError,
+    Field,
+    endpoint,
+    error,
+    fields,
+    max_body_bytes,
+    ok,
+    read_json,
+    signed_in,
+)
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, Case, CaseState
 from careloop.cases.roles import Action, AssignmentRefused, check_assignment, require_on_case
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
@@ -109,7 +119,7 @@ def cases(request: HttpRequest) -> JsonResponse:
         qs = qs.filter(source_id=source_id)
     assignee = request.GET.get("assignee", "").strip()
     if assignee == "me":
-        qs = qs.filter(assignee=request.user)
+        qs = qs.filter(assignee=signed_in(request))
     elif assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif assignee:
@@ -437,7 +447,7 @@ def score_job(request: HttpRequest, job_id: int) -> JsonResponse:
     """A scoring job's state, and its scores once a worker has made them (only for the user who sent it)."""
     from careloop.api.models import ScoringJob
 
-    job = ScoringJob.objects.filter(pk=job_id, user=request.user).first() if 0 < job_id <= MAX_ID else None
+    job = ScoringJob.objects.filter(pk=job_id, user=signed_in(request)).first() if 0 < job_id <= MAX_ID else None
     if job is None:
         raise ApiError(404, f"you have no scoring job {job_id}")
     return ok(scoring_jobs.answer(job))
