@@ -11,7 +11,8 @@
   address). The note is written whatever the mail server does.
 - `send_email(mention_id)` → what the task runs: the e-mail through Django's mail settings, sent at most once;
   a failure is kept on the Mention (`email_error`) and on the case's timeline, never raised.
-- `unread(user)`, `for_user(user)`, `mark_read(mention, user)`: the notifications page and its badge.
+- `unread(user)`, `for_user(user)`, `mark_read(mention, user)`, `mark_case_read(user, case_id)` (the case page
+  opened: its notifications are read), `mark_all_read(user)`: the notifications page and its badge.
 
 The note step (act.add_note) calls these, so every door (web page, API, command line) mentions alike.
 """
@@ -183,6 +184,16 @@ def mark_read(mention: Mention, user: Any) -> bool:
     if mention.recipient_id != getattr(user, "pk", None):
         return False
     return bool(Mention.objects.filter(pk=mention.pk, read_at__isnull=True).update(read_at=clock.now()))
+
+
+def mark_case_read(user: Any, case_id: int) -> int:
+    """Opening the case reads its notifications too: the user's unread mentions on it are marked read (one indexed
+    look first: a case page that has none writes nothing)."""
+    unread_here = Mention.objects.filter(recipient_id=getattr(user, "pk", None), case_id=case_id,
+                                         read_at__isnull=True)
+    if not getattr(user, "pk", None) or not unread_here.exists():
+        return 0
+    return unread_here.update(read_at=clock.now())
 
 
 def mark_all_read(user: Any) -> int:

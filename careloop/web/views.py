@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from careloop.cases import canned, load, templates
+from careloop.cases import canned, load, mentions, templates
 from careloop.cases.conversation import conversation
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState, Tag
 from careloop.cases.state import DISMISS_REASONS, nothing_reached
@@ -122,6 +122,7 @@ def _case(case_id: int) -> Case:
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
     """The whole story of one case: the thread, the risk, the member, the composer, the timeline."""
     c = _case(case_id)
+    mentions.mark_case_read(request.user, c.pk)  # the notifications of this case are read once it is open
     language = c.language or c.member.language or "en"
     context = {
         **_common(request),

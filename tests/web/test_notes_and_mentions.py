@@ -75,3 +75,15 @@ def test_the_notifications_page_and_a_note_read_in_german(login, community):
     assert not left, left
     html = mara.get("/notifications/").content.decode()
     assert "Benachrichtigungen" in html and f"jonas hat dich in Fall {community['billing'].pk} erwähnt" in html
+
+
+def test_opening_the_case_reads_its_notifications(login, community):
+    jonas, mara = login("manager", "jonas"), login("agent", "mara")
+    act.add_note(community["billing"], jonas.user, "@mara billing")
+    act.add_note(community["login"], jonas.user, "@mara login")
+    assert mara.get(f"/cases/{community['billing'].pk}/").status_code == 200
+    assert list(Mention.objects.filter(read_at__isnull=True).values_list("case_id", flat=True)) == [
+        community["login"].pk]  # the other case's stays unread
+    assert '<span class="badge" id="unread-badge" title="unread">1</span>' in mara.get("/").content.decode()
+    jonas.get(f"/cases/{community['login'].pk}/")  # someone else opening it reads nothing of mara's
+    assert Mention.objects.filter(read_at__isnull=True).count() == 1
