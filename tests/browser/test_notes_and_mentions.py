@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 
+from careloop.cases import act
 from careloop.cases.models import Mention, OutboxMessage
 from careloop.web.roles import set_role
 from tests.browser.conftest import screenshot, sign_in
@@ -99,3 +100,28 @@ def test_setting_the_missing_address_makes_e_mail_outreach_possible(page, live_s
     page.locator(".messages", has_text="Message queued for sending.").wait_for()
     message = OutboxMessage.objects.get()
     assert (message.channel, message.recipient) == ("email", "anna@example.org")
+
+
+def test_notes_and_notifications_fit_a_phone(browser, live_server, community):
+    jonas = User.objects.create_user("jonas", "jonas@example.org", "a-long-password")
+    set_role(jonas, "manager")
+    set_role(User.objects.create_user("mara", "mara@example.org", "a-long-password"), "agent")
+    case = community["billing"]
+    long_link = "https://tickets.example.org/" + "x" * 80  # one long word: it must wrap, not widen the page
+    act.add_note(case, jonas, "@mara " + "a long note without many breaks " * 12 + long_link)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        sign_in(page, live_server, "mara")
+        assert page.locator("#unread-badge").inner_text() == "1"
+        for path in ("/notifications/", f"/cases/{case.pk}/"):
+            page.goto(live_server.url + path)
+            width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], f"{path}: {width[0]} px wide on a {width[1]} px screen"
+            if path == "/notifications/":
+                screenshot(page, "notifications-390")
+        card = page.locator("li.event.note .note-card").last.bounding_box()
+        assert card and card["x"] >= 0 and card["x"] + card["width"] <= 390, card
+    finally:
+        context.close()
