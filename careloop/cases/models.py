@@ -8,6 +8,7 @@ kept as InboundMessages, matched to a case or not, so that nothing is lost.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -88,6 +89,9 @@ class Case(models.Model):
     last_error = models.TextField(blank=True, help_text="The last thing that went wrong, for the manager to act on.")
     tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
         "Tag", blank=True, related_name="cases", help_text="The team's labels (careloop/cases/tags.py).")
+    # No column, and unset until a page that reads many cases at once sets the clock of the case's source
+    # (community.history.source_clocks); service_levels.timer() runs on it, else on now.
+    clock: datetime
 
     class Meta:
         indexes = [
@@ -253,6 +257,9 @@ class OutboxMessage(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # No columns, and unset until a page asks: what a manager may still do (outbox.may_retry(), may_cancel())
+    may_retry: bool
+    may_cancel: bool
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -304,7 +311,7 @@ class CannedResponse(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    label: str = ""  # no column: canned.responses() sets what the composer's menu shows (canned.label())
+    label: str  # no column, and unset until canned.responses() sets what the composer's menu shows
 
     class Meta:
         ordering = ["language", "name", "id"]

@@ -73,6 +73,7 @@ class Thread(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     last_post_at = models.DateTimeField(null=True, blank=True)
     post_count = models.PositiveIntegerField(default=0)
+    level: str  # no column, and unset until a page that lists threads names its risk (high, medium, ...)
 
     class Meta:
         constraints = [

@@ -83,7 +83,7 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
             check_assignment(user, case, to_user)
         except AssignmentRefused as exc:  # the rule's own words (careloop.cases.roles), translated
             raise StepFailed(_("%(name)s cannot work cases (role: %(role)s); assign the case to an agent, a "
-                               "manager or an admin.") % {"name": to_user.get_username(),
+                               "manager or an admin.") % {"name": to_user.get_username() if to_user else "",
                                                           "role": role_of(to_user) or "inactive"}) from exc
         _do(act.assign, case, user, to_user=to_user, team=data.get("team", ""))
         return _("Assigned.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -56,12 +58,13 @@ class CannedResponseForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.exclude = exclude
-        self.fields["language"].choices = languages or list(settings.LANGUAGES)
+        cast(forms.ChoiceField, self.fields["language"]).choices = languages or list(settings.LANGUAGES)
 
     def clean(self) -> dict:
         from careloop.cases import canned
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         if self.errors:
             return data
         try:
@@ -102,7 +105,8 @@ class ServiceLevelForm(forms.Form):
     def clean(self):
         from careloop.cases import service_levels as sla
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         hours: dict[str, float | None] = {}
         for name in sla.NAMES:
             text = (data.get(name) or "").strip().replace(",", ".")

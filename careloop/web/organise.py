@@ -25,7 +25,7 @@ from careloop.cases.state import DISMISS_REASONS, NotAllowed
 from careloop.cases.steps import REFUSED
 from careloop.web import queue as q
 from careloop.web.models import SavedView
-from careloop.web.roles import Action, AssignmentRefused, can
+from careloop.web.roles import Action, AssignmentRefused, SignedInRequest, can
 
 SAVED_VIEWS = 30  # a user's saved views at most
 
@@ -129,7 +129,7 @@ def bulk_step(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------------------------ saved views
 @login_required
 @require_POST
-def save_view(request: HttpRequest) -> HttpResponse:
+def save_view(request: SignedInRequest) -> HttpResponse:
     """Keep the queue's current filter under a name (the same name again: its filter replaced)."""
     name = " ".join(request.POST.get("name", "").split())[:60]
     query = queue_query(request.POST.get("query", ""))

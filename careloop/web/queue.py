@@ -10,6 +10,7 @@ columns. Every case also carries its reason in words (reason_in_words), built fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,7 +73,7 @@ def matching(filters: QueueFilters, user) -> QuerySet[Case]:
         qs = qs.filter(state=filters.state)
     if filters.source:
         source = Source.objects.filter(name=filters.source).values_list("id", flat=True).first()
-        qs = qs.filter(source_id=source)
+        qs = qs.filter(source_id=source) if source is not None else qs.none()  # no such source: no case
     if filters.language:
         qs = qs.filter(language=filters.language)
     if filters.lane == "problems":
@@ -97,7 +98,7 @@ def matching(filters: QueueFilters, user) -> QuerySet[Case]:
     return qs
 
 
-def open_cases(filters: QueueFilters, user, now: datetime | None = None) -> QuerySet[Case]:
+def open_cases(filters: QueueFilters, user, now: datetime | None = None) -> QuerySet[Case, int]:
     """Ids of the matching open cases, most urgent first (what the queue pages through); closed ones, when the
     filter asks for them, most recently closed first."""
     now = now or timezone.now()
@@ -107,7 +108,7 @@ def open_cases(filters: QueueFilters, user, now: datetime | None = None) -> Quer
 
 
 def queue_page(filters: QueueFilters, user, number: str | int | None, per_page: int = 50,
-               now: datetime | None = None) -> tuple[Page, list[Case]]:
+               now: datetime | None = None) -> tuple[Page, Sequence[Case]]:
     """One page of the queue: its Page (for the pager) and its cases, in order, with what a row shows.
 
     Sorting carries only ids, and the count reads the index alone: the wide rows of the page's 50 cases are
@@ -129,8 +130,8 @@ def queue_page(filters: QueueFilters, user, number: str | int | None, per_page: 
     by_id = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("member", "source", "assignee")
              .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
              .annotate(agree=Coalesce(Subquery(agree), Value(0)), following_since=Subquery(following))}
-    posted = dict(Post.objects.filter(pk__in=[c.post_id for c in by_id.values() if c.post_id])
-                  .values_list("id", "created_at"))
+    posted: dict[int | None, datetime] = dict(
+        Post.objects.filter(pk__in=[c.post_id for c in by_id.values() if c.post_id]).values_list("id", "created_at"))
     cases = [by_id[i] for i in ids if i in by_id]
     clocks = source_clocks({c.source_id for c in cases}, now)
     for c in cases:

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -26,6 +27,13 @@ from careloop.cases.roles import (  # noqa: F401 - the names the web's views and
     set_role,
     works_cases,
 )
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a view behind @login_required or @require(): its user is signed in (for the type checker;
+    django-stubs' own advice, as a request's user may otherwise be AnonymousUser)."""
+
+    user: User
 
 
 def require(action: Action | str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

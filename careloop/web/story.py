@@ -57,7 +57,7 @@ def story(case: Case) -> Story:
         .values_list("post_id", flat=True)
     )
     if case.thread_id is None:
-        posts = [case.post] if case.post_id else []
+        posts = [case.post] if case.post is not None else []
         return Story(posts, case.post_id, case.post_id)
     qs = Post.objects.filter(thread_id=case.thread_id).select_related("author", "parent__author")
     posts = list(qs.order_by("created_at", "id")[:MAX_STORY_POSTS])
@@ -206,7 +206,8 @@ def timeline(case: Case, events: list[CaseEvent]) -> list[Entry]:
     from careloop.web.templatetags.careloop_tags import message_label, state_label
 
     member_ids = {e.details.get("member") for e in events if isinstance(e.details, dict)} - {None}
-    names = {m.pk: str(m) for m in Member.objects.filter(pk__in=[i for i in member_ids if isinstance(i, int)])}
+    names: dict[object, str] = {  # by whatever id an event's details hold
+        m.pk: str(m) for m in Member.objects.filter(pk__in=[i for i in member_ids if isinstance(i, int)])}
     out: list[Entry] = []
     last_overdue = None
     for e in events:

@@ -161,7 +161,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     """The second step: the 6-digit code from the user's app."""
     if request.user.is_authenticated:  # logged in by the password elsewhere (Django's admin login), code owed
         user, pending = request.user, {"next": request.GET.get("next") or request.POST.get("next") or ""}
-        if request.user.is_verified() or not has_two_factor(user):
+        if request.user.is_verified() or not has_two_factor(user):  # type: ignore[attr-defined]  # OTPMiddleware's
             return redirect(_safe_next(request, pending["next"]))
     else:
         found = _pending_user(request)

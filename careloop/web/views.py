@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from careloop.cases import canned, load, mentions, templates
 from careloop.cases.conversation import conversation
-from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, Case, CaseState, Tag
+from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, CannedResponse, Case, CaseState, Tag
 from careloop.cases.state import DISMISS_REASONS, nothing_reached
 from careloop.cases.tone import check_tone
 from careloop.community.models import Member, Post, Source, Thread
@@ -36,7 +36,7 @@ from careloop.web import queue as q
 from careloop.web import story as st
 from careloop.web.forms import CannedResponseForm, PreferenceForm, ServiceLevelForm, TeamForm
 from careloop.web.models import Preference, SavedView, Team
-from careloop.web.roles import Action, can, permissions, require, require_on_case, role_of
+from careloop.web.roles import Action, SignedInRequest, can, permissions, require, require_on_case, role_of
 
 THREADS_PER_PAGE = 50
 POSTS_PER_PAGE = 100
@@ -52,7 +52,7 @@ def _common(request: HttpRequest) -> dict:
 
 # ------------------------------------------------------------------------------------------------ queue
 @require(Action.VIEW)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     """Open cases, most urgent first, with the reason in words; the rows refresh themselves (HTMX). The state filter
     also reaches the closed cases, most recently closed first."""
     filters = q.QueueFilters.from_query(request.GET)
@@ -207,7 +207,7 @@ def case_presence(request: HttpRequest, case_id: int) -> JsonResponse:
                          "others": [{"name": p.name, "state": p.state, "text": pr.in_words(p)} for p in others]})
 
 
-def _composer_choices(c: Case, language: str) -> list[tuple[str, object]]:
+def _composer_choices(c: Case, language: str) -> list[tuple[str, CannedResponse]]:
     """The canned responses the composer offers for this case (its language's, else English), each under its
     key in the picker: the message template it was seeded from ("call_offer"), else its number."""
     return [(r.template or str(r.pk), r) for r in canned.for_case_language(language)]
@@ -372,9 +372,10 @@ def threads(request: HttpRequest) -> HttpResponse:
         top_risk=Subquery(riskiest.values("risk")[:1]),
     )
     by_id = {t.pk: t for t in rows}
-    page.object_list = [by_id[i] for i in page.object_list if i in by_id]
-    for t in page.object_list:
+    listed = [by_id[i] for i in page.object_list if i in by_id]
+    for t in listed:
         t.level = q.risk_level(t.top_risk)
+    page.object_list = listed  # type: ignore[assignment]  # the pager's thread ids, now the threads read whole
     context = {**_common(request), "page": page, "sources": Source.objects.order_by("name"), "source": source,
                "query": query, "only_open": request.GET.get("open") == "1"}
     return render(request, "web/threads.html", context)
@@ -570,7 +571,7 @@ def test_source(request: HttpRequest, source_id: int) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     """The user's own settings: the language of the UI."""
     pref, _created = Preference.objects.get_or_create(user=request.user)
     form = PreferenceForm(request.POST or None, instance=pref)

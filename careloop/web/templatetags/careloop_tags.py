@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeGuard
 from urllib.parse import urlencode
 
 import nh3
@@ -174,7 +175,7 @@ def post_body(post) -> str:
 WEB_SCHEMES = ("http://", "https://")
 
 
-def is_web_link(url: object) -> bool:
+def is_web_link(url: object) -> TypeGuard[str]:
     """An http(s) address: the only kind written into an href (a post's `javascript:` URL must not run)."""
     return isinstance(url, str) and url.strip().lower().startswith(WEB_SCHEMES) and not any(
         c in url for c in "\x00\r\n\t")
@@ -183,7 +184,7 @@ def is_web_link(url: object) -> bool:
 @register.filter
 def web_link(url: object) -> str:
     """The address when it is http or https, else "" (so `{% if x|web_link %}` leaves the link out)."""
-    return url.strip() if is_web_link(url) else ""  # type: ignore[union-attr]
+    return url.strip() if is_web_link(url) else ""
 
 
 @register.filter

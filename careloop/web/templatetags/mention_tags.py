@@ -27,7 +27,8 @@ def with_mentions(text: str, names: list[str] | str | None) -> SafeString:
     highlighted."""
     text = str(text or "")
     found = mentions.find(text, [names] if isinstance(names, str) else names or [])
-    parts, at = [], 0
+    parts: list[str] = []
+    at = 0
     for f in found:
         parts.append(linebreaksbr(text[at:f.start], autoescape=True))
         parts.append(f'<mark class="mention">{escape(text[f.start:f.end])}</mark>')
