@@ -285,7 +285,7 @@ class _Community:
         base = datetime.combine(self.day_date(day), time(0), UTC)
         return base + timedelta(hours=hour - m.tz, seconds=self.rng.randint(0, 59))
 
-    def start_time(self, day: int, m: Member, hours: tuple[int, int] | None = None) -> datetime:
+    def start_time(self, day: int, m: Member, hours: tuple[float, float] | None = None) -> datetime:
         """A time on `day` when `m` would plausibly start a thread (mostly daytime, in their own zone)."""
         if hours:
             hour = self.rng.uniform(*hours)
@@ -537,10 +537,12 @@ class _Community:
             "fixdate": _short_date(lang, fix) if fix else "",
         }
 
-    def write(self, make: Callable[[], str], m: Member, chat: bool, mood: str = "neutral", *,
+    def write(self, make: Callable[..., str], m: Member, chat: bool, mood: str = "neutral", *,
               troll: bool = False, raw: bool = False, lang: str = "en", to: Member | None = None,
               th: Thread | None = None) -> str:
         """Compose a text, style it like `m` writes, and avoid repeating what somebody already wrote.
+
+        `make()` is called with no argument (typed Callable[..., str]: its lambdas bind what they need as defaults).
 
         Short generic replies ("+1", "Same here.") may occur up to three times, longer ones at most twice
         and long ones once; trolls repeat themselves freely.
@@ -634,7 +636,7 @@ class _Community:
         self.lang_count[lang] = self.lang_count.get(lang, 0) + 1
         return post
 
-    def say(self, th: Thread, m: Member, when: datetime, kind: str, make: Callable[[], str], *,
+    def say(self, th: Thread, m: Member, when: datetime, kind: str, make: Callable[..., str], *,  # make(): see write
             parent: Post | None = None, lang: str | None = None, mood: str = "neutral",
             topic: str | None = None, troll: bool = False, raw: bool = False, insert: bool = False) -> Post:
         lang = lang or th.language
@@ -1021,7 +1023,8 @@ class _Community:
         staff = self.staff(lang, spec["staff"])
         refdate = _long_date(lang, self.day_date(spec["ref"]))
         t = self.start_time(spec["day"], staff, (9.5, 15))
-        ctx = {"refdate": refdate, "price": "5,99 €" if lang == "de" else "$5.99 (£4.99 / €5.99)", **extra}
+        ctx: dict[str, Any] = {"refdate": refdate, "price": "5,99 €" if lang == "de" else "$5.99 (£4.99 / €5.99)",
+                               **extra}
         th = self.thread(FORUM, "announcements" if lang == "en" else "deutsch", lang,
                          self.x(text["title"], lang, staff, **ctx))
         post = self.say(th, staff, t, "announcement", lambda: self.x(text["text"], lang, staff, **ctx),

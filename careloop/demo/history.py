@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import count
 
 from careloop.cases import act, clock, follow_up, outbox, reach_out
@@ -65,7 +66,7 @@ FIXES = ["Reproduce it on the current build", "Ask the app team for a hotfix", "
 class _Step:
     at: datetime
     seq: int
-    run: Callable[[], None] = field(compare=False)
+    run: Callable[[], object] = field(compare=False)
 
 
 @dataclass
@@ -86,7 +87,7 @@ class _Replay:
         self.start = end - timedelta(days=60)
         self.stuck: dict[int, str] = {}
 
-    def at(self, moment: datetime, run: Callable[[], None]) -> None:
+    def at(self, moment: datetime, run: Callable[[], object]) -> None:  # what run() returns is not used
         if moment <= self.end:
             heapq.heappush(self.queue, _Step(moment, next(self.seq), run))
 
@@ -165,6 +166,8 @@ class _Replay:
         act.mark_action_done(case, manager, note="Fixed; asking the member in a couple of days.")
         case.refresh_from_db()
         due = case.follow_up_due_at
+        if due is None:  # mark_action_done set it; without it there is no follow-up to replay
+            return
         self.at(due, lambda: follow_up.wake_due(now=clock.now()))  # what the scheduler does every minute
         roll = rng.random()
         if self.stuck.get(case.pk) == "silent":  # asked, reminded, no answer: the scheduler flags it overdue
@@ -259,6 +262,6 @@ def replay(end: datetime, seed: int) -> Replayed:
             ids.append(posts[i][0])
             i += 1
         if ids:
-            history.at(bound, lambda ids=ids, bound=bound: history.listen(ids, bound))
+            history.at(bound, partial(history.listen, ids, bound))
     history.at(end, lambda: follow_up.wake_due(now=end))  # the scheduler's sweep as the demo starts
     return history.run()
