@@ -153,9 +153,9 @@ class Task:
         self.name = f"{fn.__module__}.{fn.__name__}"
         self.__doc__ = fn.__doc__
         delay_ms = int(retry_delay * 1000)
-        self.actor = dramatiq.actor(
-            _with_django(fn), actor_name=self.name, queue_name=queue_name(queue), max_retries=retries,
-            min_backoff=max(delay_ms, 1), max_backoff=max(delay_ms * 4, 1), time_limit=TIME_LIMIT_MS)
+        self.actor = dramatiq.actor(  # the decorator with its options, then applied (one call: not in its types)
+            actor_name=self.name, queue_name=queue_name(queue), max_retries=retries,
+            min_backoff=max(delay_ms, 1), max_backoff=max(delay_ms * 4, 1), time_limit=TIME_LIMIT_MS)(_with_django(fn))
 
     def __call__(self, *args: Any) -> Any:
         if immediate():
