@@ -9,7 +9,7 @@ page draws it as chat bubbles and the API's case detail returns it (careloop/api
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from careloop.cases.outbox import RETRYABLE, UNSTOPPABLE
 POST = "post"  # the member's public post the case began with
 TEAM = "team"  # a private message from the team to the member
 MEMBER = "member"  # the member's private reply
+NOTE = "note"  # an internal note of the team (conversation(case, notes=True)): never shown to the member
 
 
 
@@ -31,7 +32,7 @@ class Turn:
     (outreach, follow_up, ...), status (queued, sending, sent, failed, unsure, cancelled), error (why it did not
     arrive), message_id (the outbox row, for a retry). For MEMBER turns: channel (dm or email when it was read from
     the platform; phone, email, in_person or "" as the teammate who recorded it said), recorded_by (that teammate)
-    and rating.
+    and rating. For NOTE turns (asked for with notes=True): author the teammate, mentions who it names.
     """
 
     side: str
@@ -47,6 +48,7 @@ class Turn:
     recorded_by: str = ""
     rating: int | None = None
     post_id: int | None = None
+    mentions: list[str] = field(default_factory=list)  # a NOTE's @mentioned teammates (careloop.cases.mentions)
 
     @property
     def from_team(self) -> bool:
@@ -67,6 +69,8 @@ class Turn:
         out: dict[str, Any] = {"side": self.side, "at": self.at.isoformat(), "author": self.author, "body": self.body}
         if self.side == POST:
             out["post_id"] = self.post_id
+        elif self.side == NOTE:
+            out["mentions"] = list(self.mentions)
         elif self.side == TEAM:
             out.update(message_id=self.message_id, channel=self.channel, purpose=self.purpose, status=self.status,
                        error=self.error, sent_at=self.sent_at.isoformat() if self.sent_at else None)
@@ -87,8 +91,9 @@ def _when(value: Any, default: datetime) -> datetime:
     return default
 
 
-def conversation(case: Case) -> list[Turn]:
-    """The public post the case started from, then the private messages both ways, oldest first.
+def conversation(case: Case, *, notes: bool = False) -> list[Turn]:
+    """The public post the case started from, then the private messages both ways, oldest first; with `notes`,
+    the team's internal notes among them where they were written (the case page draws them apart, as notes).
 
     A team message is placed when it was written (a retry does not move it); a member's reply when the member
     wrote it (the platform's time), else when it was recorded. Public notes in the thread are not part of it:
@@ -116,6 +121,12 @@ def conversation(case: Case) -> list[Turn]:
         rating = d.get("rating") if isinstance(d.get("rating"), int) else None
         turns.append(Turn(MEMBER, _when(d.get("at_platform"), e.at), e.actor_label or str(case.member),
                           str(d.get("body") or ""), channel=channel, recorded_by=recorded_by, rating=rating))
+    if notes:
+        for e in case.events.filter(kind=CaseEvent.Kind.NOTE).select_related("actor"):
+            d = e.details if isinstance(e.details, dict) else {}
+            author = e.actor.get_username() if e.actor_id and e.actor else (e.actor_label or "careloop")
+            turns.append(Turn(NOTE, e.at, author, str(d.get("text") or ""),
+                              mentions=[str(n) for n in d.get("mentions") or []]))
     first, rest = (turns[:1], turns[1:]) if post is not None else ([], turns)
     rest.sort(key=lambda t: t.at)  # stable: same time, the order above (team before member)
     return first + rest

@@ -146,9 +146,9 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "tag_colours": Tag.Colour.choices,
         "presence": _presence(c, request.user),
     }
-    turns = conversation(c)  # the private conversation as a chat, after the public post it began with
+    turns = conversation(c, notes=True)  # the private conversation as a chat, after the public post, notes among it
     context["older_turns"], context["recent_turns"] = turns[:-CHAT_RECENT], turns[-CHAT_RECENT:]
-    context["private_turns"] = [t for t in turns if t.side != "post"]
+    context["private_turns"] = [t for t in turns if t.side not in ("post", "note")]
     entries = st.timeline(c, list(c.events.select_related("actor").order_by("at", "id")))
     context["older"], context["recent"] = entries[:-st.TIMELINE_RECENT], entries[-st.TIMELINE_RECENT:]
     kept = request.session.pop(f"careloop-draft-{c.pk}", None)  # what a refused send left in the composer

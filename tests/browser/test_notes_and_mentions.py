@@ -45,6 +45,11 @@ def test_jonas_mentions_mara_and_she_is_told(page, live_server, community):
     background = card.evaluate("el => getComputedStyle(el).backgroundColor")
     assert background == "rgb(255, 248, 219)"  # the yellow note card, not a chat bubble or a plain entry
     assert page.locator("#unread-badge").count() == 0  # jonas was not mentioned
+    in_chat = page.locator("#chat li.turn-note")  # in the conversation too, as a note among the messages
+    assert in_chat.locator("mark.mention").inner_text() == "@mara" and in_chat.locator(".bubble").count() == 0
+    assert in_chat.locator(".note-card").evaluate("el => getComputedStyle(el).backgroundColor") == background
+    in_chat.evaluate("el => el.closest('section').scrollIntoView({block: 'start'})")
+    screenshot(page, "notes-in-conversation-desktop")
     card.evaluate("el => el.scrollIntoView({block: 'center'})")
     screenshot(page, "notes-mention-desktop")
 
@@ -83,6 +88,7 @@ def test_setting_the_missing_address_makes_e_mail_outreach_possible(page, live_s
     assert page.locator("#message").input_value() == "Hello Anna, sorry about the double charge."  # kept
     assert not OutboxMessage.objects.exists()
 
+    page.click(".contact-edit summary")  # folded until asked for: the Act panel stays near
     page.fill("#contact-email", "anna at example")
     page.click("#save-contact")
     page.locator(".messages .error", has_text="is not an e-mail address").wait_for()

@@ -121,3 +121,16 @@ def test_the_cli_note_mentions_through_the_same_step(cli, case, manager, mara):
     result = cli("case", "note", str(case.pk), "--as", "anna", "--text", "@mara see the log")
     assert result.exit_code == 0, result.output
     assert Mention.objects.get().recipient == mara
+
+
+def test_the_case_page_conversation_can_hold_the_notes_among_the_messages(case, manager, mara):
+    from careloop.cases import reach_out
+    from careloop.cases.conversation import NOTE, POST, TEAM, conversation
+
+    reach_out.reach_out(case, manager, "Hi Mia, can we talk?", "dm")
+    act.add_note(case, manager, "@mara she prefers e-mail")
+    assert [t.side for t in conversation(case)] == [POST, TEAM]  # the API's conversation: with the member only
+    turns = conversation(case, notes=True)
+    assert [t.side for t in turns] == [POST, TEAM, NOTE]
+    assert (turns[-1].author, turns[-1].body, turns[-1].mentions) == ("anna", "@mara she prefers e-mail", ["mara"])
+    assert turns[-1].as_dict()["mentions"] == ["mara"]

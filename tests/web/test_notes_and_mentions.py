@@ -26,6 +26,10 @@ def test_a_note_from_the_case_page_tells_the_teammate(login, community, django_c
     assert '<div class="note-card">' in page and "Internal note · only the team sees it" in page
     assert '<mark class="mention">@mara</mark> &lt;b&gt;can&lt;/b&gt; you call Anna?' in page  # escaped, marked
     assert 'id="note-team"' in page and '"mara"' in page  # the names the composer offers after "@"
+    chat = page[page.index('<ol class="chat" id="chat">'):page.index('id="chat-empty"') if 'id="chat-empty"' in page
+                else page.index("</section>", page.index('<ol class="chat" id="chat">'))]
+    assert '<li class="turn turn-note">' in chat and '<mark class="mention">@mara</mark>' in chat  # among the chat
+    assert 'id="chat-empty"' in page  # a note is no message to the member: "No private message yet" still
     assert 'id="unread-badge"' not in page  # jonas was not mentioned
 
     home = mara.get("/").content.decode()
