@@ -385,7 +385,8 @@ def assign_command(case_id: int, to: str | None, team: str, as_user: str, as_jso
 @TEXT
 @step_options
 def note_command(case_id: int, text: str, as_user: str, as_json: bool) -> None:
-    """An internal note on the timeline (never shown to the member)."""
+    """An internal note on the timeline (never shown to the member); an @username in it tells that teammate (a
+    notification in the web app, an e-mail)."""
     _setup()
     from careloop.cases import act
     from careloop.cases.roles import Action
@@ -393,7 +394,10 @@ def note_command(case_id: int, text: str, as_user: str, as_json: bool) -> None:
     actor, case = _person(as_user), _case_for_step(case_id)
     _allowed(actor, Action.WORK, case)
     event = _do(act.add_note, case, actor, text)
-    _said(as_json, "note", case, "note added", event=_event(event))
+    named = event.details.get("mentions") or []
+    told = [n for n in named if n != actor.get_username()]  # who was told (a self-mention tells nobody)
+    _said(as_json, "note", case, "note added" + (f", told {', '.join('@' + n for n in told)}" if told else ""),
+          event=_event(event), mentions=named)
 
 
 @case_group.command("item")

@@ -120,6 +120,7 @@ def test_the_cli_note_mentions_through_the_same_step(cli, case, manager, mara):
     set_role(manager, Role.MANAGER)
     result = cli("case", "note", str(case.pk), "--as", "anna", "--text", "@mara see the log")
     assert result.exit_code == 0, result.output
+    assert f"case {case.pk}: note added, told @mara" in result.output
     assert Mention.objects.get().recipient == mara
 
 
