@@ -22,6 +22,7 @@ class Source(models.Model):
         MATRIX = "matrix", "Matrix"
         DISCOURSE = "discourse", "Discourse"
         EMAIL = "email", "E-mail"
+        MASTODON = "mastodon", "Mastodon"
 
     name = models.SlugField(max_length=100, unique=True, help_text="The id used in imports (`source` field).")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FILES)

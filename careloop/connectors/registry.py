@@ -9,6 +9,7 @@ def register_builtin() -> None:
     from careloop.connectors.discourse.connector import DiscourseConnector
     from careloop.connectors.email.connector import EmailConnector
     from careloop.connectors.files.connector import FilesConnector
+    from careloop.connectors.mastodon.connector import MastodonConnector
     from careloop.connectors.matrix.connector import MatrixConnector
     from careloop.connectors.webhook.connector import WebhookConnector
 
@@ -17,3 +18,4 @@ def register_builtin() -> None:
     register("matrix", MatrixConnector)
     register("discourse", DiscourseConnector)
     register("email", EmailConnector)
+    register("mastodon", MastodonConnector)

@@ -35,6 +35,7 @@ SECRET_FIELDS: dict[str, frozenset[str]] = {
     "email": frozenset({"password"}),
     "webhook": frozenset({"secret"}),
     "files": frozenset(),
+    "mastodon": frozenset({"access_token"}),
 }
 MASK = "••••"
 

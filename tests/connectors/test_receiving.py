@@ -41,6 +41,7 @@ from careloop.connectors.discourse.connector import DiscourseConnector
 from careloop.connectors.discourse.webhook import sign as discourse_sign
 from careloop.connectors.email.connector import EmailConnector
 from careloop.connectors.files.connector import FilesConnector, import_files
+from careloop.connectors.mastodon.connector import MastodonConnector
 from careloop.connectors.matrix.connector import MatrixConnector
 from careloop.connectors.tasks import sync_due_sources, sync_source
 from careloop.connectors.urls import webhook_patterns
@@ -51,7 +52,7 @@ from tests.connectors import discourse_payloads as payloads
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = {"files": FilesConnector, "webhook": WebhookConnector, "matrix": MatrixConnector,
-           "discourse": DiscourseConnector, "email": EmailConnector}
+           "discourse": DiscourseConnector, "email": EmailConnector, "mastodon": MastodonConnector}
 COMPLAINT = "Still no refund after three weeks. This is the worst support I have ever had."
 
 
@@ -148,8 +149,8 @@ def test_every_registered_kind_declares_how_it_receives():
                 assert callable(getattr(connector, method, None)), (kind, method)
     assert {kind: base.receiving(kind) for kind in BUILTIN} == {
         "files": {Receiving.IMPORT}, "webhook": {Receiving.WEBHOOK}, "matrix": {Receiving.POLL, Receiving.STREAM},
-        "discourse": {Receiving.WEBHOOK}, "email": frozenset()}
-    assert base.kinds_receiving(Receiving.POLL) == ["matrix"]
+        "discourse": {Receiving.WEBHOOK}, "email": frozenset(), "mastodon": {Receiving.POLL}}
+    assert base.kinds_receiving(Receiving.POLL) == ["mastodon", "matrix"]
 
 
 def test_a_connector_that_does_not_say_how_it_receives_is_not_registered():
