@@ -4,12 +4,13 @@ Data (all in ../shared/data, never shipped):
 * `threads/en-twcs-dev.*` — real support threads labelled by hand per thread (actionable, origin, severity);
   every *prefix* of a thread is an example (the thread as it stood after each post, labelled actionable once its
   origin has been posted), because that is what listening sees as posts arrive;
-* `complaint/en-complaints.train.jsonl` — complaint tweets to companies, each a one-post thread, and GermEval 2017
-  as German silver labels (building/fast.py german_silver_complaints): read, but weighted 0 by default (SINGLE_WEIGHT,
-  SILVER_WEIGHT): measured by the nested brand-CV they dilute the thread judgment (precision 0.853 / recall 0.922
-  with them, 0.912 / 0.908 without), and they do not make the German hand-labelled set any better
-  (`german` in the report: case-level figures on careloop/listen/data/de-complaints-handlabelled.jsonl, each post
-  a one-post thread, never trained on).
+* `complaint/en-complaints.train.jsonl` — complaint tweets to companies, each a one-post thread, and the German
+  hand-labelled training posts (building/fast.py german_gold_complaints), each a one-post thread: read, but weighted 0
+  by default (SINGLE_WEIGHT, GERMAN_WEIGHT): measured by the nested brand-CV the complaint tweets (and before them
+  the German silver labels) dilute the thread judgment (precision 0.853 / recall 0.922 with them, 0.912 / 0.908
+  without). The post-alone model learns from the German posts instead (alone_corpora). `german` in the report:
+  case-level figures on careloop/listen/data/de-complaints-handlabelled.jsonl, each post a one-post thread, never
+  trained on, measured once with the shipped thresholds.
 
 Severity is ordinal: two binary models on the actionable threads, P(severity ≥ 2) and P(severity ≥ 3)
 (class-balanced), read as P(1), P(2), P(3); the thread's severity is the most probable one.
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from careloop.listen.building.fast import german_silver_complaints, handlabelled_complaints, read_rows
+from careloop.listen.building.fast import german_gold_complaints, handlabelled_complaints, read_rows
 from careloop.listen.judgment import MODEL_DIR, Linear, Turn, Variant, features, severity_features
 
 SEED = 20261202
@@ -42,7 +43,7 @@ FOLDS = 5
 C_GRID = (0.003,)
 THREAD_WEIGHT = 3.0  # per thread, shared by its prefixes
 SINGLE_WEIGHT = 0.0  # the English complaint tweets (one-post threads)
-SILVER_WEIGHT = 0.0  # the German silver labels
+GERMAN_WEIGHT = 0.0  # the German hand-labelled training posts (one-post threads)
 SEVERITY_C = 0.03  # by brand-CV NDCG@50: 0.811 at 0.01, 0.836 at 0.03, 0.827 at 0.1
 SEVERITY_READS = "first-member"  # judgment.severity_features
 NDCG_AT = 50
@@ -82,8 +83,8 @@ def encode(texts: list[str], echo: Callable[[str], None]) -> tuple[list, np.ndar
 def build_threads(data_dir: Path, echo: Callable[[str], None]) -> tuple[list[Thread], list[tuple[Turn, bool, float]]]:
     posts, labels = read_threads(data_dir)
     complaints = read_rows(data_dir / "complaint" / "en-complaints.train.jsonl") if SINGLE_WEIGHT > 0 else []
-    silver_texts, silver_labels = german_silver_complaints(data_dir) if SILVER_WEIGHT > 0 else ([], [])
-    texts = [p["text"] for p in posts] + [c["text"] for c in complaints] + list(silver_texts)
+    german_texts, german_labels = german_gold_complaints(data_dir) if GERMAN_WEIGHT > 0 else ([], [])
+    texts = [p["text"] for p in posts] + [c["text"] for c in complaints] + list(german_texts)
     scores, vectors = encode(texts, echo)
 
     def turn(i: int, text: str, is_team: bool, author: str) -> Turn:
@@ -110,8 +111,8 @@ def build_threads(data_dir: Path, echo: Callable[[str], None]) -> tuple[list[Thr
     for j, c in enumerate(complaints):
         singles.append((turn(offset + j, c["text"], False, "x"), c["label"] == "complaint", SINGLE_WEIGHT))
     offset += len(complaints)
-    for j, (text, label) in enumerate(zip(silver_texts, silver_labels, strict=True)):
-        singles.append((turn(offset + j, text, False, "x"), label == "complaint", SILVER_WEIGHT))
+    for j, (text, label) in enumerate(zip(german_texts, german_labels, strict=True)):
+        singles.append((turn(offset + j, text, False, "x"), label == "complaint", GERMAN_WEIGHT))
     echo(f"{len(threads)} labelled threads ({sum(t.actionable for t in threads)} actionable), "
          f"{len(singles):,} single posts")
     return threads, singles
@@ -414,10 +415,11 @@ def train_judgment(data_dir: Path, out_dir: Path | None = None, echo: Callable[[
 # --- The post alone: a member's post in a thread of many (a forum topic, a chat room), judged without the thread.
 
 # Each outside corpus weighs this share of the thread posts. Chosen on the corpora's own held-out slices (never on
-# the German hand-labelled posts): the two with problems in them weigh more, so that the German silver complaints
-# are learnt at all (their recall 0.51 → 0.75 at 0.1 → 0.5) at a small cost on the thread posts (P/R 0.863 / 0.849
-# → 0.846 / 0.844).
-ALONE_SHARE = {"en-complaints": 0.3, "de-germeval2017-silver": 0.5}
+# the German hand-labelled check posts): the two with problems in them weigh more, so that they are learnt at all.
+# The German hand-labelled training posts (since 2026-12-04, replacing the GermEval 2017 silver labels at 0.5): at
+# 0.5 their held-out P/R 0.825 / 0.726, at 1.0 0.896 / 0.832, for a small cost on the thread posts (0.860 / 0.839 →
+# 0.846 / 0.842) and on discussion comments (false alarms 0.060 → 0.073).
+ALONE_SHARE = {"en-complaints": 0.3, "de-handlabelled-train": 1.0}
 ALONE_SHARE_OTHERS = 0.1
 ALONE_SAMPLE = {"en-tweets-not-negative": 3000, "en-discussion": 3500, "de-politics": 2000}
 
@@ -425,8 +427,9 @@ ALONE_SAMPLE = {"en-tweets-not-negative": 3000, "en-discussion": 3500, "de-polit
 def alone_corpora(data_dir: Path, seed: int = SEED) -> dict[str, list[tuple[str, bool]]]:
     """Posts that are one-post threads as the alone judgment sees them: complaint tweets to companies (gold), and
     what a community's chatter looks like (not a problem to act on): non-negative tweets, discussion comments
-    (Reddit ChangeMyView, Wikipedia talk pages), German political tweets; German silver complaints (GermEval 2017).
-    Never the German hand-labelled posts (they are the check) nor GermEval 2021."""
+    (Reddit ChangeMyView, Wikipedia talk pages), German political tweets; German complaints and chatter labelled by
+    hand (building/fast.py german_gold_complaints: GermEval 2017 and 2021 training posts). Never the German
+    hand-labelled check posts (careloop/listen/data/de-complaints-handlabelled.jsonl)."""
     import random
 
     rng = random.Random(seed)
@@ -439,13 +442,13 @@ def alone_corpora(data_dir: Path, seed: int = SEED) -> dict[str, list[tuple[str,
     talk = [u["text"] for f in ("en-cga-cmv.train.jsonl", "en-cga-wiki-sample.train.jsonl")
             for r in read_rows(data_dir / "derailment" / f) for u in r["utterances"] if 20 < len(u["text"]) < 600]
     politics = [r["text"] for r in read_rows(data_dir / "toxicity/de-germeval2018.train.jsonl")]
-    silver = german_silver_complaints(data_dir)
+    german = german_gold_complaints(data_dir)
     return {
         "en-complaints": [(r["text"], r["label"] == "complaint")
                           for r in read_rows(data_dir / "complaint/en-complaints.train.jsonl")],
         "en-tweets-not-negative": sample("en-tweets-not-negative", tweets),
         "en-discussion": sample("en-discussion", talk),
-        "de-germeval2017-silver": [(t, label == "complaint") for t, label in zip(*silver, strict=True)],
+        "de-handlabelled-train": [(t, label == "complaint") for t, label in zip(*german, strict=True)],
         "de-politics": sample("de-politics", politics),
     }
 
