@@ -149,3 +149,41 @@ def test_a_task_of_a_worker_killed_mid_task_is_redelivered_and_done_once(broker_
         if b is not None:
             stop(b, out_b)
 
+
+
+def test_careloop_worker_runs_several_processes_and_stops_them_all(broker_env, tmp_path):
+    """`careloop worker --processes 2`: two worker processes beat, one of them queues the periodic tasks, and
+    SIGINT stops both."""
+    output = tmp_path / "worker.out"
+    parent = start([*CARELOOP, "worker", "--processes", "2", "--threads", "1"], broker_env, output)
+    try:
+        wait_for("two worker processes beat", lambda: WorkerHeartbeat.objects.count() == 2)
+        workers = set(WorkerHeartbeat.objects.values_list("worker", flat=True))
+        assert f"{socket.gethostname()}:{parent.pid}" not in workers, "the parent only supervises"
+    finally:
+        stop(parent, output)
+    text = output.read_text()
+    assert "careloop worker: 2 processes of 1 thread(s)" in text
+    assert text.count("scheduler: this worker queues the periodic tasks") == 1, text[-2000:]
+
+
+def test_a_queue_no_worker_takes_shows_its_waiting_tasks_in_the_heartbeat(broker_env, tmp_path):
+    """A worker on the case-loop queue only (`--queues careloop`): the import's scoring tasks wait in
+    careloop-listen, and the heartbeat says how many and for how long (RabbitMQ's count, careloop's age)."""
+    name = broker_env["CARELOOP_QUEUE_NAME"]
+    output = tmp_path / "worker.out"
+    worker = start([*CARELOOP, "worker", "--queues", name], {**broker_env, "CARELOOP_HEARTBEAT_SECONDS": "0.5"},
+                   output)
+    try:
+        wait_for("the worker beats", lambda: beating(worker))
+        import_posts(broker_env, tmp_path)
+
+        def waiting() -> dict:
+            beat = WorkerHeartbeat.objects.get(worker=f"{socket.gethostname()}:{worker.pid}")
+            return beat.queues.get(f"{name}-listen") or {}
+
+        wait_for("the heartbeat counts the waiting scoring task", lambda: (waiting().get("waiting") or 0) >= 1)
+        assert waiting()["oldest_task_age"] is not None
+        assert not Post.objects.filter(scored_at__isnull=False).exists(), "nobody takes the listen queue"
+    finally:
+        stop(worker, output)
