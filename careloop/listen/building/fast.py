@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -271,9 +272,8 @@ def complaint_splits(data_dir: Path) -> list[Split]:
     silver = []
     if GERMAN_SILVER_WEIGHT > 0:
         gold_texts = {t.strip() for t in de_gold[0]}
-        silver = [Split("de-germeval2017-silver", "de",
-                        tuple(map(list, zip(*[(t, y) for t, y in zip(*german_silver_complaints(data_dir), strict=True)
-                                              if t.strip() not in gold_texts], strict=True))),
+        kept = [(t, y) for t, y in zip(*german_silver_complaints(data_dir), strict=True) if t.strip() not in gold_texts]
+        silver = [Split("de-germeval2017-silver", "de", ([t for t, _ in kept], [y for _, y in kept]),
                         weight=GERMAN_SILVER_WEIGHT, gold=False)]
     return [
         Split("en-complaints", "en", en, protocol=cv),
@@ -365,11 +365,11 @@ def fit_binary(x: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, c: float) -
 def fit_head(x: sp.csr_matrix, labels: Sequence[str], weights: np.ndarray, groups: Sequence[str],
              classes: Sequence[str], c: float) -> tuple[np.ndarray, np.ndarray]:
     """One class-balanced binary model per class in `classes` (one-vs-rest): coef (n_features, k), intercept (k,)."""
-    y, groups = np.asarray(labels), np.asarray(groups)
+    y, group_of = np.asarray(labels), np.asarray(groups)
     fitted = []
     for cls in classes:
         binary = (y == cls).astype(int)
-        fitted.append(fit_binary(x, binary, balance(binary, groups, weights), c))
+        fitted.append(fit_binary(x, binary, balance(binary, group_of, weights), c))
     return np.stack([w for w, _ in fitted], axis=1), np.array([b for _, b in fitted], dtype=np.float32)
 
 
@@ -427,7 +427,7 @@ def _cross_fitted(scores: np.ndarray, y: np.ndarray, fit: Callable, apply: Calla
 def calibrate_binary(scores: np.ndarray, y: np.ndarray) -> dict:
     a, b = fit_platt(scores, y)
     platt = _cross_fitted(scores, y, fit_platt, lambda s, ab: sigmoid(ab[0] * s + ab[1]))
-    return {"method": "platt", "a": round(a, 6), "b": round(b, 6), "threshold": round(float(sigmoid(b)), 6),
+    return {"method": "platt", "a": round(a, 6), "b": round(b, 6), "threshold": round(float(sigmoid(np.asarray(b))), 6),
             "ece_raw": round(ece(sigmoid(scores), y), 4), "ece_calibrated": round(ece(platt, y), 4),
             "ece_note": "calibrated ECE is cross-fitted (5 folds over the dev predictions)"}
 
@@ -625,7 +625,8 @@ def handlabelled_complaints(data_dir: Path, index: Path = HANDLABELLED) -> tuple
 
 
 def _meta(version: str, heads: dict[str, dict], files: dict[str, tuple[str, int]]) -> dict:
-    meta = {"format": FORMAT, "version": version, "seed": SEED, "features": DEFAULT_FEATURES, "heads": {}}
+    meta: dict[str, Any] = {"format": FORMAT, "version": version, "seed": SEED, "features": DEFAULT_FEATURES,
+                            "heads": {}}
     for task, head in heads.items():
         cal = head["calibration"]
         meta["heads"][task] = {

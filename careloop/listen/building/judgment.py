@@ -111,8 +111,8 @@ def build_threads(data_dir: Path, echo: Callable[[str], None]) -> tuple[list[Thr
     for j, c in enumerate(complaints):
         singles.append((turn(offset + j, c["text"], False, "x"), c["label"] == "complaint", SINGLE_WEIGHT))
     offset += len(complaints)
-    for j, (text, label) in enumerate(zip(german_texts, german_labels, strict=True)):
-        singles.append((turn(offset + j, text, False, "x"), label == "complaint", GERMAN_WEIGHT))
+    for j, (text, said) in enumerate(zip(german_texts, german_labels, strict=True)):
+        singles.append((turn(offset + j, text, False, "x"), said == "complaint", GERMAN_WEIGHT))
     echo(f"{len(threads)} labelled threads ({sum(t.actionable for t in threads)} actionable), "
          f"{len(singles):,} single posts")
     return threads, singles
@@ -297,7 +297,7 @@ def out_of_fold(threads: list[Thread], singles: list, variant: str, c: float,
 def cv_report(sims: list[dict], severity_pred: dict[str, int], live: bool = False,
               severity_gain: dict[str, float] | None = None) -> dict:
     """Figures of the nested brand-CV: each fold's test brands judged at that fold's own thresholds."""
-    flagged = [(sim, *decide(sim, *sim["thresholds"], live=live)) for sim in sims]
+    flagged = [(sim, *decide(sim, sim["thresholds"][0], sim["thresholds"][1], live=live)) for sim in sims]
     tp = [(s, o) for s, opens, o in flagged if opens and s["thread"].actionable]
     n_flagged = sum(opens for _, opens, _ in flagged)
     actionable = [s for s in sims if s["thread"].actionable]
@@ -379,6 +379,8 @@ def train_judgment(data_dir: Path, out_dir: Path | None = None, echo: Callable[[
             echo(f"{variant} C={c}: " + json.dumps({k: figures[k] for k in ("precision", "recall", "f1")}))
             if best is None or figures["f1"] > best[1]["f1"]:
                 best = (c, figures, chosen)
+        if best is None:
+            raise ValueError(f"no C to try for the {variant} variant")
         c, figures, chosen = best
         threshold = float(np.median([t for t, _ in chosen]))
         origin_threshold = float(np.median([o for _, o in chosen]))
