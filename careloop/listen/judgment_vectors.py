@@ -9,7 +9,7 @@ fast variant.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def vectors(posts: Sequence[Post]) -> dict[int, np.ndarray] | None:
     return out
 
 
-def embed_threads(thread_ids: Sequence[int] | None, post_ids: Sequence[int] | None = None, chunk: int = 512) -> int:
+def embed_threads(thread_ids: Iterable[int] | None, post_ids: Iterable[int] | None = None, chunk: int = 512) -> int:
     """Embed, in large batches, the posts of these threads (or these posts) that have no vector yet: the
     encoder is fastest on many texts at once, and each thread is then judged from stored vectors."""
     if not encoder_available():
