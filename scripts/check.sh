@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need, then run ruff and the whole test suite on SQLite and on PostgreSQL.
+# Install what the tests need, then run ruff, mypy and the whole test suite on SQLite and on PostgreSQL.
 # This is the README's test line, and what CI runs (.ci/run). Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,9 @@ if amqp_up; then echo "RabbitMQ: listening on 5672"; else echo "RabbitMQ is not 
 
 step "ruff"
 .venv/bin/ruff check .
+
+step "mypy (the careloop package, django-stubs; configured in pyproject.toml)"
+.venv/bin/mypy
 
 export REDIS_TEST_URL RABBITMQ_TEST_URL
 step "tests on SQLite"
