@@ -1,4 +1,4 @@
-"""`careloop source …`: connect a place (Matrix, Discourse, e-mail, a webhook), check it, poll it."""
+"""`careloop source …`: connect a place (Matrix, Discourse, Mastodon, e-mail, a webhook), check it, poll it."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def with_settings(f):  # noqa: ANN001, ANN201
     return f
 
 
-@click.group("source", short_help="Connect places: Matrix, Discourse, e-mail, webhooks.")
+@click.group("source", short_help="Connect places: Matrix, Discourse, Mastodon, e-mail, webhooks.")
 def source_group() -> None:
     """Connect the places your community lives in (docs/connectors.md).
 
