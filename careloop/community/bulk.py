@@ -5,6 +5,11 @@ ingest writes hundreds of thousands of rows, so it hands plain tuples to the dri
 Values are adapted with the same backend adapters the ORM uses, so what lands is exactly what the ORM
 would write. Datetimes are the caller's to adapt, once per value, with datetime_adapter(): a post's time is
 written to several tables and adapting it once per row was a tenth of an import's time.
+
+On PostgreSQL the rows go in with COPY into a temporary staging table of the session, then one
+INSERT ... SELECT (ON CONFLICT DO NOTHING where asked) moves them into the real table in the caller's order:
+one statement instead of one per row, with the same conflict handling and the same lock order as before
+(docs/decisions/0003-ingest-bulk-writes.md).
 """
 
 from __future__ import annotations
@@ -70,11 +75,11 @@ class BulkWriter:
         return [tuple(v if a is None else a(v) for a, v in zip(adapters, row, strict=True)) for row in rows]
 
     def insert(self, rows: Sequence[Sequence[Any]], rows_per_statement: int = 250) -> int:
-        """Insert rows and say how many went in (fewer than given when ignore_conflicts skipped some).
+        """Insert rows, in the order given, and say how many went in (fewer than given when ignore_conflicts
+        skipped some).
 
-        SQLite: many rows per statement (one parse per `rows_per_statement` rows). PostgreSQL: one row per
-        statement, pipelined and prepared by psycopg's executemany, which beats long statements whose
-        placeholders psycopg would parse in Python every time."""
+        SQLite: many rows per statement (one parse per `rows_per_statement` rows). PostgreSQL: COPY into a
+        staging table, then one INSERT ... SELECT in the given order (see copy_insert)."""
         if not rows:
             return 0
         qn = connection.ops.quote_name
@@ -83,16 +88,48 @@ class BulkWriter:
         conflict = " ON CONFLICT DO NOTHING" if self.ignore_conflicts else ""
         head = f"INSERT INTO {qn(self.model._meta.db_table)} ({columns}) VALUES "
         adapted = self._adapt(rows)
+        if connection.vendor == "postgresql":
+            return self.copy_insert(adapted)
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.executemany(head + one + conflict, adapted)
-                return cursor.rowcount  # psycopg: the sum over all the statements
             written = 0
             for start in range(0, len(adapted), rows_per_statement):
                 chunk = adapted[start:start + rows_per_statement]
                 cursor.execute(head + ", ".join([one] * len(chunk)) + conflict, [v for row in chunk for v in row])
                 written += cursor.rowcount
             return written
+
+    def copy_insert(self, adapted: Sequence[Sequence[Any]]) -> int:
+        """PostgreSQL: COPY the adapted rows into this session's staging table for the model (temporary,
+        emptied at every commit and before every use), each with its position, then INSERT ... SELECT them
+        into the table in that order.
+
+        Everything the table checks (unique keys, foreign keys, NOT NULL, lengths) is checked by that
+        INSERT, as for a plain INSERT; conflicts are skipped when ignore_conflicts. Rows are inserted in the
+        caller's order, so concurrent imports that sort their rows by key still wait for each other instead
+        of deadlocking. A value PostgreSQL or psycopg refuses raises Django's DataError / IntegrityError."""
+        qn = connection.ops.quote_name
+        table = qn(self.model._meta.db_table)
+        stage = qn(f"careloop_stage_{self.model._meta.db_table}")
+        columns = ", ".join(qn(column) for column in self.columns)
+        conflict = " ON CONFLICT DO NOTHING" if self.ignore_conflicts else ""
+        with connection.cursor() as cursor:
+            # One round trip (no parameters: psycopg sends both statements as one simple query). The staging
+            # table has the table's column types but none of its constraints, so COPY itself refuses only
+            # what the column types refuse; it disappears with a rolled-back transaction that created it.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "  # noqa: S608 - our names
+                f"SELECT {columns}, 0 AS careloop_position FROM {table} WITH NO DATA; TRUNCATE {stage}"
+            )
+            # wrap_database_errors: psycopg's errors (a NUL in a text, a value too long) as Django's
+            with connection.wrap_database_errors, \
+                    cursor.cursor.copy(f"COPY {stage} ({columns}, careloop_position) FROM STDIN") as copy:
+                for position, row in enumerate(adapted):
+                    copy.write_row((*row, position))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608 - our names
+                f"ORDER BY careloop_position{conflict}"
+            )
+            return cursor.rowcount
 
 
 def datetime_adapter() -> Callable[[datetime | None], Any]:

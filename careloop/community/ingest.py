@@ -616,9 +616,30 @@ def _widen(stats: dict[int, list], key: int, when, *, count: bool = False) -> No
 
 def _widen_spans(model: type[Member] | type[Thread], first: str, last: str, stats: dict[int, list],
                  count: str | None = None) -> None:
-    """Stretch each row's [first, last] time span over a batch's new posts (and add them to its count), in one
-    statement run per row: `stats` maps row id -> [new posts,] earliest, latest (as _widen builds it)."""
+    """Stretch each row's [first, last] time span over a batch's new posts (and add them to its count):
+    `stats` maps row id -> [new posts,] earliest, latest (as _widen builds it).
+
+    PostgreSQL: the rows are locked in id order (as every import locks rows), then updated by one statement
+    from arrays. SQLite (one writer at a time): one statement run per row."""
     if not stats:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    ids = sorted(stats)
+    if connection.vendor == "postgresql":
+        sets = [f"{first} = LEAST(t.{first}, v.earliest)", f"{last} = GREATEST(t.{last}, v.latest)"]  # NULLs ignored
+        arrays = ("unnest(%s::bigint[]) AS id, unnest(%s::timestamptz[]) AS earliest, "
+                  "unnest(%s::timestamptz[]) AS latest")
+        params: list[list] = [ids, [stats[pk][-2] for pk in ids], [stats[pk][-1] for pk in ids]]
+        if count:
+            sets.insert(0, f"{count} = t.{count} + v.added")
+            arrays += ", unnest(%s::integer[]) AS added"
+            params.append([stats[pk][0] for pk in ids])
+        _lock_rows(model, ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS t SET {', '.join(sets)} FROM (SELECT {arrays}) AS v "  # noqa: S608 - our names
+                "WHERE t.id = v.id", params,
+            )
         return
     adapt = datetime_adapter()
     sets = [
@@ -627,10 +648,10 @@ def _widen_spans(model: type[Member] | type[Thread], first: str, last: str, stat
     ]
     if count:
         sets.insert(0, f"{count} = {count} + %s")
-    table = connection.ops.quote_name(model._meta.db_table)
     sql = f"UPDATE {table} SET {', '.join(sets)} WHERE id = %s"
     rows = []
-    for pk, (*added, earliest, latest) in sorted(stats.items()):  # in id order, as every import locks rows
+    for pk in ids:  # in id order, as every import locks rows
+        *added, earliest, latest = stats[pk]
         rows.append((*added, adapt(earliest), adapt(earliest), adapt(latest), adapt(latest), pk))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -648,9 +669,11 @@ def _lock_rows(model: type[Post] | type[Member] | type[Thread], ids: Iterable[in
     if connection.vendor != "postgresql":
         return
     ordered = sorted(set(ids))
-    for start in range(0, len(ordered), 5000):
-        list(model.objects.select_for_update(no_key=True).filter(id__in=ordered[start:start + 5000])
-             .order_by("id").values_list("id", flat=True))
+    if not ordered:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:  # one array parameter: psycopg parses no long IN (...) list
+        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", [ordered])  # noqa: S608
 
 
 def _refresh_threads(thread_ids: set[int]) -> None:
