@@ -714,12 +714,17 @@ def worker(workers: int, processes: int, queues: str) -> None:
     if processes > 1 or queues:
         raise click.UsageError("--processes and --queues need CARELOOP_BROKER_URL (Dramatiq); Huey runs one "
                                "process with --workers threads")
+    from django.conf import settings
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
     autodiscover_modules("tasks")  # every app's tasks.py registers its tasks with the queue
+    # flush_locks: a worker killed mid-sweep must not block the sweep forever. An idle huey worker polls its queue
+    # less and less often (x1.15 a time, by default up to every 10 s): the first post after a quiet minute would
+    # wait seconds before it is scored; polling at most CARELOOP_WORKER_POLL seconds apart keeps it under one.
+    poll = settings.CARELOOP_WORKER_POLL
     consumer = HUEY.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
-                                   flush_locks=True)  # a worker killed mid-sweep must not block the sweep forever
+                                   flush_locks=True, initial_delay=min(0.05, poll), max_delay=poll)
     click.echo(f"careloop worker: {workers} thread(s) on {type(HUEY.storage).__name__.replace('Storage', '')} "
                f"queue '{HUEY.name}'", err=True)
     consumer.run()

@@ -239,6 +239,8 @@ CARELOOP_WEBHOOK_MAX_AGE = int(os.environ.get("CARELOOP_WEBHOOK_MAX_AGE", "300")
 CARELOOP_SYNC_TIMEOUT_MS = int(os.environ.get("CARELOOP_SYNC_TIMEOUT_MS", "0"))  # Matrix long-poll per task run
 # Posts of all webhook requests within this many seconds are scored by one task (0: one task per request).
 CARELOOP_SCORING_WINDOW = float(os.environ.get("CARELOOP_SCORING_WINDOW", "0.1"))
+# The longest an idle huey worker waits between two looks at its queue (huey's own default grows to 10 s).
+CARELOOP_WORKER_POLL = float(os.environ.get("CARELOOP_WORKER_POLL", "0.25"))
 # A scored post whose thread update has not run after this many seconds is listened to by the sweep (its task was
 # lost); a starting worker sweeps at once (docs/operator-guide.md, "What the worker does").
 CARELOOP_LISTEN_GRACE = float(os.environ.get("CARELOOP_LISTEN_GRACE", "600"))

@@ -31,8 +31,11 @@ SWEEP_LIMIT = 50_000
 
 @task(retries=3, retry_delay=30, queue=LISTEN)
 def score_posts_task(post_ids: list[int]) -> int:
+    """Score the batch, then listen to its threads in the same run: a second task would wait its turn in the
+    queue (and a polling worker's pause) between a post's score and its thread's update. A retry finds the scored
+    posts scored (score_posts skips them) and listens to what is left."""
     written = score_posts(post_ids)
-    update_threads_task(post_ids)
+    update_threads_task.call_local(post_ids)
     return written
 
 

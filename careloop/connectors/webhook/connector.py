@@ -3,6 +3,8 @@ one webhook view (connectors/views.py); nothing goes out."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +28,25 @@ from careloop.connectors.webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEAD
 
 MAX_ERRORS_RETURNED = 100
 SIGNED_REQUEST = "signed request"  # ReceivedEvent.event of a delivery named by its signature
+PRUNE_EVERY = 60.0  # seconds between two clean-ups of forgotten signatures, per source and web process
+_pruned: dict[int, float] = {}  # source id → time.monotonic() of its last clean-up in this process
+_pruning = threading.Lock()
+
+
+def forget_old_signatures(source_id: int, window: timedelta, *, every: float = PRUNE_EVERY) -> bool:
+    """Delete the source's signature records older than `window`, at most once every `every` seconds in this
+    process: a delete per request would be a write transaction per request (on SQLite, every request queueing for
+    the one write lock twice). A record kept a minute longer changes nothing: its request fails the timestamp
+    check anyway. Returns whether it deleted."""
+    now = time.monotonic()
+    with _pruning:
+        last = _pruned.get(source_id)
+        if last is not None and now - last < every:
+            return False
+        _pruned[source_id] = now
+    ReceivedEvent.objects.filter(source_id=source_id, event=SIGNED_REQUEST,
+                                 received_at__lt=timezone.now() - window).delete()
+    return True
 
 
 class WebhookConnector(ReceiveOnlyConnector):
@@ -54,7 +75,8 @@ class WebhookConnector(ReceiveOnlyConnector):
 
         The delivery is named by its signature: a replay of the same signed request within the window has a
         fresh timestamp, so only its signature tells it apart (the signature covers timestamp and body). A
-        record older than twice the window is forgotten: a request that old fails the timestamp check anyway.
+        record older than twice the window is forgotten (forget_old_signatures(), once a minute): a request that old
+        fails the timestamp check anyway.
         """
         try:
             posts = json_input.split_list(body)  # an element that is not JSON or nests too deep: its line's error
@@ -62,8 +84,7 @@ class WebhookConnector(ReceiveOnlyConnector):
             raise WebhookRefused(f"the {exc.field} {exc.message}; expected a post or a list of posts", 400,
                                  logged=False) from None
         window = timedelta(seconds=2 * settings.CARELOOP_WEBHOOK_MAX_AGE)
-        ReceivedEvent.objects.filter(source=self.source, event=SIGNED_REQUEST,
-                                     received_at__lt=timezone.now() - window).delete()
+        forget_old_signatures(self.source.pk, window)
         signature = request.headers.get(SIGNATURE_HEADER, "").strip()[:240]
         return WebhookDelivery(
             posts=posts, delivery_id=f"sig:{signature}", event=SIGNED_REQUEST,
