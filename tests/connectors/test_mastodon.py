@@ -372,3 +372,31 @@ def test_source_add_mastodon_keeps_the_token_encrypted(cli, db):
     assert token not in json.dumps(source.settings) and secret(source, "access_token") == token
     connector = connector_for(source)
     assert connector.hashtags == ["lumen", "lumenhelp"] and connector.accounts == ["lumen"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_more_than_a_page_behind_is_read_page_by_page_in_order(fedi):
+    sync_source(fedi.source)
+    posted = [fedi.bo.post(f"#{fedi.tag} report {i}")["id"] for i in range(45)]  # a page is at most 40
+    records, cursor = connector_for(fedi.source).sync_once(0)
+    assert [r["id"] for r in records] == posted
+    assert json.loads(cursor)[f"tag:{fedi.tag}"] == posted[-1]
+
+
+@pytest.mark.slow
+def test_a_new_direct_message_from_a_member_careloop_wrote_to_lands_on_their_case(fedi):
+    from careloop.cases import follow_up, outbox
+    from careloop.cases.models import InboundMessage
+
+    message = _outreach(fedi)
+    outbox.send_due()
+    message.refresh_from_db()
+    assert message.status == "sent", message.last_error
+    stranger = fedi.server.account(f"stranger{next(_n)}")
+    stranger.post(f"@{fedi.brand.acct} hi, unrelated", visibility="direct")
+    fresh = fedi.mara.post(f"@{fedi.brand.acct} sorry, wrote a new message instead of answering",
+                           visibility="direct")  # not in reply to anything
+    sync_source(fedi.source)
+    assert follow_up.read_replies(fedi.source) == 1
+    inbound = InboundMessage.objects.get(source=fedi.source)
+    assert inbound.case_id == message.case_id and inbound.external_id == fresh["id"]

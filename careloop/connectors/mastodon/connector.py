@@ -123,12 +123,12 @@ class MastodonConnector:
         """Everything after `since` on one timeline, oldest first, and the newest id seen.
 
         With no cursor yet, the newest page only: a new source starts from now, not from the account's whole
-        history."""
+        history. An empty timeline gets the cursor "0", so what comes later is read from its start."""
         if not since:
             page = self._call("GET", path, params={**(params or {}), "limit": PAGE}) or []
             items = [i for i in page if isinstance(i, dict)]
             newest = max((_id(i.get("id")) for i in items), default=0)
-            return sorted(items, key=lambda i: _id(i.get("id"))), str(newest) if newest else ""
+            return sorted(items, key=lambda i: _id(i.get("id"))), str(newest)
         found: list[dict] = []
         cursor = since
         for _ in range(MAX_PAGES):
