@@ -8,6 +8,8 @@
 
 Tags (cases/tags.py): agents, managers and admins add and remove them on any case; viewers only read them.
 
+Linking a member's accounts as one person (cases/people.py): managers and admins link and undo; others read.
+
 Service levels (cases/service_levels.py): managers and admins set them on the settings page; others read them.
 
 Canned responses (cases/canned.py): managers and admins edit them, agents (and managers, admins) use them in
@@ -48,6 +50,7 @@ class Action(StrEnum):
     RESPONSES = "responses"  # add, change and delete the team's canned responses (cases/canned.py)
     SERVICE_LEVELS = "service_levels"  # set the service levels on the settings page (cases/service_levels.py)
     TAG = "tag"  # add or remove a tag on any case (cases/tags.py): agents, managers, admins
+    LINK = "link"  # link a member's accounts as one person, or undo a link (cases/people.py): managers, admins
 
 
 def ensure_roles() -> None:
@@ -100,6 +103,8 @@ def can(user: Any, action: Action | str, case: Any = None) -> bool:
         return False
     if role == Role.MANAGER:
         return True
+    if action == Action.LINK:  # who is whom across sources is a manager's judgment (cases/people.py)
+        return False
     if action == Action.RESPONSES:  # agents use the canned responses; managers and admins edit them
         return False
     if action == Action.TAG:  # a tag is a label for the team, not work on the case: agents tag any case

@@ -7,6 +7,7 @@ links so that a reply can arrive before its parent and be linked when the parent
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -205,3 +206,59 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: member {self.actor_id} -> member {self.target_id}"
+
+
+class Person(models.Model):
+    """One human behind accounts in several sources (a Matrix account, a forum account, an e-mail address), as a
+    manager confirmed it. Linking groups Member rows and changes none of them: each account keeps its source, its
+    posts and its cases, and an undo gives it back as it was. The steps are careloop/cases/people.py's."""
+
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"person {self.pk}"
+
+
+class PersonAccount(models.Model):
+    """One account's place in a person now (an account belongs to one person at most)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="accounts")
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="person_account")
+    linked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} in person {self.person_id}"
+
+
+class PersonLink(models.Model):
+    """The record of every link and every undo: which account, to which other one, who, when and why. Kept after
+    the undo (an undo is one more record, never a deletion)."""
+
+    class Kind(models.TextChoices):
+        LINKED = "linked"
+        UNLINKED = "unlinked"
+
+    class Basis(models.TextChoices):
+        EMAIL = "email"  # the same e-mail address
+        HANDLE = "handle"  # the same handle on another source
+        NAME = "name"  # the same display name (a weak hint)
+        BY_HAND = "by_hand"  # a manager's own judgment, no match behind it
+        JOINED = "joined"  # came along: its person joined the other account's person
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="person_links")
+    other = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    detail = models.CharField(max_length=300, blank=True, help_text="What matched: the address, handle or name.")
+    note = models.CharField(max_length=500, blank=True, help_text="The manager's own words, if any.")
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["person", "at"], name="person_link_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: member {self.member_id} with member {self.other_id}"
