@@ -16,7 +16,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from careloop.community.models import Member, Post, Source
-from careloop.connectors.base import ConnectorError, OutgoingMessage, TemporaryFailure, connector_for
+from careloop.connectors.base import (
+    ConnectorError,
+    OutgoingMessage,
+    PermanentFailure,
+    TemporaryFailure,
+    connector_for,
+)
 from careloop.connectors.mastodon.connector import idempotency_key
 from careloop.connectors.mastodon.text import html_to_text, status_text
 from careloop.connectors.models import Delivery, InboundReply, SyncState
@@ -400,3 +406,24 @@ def test_a_new_direct_message_from_a_member_careloop_wrote_to_lands_on_their_cas
     assert follow_up.read_replies(fedi.source) == 1
     inbound = InboundMessage.objects.get(source=fedi.source)
     assert inbound.case_id == message.case_id and inbound.external_id == fresh["id"]
+
+
+@pytest.mark.slow
+def test_a_refused_token_or_an_over_long_message_fails_clearly_and_posts_nothing(fedi, make_source):
+    from careloop.cases import outbox
+
+    wrong = make_source("mastodon", base_url=fedi.server.base, access_token="not-a-token-of-this-instance")
+    with pytest.raises(PermanentFailure, match="HTTP 401") as refused:
+        connector_for(wrong).check()
+    assert "not-a-token" not in str(refused.value)
+    with pytest.raises(ConnectorError, match="HTTP 401"):
+        sync_source(wrong, attempts=1)
+    assert SyncState.objects.get(source=wrong).cursor == ""
+
+    message = _outreach(fedi)
+    type(message).objects.filter(pk=message.pk).update(body="Sorry about that. " * 40)  # 720 characters
+    outbox.send_due()
+    message.refresh_from_db()
+    assert message.status == "failed" and "HTTP 422" in message.last_error
+    assert "500" in message.last_error  # the instance's own words: its character limit
+    assert fedi.mara.direct_statuses() == []
