@@ -427,3 +427,18 @@ def test_a_refused_token_or_an_over_long_message_fails_clearly_and_posts_nothing
     assert message.status == "failed" and "HTTP 422" in message.last_error
     assert "500" in message.last_error  # the instance's own words: its character limit
     assert fedi.mara.direct_statuses() == []
+
+
+@pytest.mark.slow
+def test_a_public_reply_answers_the_post_with_its_visibility(fedi):
+    sync_source(fedi.source)
+    quiet = fedi.mara.post(f"@{fedi.brand.acct} {COMPLAINT}", visibility="unlisted")
+    sync_source(fedi.source)
+    post = Post.objects.get(source=fedi.source, external_id=quiet["id"])  # unlisted is public: it comes in
+    reply = connector_for(fedi.source).send(OutgoingMessage(
+        kind="public_reply", recipient="", body="Sorry to hear that, we're on it.", idempotency_key="reply-1",
+        thread_ref=post.thread.external_id, in_reply_to=quiet["id"]))
+    status = call("GET", f"{fedi.server.base}/api/v1/statuses/{reply.external_id}", token=fedi.bo.token)
+    assert status["visibility"] == "unlisted" and status["in_reply_to_id"] == quiet["id"]
+    assert html_to_text(status["content"]) == f"@{fedi.mara.acct} Sorry to hear that, we're on it."
+    assert Delivery.objects.get(source=fedi.source, idempotency_key="reply-1").external_id == reply.external_id

@@ -12,7 +12,8 @@ message and answers in public.
   never as a public post. Followers-only statuses are neither (they are not public, and not written to us).
 - Reach out: a status with visibility=direct that mentions the member (`@acct …`); a case's later messages answer
   the previous one (`in_reply_to_id`), so they stay one conversation on the member's side.
-- Public reply: a public status answering the post (`in_reply_to_id`), mentioning its author.
+- Public reply: a status answering the post (`in_reply_to_id`), mentioning its author; public, or unlisted when
+  the post was unlisted (as Mastodon's own apps answer).
 - Never twice: every send carries `Idempotency-Key` (a hash of the outbox key). Mastodon answers a repeated
   POST with the same key from the same account with the first status instead of posting again (it remembers
   keys for an hour); the Delivery ledger covers longer gaps.
@@ -278,10 +279,13 @@ class MastodonConnector:
             answered = message.in_reply_to or message.thread_ref
             if not answered:
                 raise PermanentFailure("a public reply needs the status it answers (in_reply_to or thread_ref)")
-            author = (Post.objects.filter(source=self.source, external_id=answered)
-                      .values_list("author__external_id", flat=True).first())
+            found = (Post.objects.filter(source=self.source, external_id=answered)
+                     .values_list("author__external_id", "extra").first())
+            author, extra = found if found else ("", {})
+            # Answer as Mastodon's own apps do: an unlisted post gets an unlisted reply, a public one a public one.
+            said = ((extra or {}).get("mastodon") or {}).get("visibility")
             form = {"status": _mentioning(author, message.body) if author else message.body,
-                    "visibility": "public", "in_reply_to_id": answered}
+                    "visibility": "unlisted" if said == "unlisted" else "public", "in_reply_to_id": answered}
         else:
             raise CannotDo(f"unknown message kind {message.kind!r}")
         answer = self._call("POST", "/api/v1/statuses", form=form,
