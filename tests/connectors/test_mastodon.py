@@ -26,7 +26,7 @@ from careloop.connectors.base import (
 from careloop.connectors.mastodon.connector import idempotency_key
 from careloop.connectors.mastodon.text import html_to_text, status_text
 from careloop.connectors.models import Delivery, InboundReply, SyncState
-from careloop.connectors.tasks import sync_source
+from careloop.connectors.tasks import sync_due_sources, sync_source
 from careloop.connectors.vault import secret
 from tests.connectors.mastodon_server import MastodonMock, call, mock_available
 
@@ -129,7 +129,8 @@ def _the_loop(fedi) -> None:
 
     sync_source(fedi.source)
     complaint = fedi.mara.post(f"<p>@{fedi.brand.acct}</p> {COMPLAINT}")
-    sync_source(fedi.source)
+    # The worker's minute: every enabled source of a kind that declares POLL, this one among them.
+    assert sync_due_sources()[fedi.source.name].startswith("imported 1,")
     post = Post.objects.get(source=fedi.source, external_id=complaint["id"])
     assert post.scores and post.complaint is not None and post.complaint > 0.5  # scored on the way in
     case = Case.objects.get(source=fedi.source, post=post)  # and the listening opened a case for it
