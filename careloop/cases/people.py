@@ -46,7 +46,12 @@ WORDS = {Basis.EMAIL: "same e-mail address {value}", Basis.HANDLE: "same handle 
 
 
 class LinkRefused(ValueError):
-    """The link or undo cannot be made: the same account twice, already linked, not linked at all."""
+    """The link or undo cannot be made: the same account twice, already linked, not linked at all. `code` names
+    which (self, already, basis, gone, not_linked), for a door that says it in the reader's language."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -176,9 +181,9 @@ def link(member: Member, other: Member, by: Any, *, basis: str = "", detail: str
     """Link `other` to `member` as one person (see the module docstring); recorded, undone with unlink()."""
     _require(by)
     if member.pk == other.pk:
-        raise LinkRefused("an account cannot be linked to itself")
+        raise LinkRefused("an account cannot be linked to itself", "self")
     if basis and basis not in Basis.values:
-        raise LinkRefused(f"unknown reason {basis!r}: one of {', '.join(Basis.values)}")
+        raise LinkRefused(f"unknown reason {basis!r}: one of {', '.join(Basis.values)}", "basis")
     if not basis:  # the strongest match careloop sees, else the manager's judgment
         match = next((s for s in suggest_links(member, limit=MAX_SUGGESTIONS * 5) if s.member.pk == other.pk), None)
         basis, detail = (match.basis, match.detail) if match else (Basis.BY_HAND, "")
@@ -187,11 +192,11 @@ def link(member: Member, other: Member, by: Any, *, basis: str = "", detail: str
         locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=[member.pk, other.pk])
                   .order_by("pk")}
         if len(locked) < 2:
-            raise LinkRefused("one of the accounts is gone")
+            raise LinkRefused("one of the accounts is gone", "gone")
         now = clock.now()
         mine, theirs = _person_id(member), _person_id(other)
         if mine is not None and mine == theirs:
-            raise LinkRefused(f"{member} and {other} are already linked as one person")
+            raise LinkRefused(f"{member} and {other} are already linked as one person", "already")
         if mine is None and theirs is not None:  # the member joins the other's person
             mine, theirs, member, other = theirs, None, other, member
         if mine is None:
@@ -220,7 +225,7 @@ def unlink(member: Member, by: Any, *, note: str = "") -> PersonLink:
     with transaction.atomic():
         account = PersonAccount.objects.select_for_update().filter(member_id=member.pk).first()
         if account is None:
-            raise LinkRefused(f"{member} is linked to no other account")
+            raise LinkRefused(f"{member} is linked to no other account", "not_linked")
         person_id = account.person_id
         rest = list(PersonAccount.objects.select_for_update().filter(person_id=person_id)
                     .exclude(pk=account.pk).order_by("linked_at", "id"))

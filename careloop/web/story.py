@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
-from careloop.cases import reach_out, templates
+from careloop.cases import people, reach_out, templates
 from careloop.cases.models import OPEN_STATES, AffectedMember, Case, CaseEvent, CaseState
 from careloop.community.models import Member, Post
 from careloop.community.scores import TOXIC, TOXIC_SHARE
@@ -87,19 +87,35 @@ class MemberCard:
     open_cases: int
     satisfaction: float | None
     troll_reasons: list[str]
+    accounts: list[Member] = field(default_factory=list)  # every account of the member's person, the member first
+
+    @property
+    def also_on(self) -> list[Member]:
+        """The person's other accounts (cases/people.py): "also on: matrix @mia, forum @mia_k"."""
+        return self.accounts[1:]
 
 
-def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
-    """History, past cases, satisfaction and troll signals of one member, from indexed lookups only."""
-    stats = Post.objects.filter(author=member).aggregate(
-        n=Count("id"), scored=Count("id", filter=Q(toxicity__isnull=False)),
-        toxic=Count("id", filter=Q(toxicity__gte=TOXIC)), negative=Count("id", filter=Q(sentiment="negative")),
+def member_card(member: Member, exclude_case: int | None = None,
+                accounts: list[Member] | None = None) -> MemberCard:
+    """History, past cases, satisfaction and troll signals of one member, from indexed lookups only.
+
+    A member linked to accounts in other sources (cases/people.py) is one person here: posts, cases, open cases
+    and satisfaction count every account. Troll signals stay the account's own: what one account did on one
+    platform (a dismissal as trolling, a toxic share) is a signal about that account, and a link a manager may
+    still undo should not carry it over to the others."""
+    accounts = accounts if accounts is not None else people.person_of(member)
+    ids = [a.pk for a in accounts] or [member.pk]
+    mine = Q(author_id=member.pk)
+    stats = Post.objects.filter(author_id__in=ids).aggregate(
+        n=Count("id"), negative=Count("id", filter=Q(sentiment="negative")),
+        scored=Count("id", filter=mine & Q(toxicity__isnull=False)),
+        toxic=Count("id", filter=mine & Q(toxicity__gte=TOXIC)),
     )
-    cases = Case.objects.filter(member=member).select_related("assignee").order_by("-opened_at")
+    cases = Case.objects.filter(member_id__in=ids).select_related("assignee", "member__source").order_by("-opened_at")
     past = list(cases.exclude(pk=exclude_case)[:10]) if exclude_case else list(cases[:10])
-    agg = Case.objects.filter(member=member).aggregate(
-        sat=Avg("satisfaction"), moderated=Count("id", filter=Q(state=CaseState.MODERATED)),
-        open=Count("id", filter=Q(state__in=OPEN_STATES)),
+    agg = Case.objects.filter(member_id__in=ids).aggregate(
+        sat=Avg("satisfaction"), open=Count("id", filter=Q(state__in=OPEN_STATES)),
+        moderated=Count("id", filter=Q(member_id=member.pk, state=CaseState.MODERATED)),
     )
     # Only a dismissal as trolling is a troll signal: "not a complaint" corrects careloop, it accuses no one; a
     # dismissal the team undid (the case reopened) is none.
@@ -118,7 +134,7 @@ def member_card(member: Member, exclude_case: int | None = None) -> MemberCard:
     if trolling or agg["moderated"]:
         reasons.append(f"{trolling} earlier case(s) dismissed as trolling, {agg['moderated']} moderated")
     return MemberCard(member, stats["n"], toxic_share, stats["negative"], past, agg["open"],
-                      agg["sat"], reasons)
+                      agg["sat"], reasons, accounts)
 
 
 def templates_for(language: str) -> list[str]:

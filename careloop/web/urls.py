@@ -1,6 +1,6 @@
 from django.urls import path
 
-from careloop.web import notifications, organise, views
+from careloop.web import notifications, organise, people, views
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("cases/<int:case_id>/step", views.case_action, name="case_action"),
     path("members/<int:member_id>/", views.member, name="member"),
     path("members/<int:member_id>/contact", notifications.member_contact, name="member_contact"),
+    path("members/<int:member_id>/link", people.link_member, name="member_link"),
+    path("members/<int:member_id>/unlink", people.unlink_member, name="member_unlink"),
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/read", notifications.read_all, name="notifications_read"),
     path("notifications/<int:mention_id>/", notifications.open_notification, name="notification"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from careloop.cases import canned, load, mentions, templates
+from careloop.cases import canned, load, mentions, people, templates
 from careloop.cases.conversation import conversation
 from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, CannedResponse, Case, CaseState, Tag
 from careloop.cases.state import DISMISS_REASONS, nothing_reached
@@ -317,11 +317,18 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
 # ------------------------------------------------------------------------------------------------ members
 @require(Action.VIEW)
 def member(request: HttpRequest, member_id: int) -> HttpResponse:
+    """One person: every account linked to this member (cases/people.py), their posts in one history, their cases
+    and satisfaction on the card; for a manager, the accounts that may be the same person, to link or undo."""
     m = get_object_or_404(Member.objects.select_related("source"), pk=member_id)
-    posts = Post.objects.filter(author=m).select_related("thread").order_by("-created_at", "-id")
+    accounts = people.person_of(m)
+    posts = (Post.objects.filter(author_id__in=[a.pk for a in accounts]).select_related("thread", "source")
+             .order_by("-created_at", "-id"))
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "web/member.html", {**_common(request), "m": m, "card": st.member_card(m), "page": page,
-                                               "back": _back(request)})
+    may_link = can(request.user, Action.LINK)
+    return render(request, "web/member.html", {
+        **_common(request), "m": m, "card": st.member_card(m, accounts=accounts), "page": page,
+        "back": _back(request), "accounts": accounts, "suggestions": people.suggest_links(m) if may_link else [],
+        "links": people.links_of(m)})
 
 
 BACK_LABELS = {"queue": _lazy("Queue"), "case": _lazy("Case"), "threads": _lazy("Threads"),

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import careloop.web
-from careloop.cases import act, follow_up, state
+from careloop.cases import act, follow_up, people, state
 from careloop.cases.models import Case, CaseState
+from careloop.community.models import Member, Source
 from careloop.web.models import Preference
 from tests.web.test_i18n import _po_entries
 
@@ -73,6 +74,16 @@ def test_every_page_is_german(login, community, recording):
     follow_up.record_member_reply(case, "Danke!", use_classifier=False, recorded_by=client.user)
     act.mark_action_done(case, client.user)
     act.dismiss(community["login"], client.user, "duplicate")
+    # one person, several accounts (cases/people.py): anna is linked to her Matrix account, an undone link and a
+    # suggestion on the record, so the member page shows its accounts, suggestions and links in German
+    anna = case.member
+    matrix = Source.objects.create(name="matrix", kind="matrix")
+    toot = Source.objects.create(name="toot", kind="mastodon")
+    on_matrix = Member.objects.create(source=matrix, external_id="@anna:matrix.org", handle=anna.handle)
+    on_toot = Member.objects.create(source=toot, external_id="7", handle=f"{anna.handle}@example.social")
+    people.link(anna, on_matrix, client.user)
+    people.link(anna, on_toot, client.user)
+    people.unlink(on_toot, client.user, note="eine andere Anna")
     jonas = login("agent", "jonas")
     act.add_note(case, jonas.user, f"@{client.user.get_username()} bitte die Erstattung prüfen")  # a notification
     pages = {"queue": "/", "closed": "/?state=closed", "case": f"/cases/{case.pk}/",
@@ -95,6 +106,10 @@ def test_every_page_is_german(login, community, recording):
     assert "ein Problem, um das sich das Team kümmern sollte (91% laut dem Urteil über den Thread; Fälle öffnen ab " \
            "48%)" in why and "Schwere 2 (ein echtes Problem): double charge" in why
     assert "Risiko: 3 Mitglieder äußern sich hier negativ" in why and "es beginnt mit diesem Beitrag" in why
+    person = client.get(f"/members/{case.member_id}/").content.decode()
+    assert "Eine Person, 2 Konten" in person and "Vielleicht dieselbe Person" in person
+    assert "derselbe Benutzername „h_anna“ in einer anderen Quelle" in person and "Verknüpfung lösen" in person
+    assert "auch auf:" in why
     assert "Neu → Ansprechen: über private Nachricht" in why and "vor 0 Minuten" not in why  # grammatical German
     assert not left, "\n".join(f"{name}: {english!r} in {text!r}" for name, english, text in left)
 
