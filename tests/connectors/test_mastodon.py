@@ -443,3 +443,29 @@ def test_a_public_reply_answers_the_post_with_its_visibility(fedi):
     assert status["visibility"] == "unlisted" and status["in_reply_to_id"] == quiet["id"]
     assert html_to_text(status["content"]) == f"@{fedi.mara.acct} Sorry to hear that, we're on it."
     assert Delivery.objects.get(source=fedi.source, idempotency_key="reply-1").external_id == reply.external_id
+
+
+def _app_token(server: MastodonMock, username: str, scopes: str) -> str:
+    """A token as a manager makes one: an application with these scopes, authorised by the account (the mock's
+    authorisation code names the account: its OAuth flow has no login page)."""
+    app = call("POST", f"{server.base}/api/v1/apps", form={"client_name": "careloop", "scopes": scopes,
+                                                           "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"})
+    token = call("POST", f"{server.base}/oauth/token", form={
+        "grant_type": "authorization_code", "code": f"mockcode_{username}", "client_id": app["client_id"],
+        "client_secret": app["client_secret"], "redirect_uri": "urn:ietf:wg:oauth:2.0:oob"})
+    return str(token["access_token"])
+
+
+@pytest.mark.slow
+def test_check_names_the_scopes_an_applications_token_lacks(fedi, make_source):
+    enough = _app_token(fedi.server, fedi.brand.acct, "read:statuses read:notifications read:accounts write:statuses")
+    good = make_source("mastodon", base_url=fedi.server.base, access_token=enough)
+    assert connector_for(good).check() == (f"logged in as @{fedi.brand.acct} on {fedi.server.base}; listening to "
+                                           "mentions")
+    broad = make_source("mastodon", base_url=fedi.server.base, access_token=_app_token(
+        fedi.server, fedi.brand.acct, "read write"))
+    assert "lacks" not in connector_for(broad).check()
+    short = make_source("mastodon", base_url=fedi.server.base, access_token=_app_token(
+        fedi.server, fedi.brand.acct, "read:statuses write:statuses"))
+    assert connector_for(short).check().endswith(
+        "the token lacks the scopes read:notifications read:accounts (docs/connectors.md, Mastodon)")

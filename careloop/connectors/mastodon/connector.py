@@ -59,6 +59,7 @@ PAGE = 40  # Mastodon's largest page
 MAX_PAGES = 25  # per stream and poll: at most 1,000 statuses; the rest come with the next poll
 PUBLIC = frozenset({"public", "unlisted"})
 MENTIONS = "mentions"
+NEEDED_SCOPES = ("read:statuses", "read:notifications", "read:accounts", "write:statuses")  # "read" covers read:*
 
 
 def _id(value: Any) -> int:
@@ -114,10 +115,33 @@ class MastodonConnector:
         return self._me
 
     def check(self) -> str:
-        acct = self.me()["acct"]
+        try:
+            acct = self.me()["acct"]
+        except PermanentFailure as exc:  # a 403 from an instance that enforces scopes: say which are missing
+            missing = self.missing_scopes()
+            if missing:
+                raise PermanentFailure(f"{exc}; the token lacks the scopes {' '.join(missing)}") from None
+            raise
         listening = ["mentions"] if self.mentions else []
         listening += [f"#{tag}" for tag in self.hashtags] + [f"@{acct_}" for acct_ in self.accounts]
-        return f"logged in as @{acct} on {self.base_url}; listening to {', '.join(listening) or 'nothing'}"
+        said = f"logged in as @{acct} on {self.base_url}; listening to {', '.join(listening) or 'nothing'}"
+        missing = self.missing_scopes()
+        if missing:
+            said += f"; the token lacks the scopes {' '.join(missing)} (docs/connectors.md, Mastodon)"
+        return said
+
+    def missing_scopes(self) -> list[str]:
+        """The scopes careloop needs that the token's application was not given, when the instance says which
+        it has (`GET /api/v1/apps/verify_credentials`, Mastodon 4.3+); [] when it does not say."""
+        try:
+            app = self._call("GET", "/api/v1/apps/verify_credentials")
+        except PermanentFailure:
+            return []  # a token made without an application (or an older server): nothing to compare
+        scopes = app.get("scopes") if isinstance(app, dict) else None
+        if not isinstance(scopes, list):
+            return []
+        given = {str(scope) for scope in scopes}
+        return [scope for scope in NEEDED_SCOPES if scope not in given and scope.split(":")[0] not in given]
 
     # ------------------------------------------------------------------------------------------ listen
     def _forward(self, path: str, since: str, params: dict[str, Any] | None = None) -> tuple[list[dict], str]:
