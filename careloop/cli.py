@@ -28,7 +28,7 @@ from careloop.bootstrap import (
     queue_failure,
     setup,
 )
-from careloop.cases.cli import case_group
+from careloop.cases.cli import case_group, member_group
 from careloop.connectors.cli import secrets_group, source_group
 from careloop.serve import WorkerSupervisor, run_server
 
@@ -990,6 +990,7 @@ def manage(args: tuple[str, ...]) -> None:
 main.add_command(source_group)
 main.add_command(secrets_group)
 main.add_command(case_group)
+main.add_command(member_group)
 main.add_command(api_group)  # the API's commands, registered last
 
 if __name__ == "__main__":

@@ -573,3 +573,91 @@ def open_command(post_id: int, why: str, topic: str, severity: int, as_user: str
         raise BadUsage(f"there is no post {post_id}")
     case = _do(steps.open_from_post, post, actor, why, topic=topic, severity=severity)  # asks the role rule itself
     _said(as_json, "open", case, f"opened by hand about post {post.pk}", event=_event(case.events.get(kind="opened")))
+
+
+# ------------------------------------------------------------------------------------------------ members
+@click.group("member", short_help="One person, several accounts: suggest, link and undo (cases/people.py).")
+def member_group() -> None:
+    """A member's accounts in several sources, linked as one person (see docs/user-guide.md).
+
+    \b
+    MEMBER is the member's id (as in the web's member page, /members/ID/) or SOURCE:EXTERNAL_ID
+    (forum:anna). link and unlink need --as USERNAME: a manager or an admin. Each link and undo is recorded.
+    Exit codes: 0 done; 1 refused (the role may not, already linked, not linked); 2 bad usage.
+    """
+
+
+def _member(ref: str):
+    from careloop.community.models import Member
+
+    query = Member.objects.select_related("source")
+    if ref.isdigit():
+        found = query.filter(pk=int(ref)).first()
+    else:
+        source, sep, external_id = ref.partition(":")
+        found = query.filter(source__name=source, external_id=external_id).first() if sep else None
+    if found is None:
+        raise BadUsage(f"there is no member {ref!r} (give its id, or SOURCE:EXTERNAL_ID)")
+    return found
+
+
+def _account(member) -> str:
+    return f"{member.pk} {member.source.name}:{member.external_id}" + (f" @{member.handle}" if member.handle else "")
+
+
+@member_group.command("suggest")
+@click.argument("member")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: the member, its person and the "
+              "suggestions with their reasons.")
+def member_suggest(member: str, as_json: bool) -> None:
+    """The accounts that may be the same person as MEMBER, strongest first, each with why."""
+    _setup()
+    from careloop.cases import people
+
+    found = _member(member)
+    accounts, suggestions = people.person_of(found), people.suggest_links(found)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "member": found.pk, "person": [a.pk for a in accounts],
+            "suggestions": [{"member": s.member.pk, "source": s.member.source.name,
+                             "external_id": s.member.external_id, "handle": s.member.handle, "strong": s.strong,
+                             "reasons": [{"basis": m.basis, "value": m.value, "words": m.words} for m in s.matches]}
+                            for s in suggestions]}, ensure_ascii=False))
+        return
+    if len(accounts) > 1:
+        click.echo("linked: " + ", ".join(_account(a) for a in accounts[1:]))
+    for s in suggestions:
+        click.echo(f"{_account(s.member)}: {s.words}" + ("" if s.strong else " [weak]"))
+    if not suggestions:
+        click.echo("no suggestions")
+
+
+@member_group.command("link")
+@click.argument("member")
+@click.argument("other")
+@click.option("--note", default="", help="Why, in your words (kept with the link).")
+@click.option("--as", "as_user", required=True, metavar="USERNAME", help="The manager doing it.")
+def member_link(member: str, other: str, note: str, as_user: str) -> None:
+    """Link OTHER to MEMBER as one person (when either has linked accounts already, they all become one)."""
+    _setup()
+    from careloop.cases import people
+
+    actor, first, second = _person(as_user), _member(member), _member(other)
+    _do(people.link, first, second, actor, note=note)
+    click.echo("one person: " + ", ".join(_account(a) for a in people.person_of(first)))
+
+
+@member_group.command("unlink")
+@click.argument("member")
+@click.option("--note", default="", help="Why, in your words (kept with the undo).")
+@click.option("--as", "as_user", required=True, metavar="USERNAME", help="The manager doing it.")
+def member_unlink(member: str, note: str, as_user: str) -> None:
+    """Undo: take MEMBER out of its person; the other accounts stay linked to each other."""
+    _setup()
+    from careloop.cases import people
+
+    actor, found = _person(as_user), _member(member)
+    _do(people.unlink, found, actor, note=note)
+    click.echo(f"{_account(found)} stands alone again")

@@ -148,3 +148,26 @@ def test_only_a_manager_links_or_undoes(member, places, boss, teammate, role):
         people.unlink(on_matrix, teammate)
     assert people.suggest_links(member) == [] and len(people.person_of(member)) == 2  # reading is anyone's
     assert PersonLink.objects.count() == 1
+
+
+def test_the_command_line_suggests_links_and_undoes(cli, member, places, boss, teammate):
+    on_matrix = account(places["matrix"], "@mia:matrix.org", handle="@mia:matrix.org")
+    set_role(teammate, Role.AGENT)
+    shown = cli("member", "suggest", "forum:@mia:example.org")
+    assert shown.exit_code == 0
+    assert shown.output == f"{on_matrix.pk} matrix:@mia:matrix.org @@mia:matrix.org: same handle “mia” on another " \
+                           "source\n"
+    refused = cli("member", "link", str(member.pk), str(on_matrix.pk), "--as", "ben")
+    assert refused.exit_code == 1 and "only a manager" in refused.output and not PersonLink.objects.exists()
+    linked = cli("member", "link", str(member.pk), "matrix:@mia:matrix.org", "--as", "anna", "--note", "same Mia")
+    assert linked.exit_code == 0 and linked.output.startswith(f"one person: {member.pk} forum:@mia:example.org")
+    assert PersonLink.objects.get().note == "same Mia"
+    again = cli("member", "link", str(on_matrix.pk), str(member.pk), "--as", "anna")
+    assert again.exit_code == 1 and "already linked" in again.output
+    assert cli("member", "suggest", str(member.pk)).output.startswith(f"linked: {on_matrix.pk} matrix:")
+    undone = cli("member", "unlink", str(on_matrix.pk), "--as", "anna")
+    assert undone.exit_code == 0 and "stands alone again" in undone.output
+    assert people.person_of(member) == [member]
+    assert cli("member", "unlink", str(on_matrix.pk), "--as", "anna").exit_code == 1
+    unknown = cli("member", "suggest", "nowhere:x")
+    assert unknown.exit_code == 2 and "there is no member 'nowhere:x'" in unknown.output
