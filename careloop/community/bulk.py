@@ -68,11 +68,19 @@ class BulkWriter:
             out.append(_json_adapter(f) if isinstance(f, models.JSONField) else None)
         return out
 
-    def _adapt(self, rows: Sequence[Sequence[Any]]) -> list[tuple]:
-        adapters = self._adapters()
-        if not any(adapters):
-            return [tuple(row) for row in rows]
-        return [tuple(v if a is None else a(v) for a, v in zip(adapters, row, strict=True)) for row in rows]
+    def _adapt(self, rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        """The rows with their JSON values adapted (only those columns are touched: a generator over every
+        value of every row was a tenth of the client's time on PostgreSQL)."""
+        adapters = [(i, a) for i, a in enumerate(self._adapters()) if a is not None]
+        if not adapters:
+            return list(rows)
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, adapt in adapters:
+                values[i] = adapt(values[i])
+            out.append(values)
+        return out
 
     def insert(self, rows: Sequence[Sequence[Any]], rows_per_statement: int = 250) -> int:
         """Insert rows, in the order given, and say how many went in (fewer than given when ignore_conflicts
