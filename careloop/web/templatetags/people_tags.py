@@ -16,6 +16,5 @@ def link_reason(item: Any) -> str:
     """A suggestion's match or a PersonLink record as words in the reader's language."""
     basis = getattr(item, "basis", "")
     value = getattr(item, "value", None)
-    if value is None:
-        value = getattr(item, "detail", "")
-    return match_words(basis, value) if basis else ""
+    said: str = getattr(item, "detail", "") if value is None else value
+    return match_words(basis, said) if basis else ""
