@@ -48,12 +48,12 @@ def _require_link(request: HttpRequest) -> None:
 def link_member(request: HttpRequest, member_id: int) -> HttpResponse:
     """Link the member with the account the suggestion named (POST other=<member id>, basis, detail)."""
     _require_link(request)
-    member = get_object_or_404(Member, pk=member_id)
+    member = get_object_or_404(Member.objects.select_related("source"), pk=member_id)
     other_id = request.POST.get("other", "")
     if not other_id.isdigit():
         messages.error(request, _("Choose the account to link."))
         return redirect(_page(member))
-    other = get_object_or_404(Member, pk=int(other_id))
+    other = get_object_or_404(Member.objects.select_related("source"), pk=int(other_id))
     basis = request.POST.get("basis", "")
     detail = request.POST.get("detail", "")[:300]
     if basis not in people.Basis.values:
@@ -63,8 +63,8 @@ def link_member(request: HttpRequest, member_id: int) -> HttpResponse:
     except people.LinkRefused as exc:
         messages.error(request, str(REFUSALS.get(exc.code, exc)))
     else:
-        messages.success(request, _("Linked as one person: %(member)s and %(other)s.") % {
-            "member": member, "other": other})
+        messages.success(request, _("Linked as one person: %(member)s (%(source)s) and %(other)s (%(other_source)s).")
+                         % {"member": member, "source": member.source, "other": other, "other_source": other.source})
     return redirect(_page(member))
 
 
@@ -73,9 +73,10 @@ def link_member(request: HttpRequest, member_id: int) -> HttpResponse:
 def unlink_member(request: HttpRequest, member_id: int) -> HttpResponse:
     """Undo: take one account (POST account=<member id>) out of the person of the page's member."""
     _require_link(request)
-    member = get_object_or_404(Member, pk=member_id)
+    member = get_object_or_404(Member.objects.select_related("source"), pk=member_id)
     account_id = request.POST.get("account", "")
-    account = get_object_or_404(Member, pk=account_id) if account_id.isdigit() else member
+    account = get_object_or_404(Member.objects.select_related("source"), pk=account_id) if account_id.isdigit() \
+        else member
     if account.pk not in {m.pk for m in people.person_of(member)}:
         messages.error(request, str(REFUSALS["not_linked"]))
         return redirect(_page(member))
@@ -84,5 +85,6 @@ def unlink_member(request: HttpRequest, member_id: int) -> HttpResponse:
     except people.LinkRefused as exc:
         messages.error(request, str(REFUSALS.get(exc.code, exc)))
     else:
-        messages.success(request, _("%(account)s is no longer linked.") % {"account": account})
+        messages.success(request, _("%(account)s (%(source)s) is no longer linked.") % {
+            "account": account, "source": account.source})
     return redirect(_page(member))
