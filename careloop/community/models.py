@@ -24,6 +24,7 @@ class Source(models.Model):
         DISCOURSE = "discourse", "Discourse"
         EMAIL = "email", "E-mail"
         MASTODON = "mastodon", "Mastodon"
+        SLACK = "slack", "Slack"
 
     name = models.SlugField(max_length=100, unique=True, help_text="The id used in imports (`source` field).")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FILES)

@@ -12,7 +12,7 @@ import click
 from careloop.bootstrap import prepare_database, setup
 
 LIST_SETTINGS = frozenset({"rooms", "team", "hashtags", "accounts"})
-KINDS = ("files", "webhook", "matrix", "discourse", "email", "mastodon")
+KINDS = ("files", "webhook", "matrix", "discourse", "email", "mastodon", "slack")
 
 
 def _start() -> None:

@@ -11,6 +11,7 @@ def register_builtin() -> None:
     from careloop.connectors.files.connector import FilesConnector
     from careloop.connectors.mastodon.connector import MastodonConnector
     from careloop.connectors.matrix.connector import MatrixConnector
+    from careloop.connectors.slack.connector import SlackConnector
     from careloop.connectors.webhook.connector import WebhookConnector
 
     register("files", FilesConnector)
@@ -19,3 +20,4 @@ def register_builtin() -> None:
     register("discourse", DiscourseConnector)
     register("email", EmailConnector)
     register("mastodon", MastodonConnector)
+    register("slack", SlackConnector)

@@ -36,6 +36,7 @@ SECRET_FIELDS: dict[str, frozenset[str]] = {
     "webhook": frozenset({"secret"}),
     "files": frozenset(),
     "mastodon": frozenset({"access_token"}),
+    "slack": frozenset({"bot_token", "signing_secret"}),
 }
 MASK = "••••"
 

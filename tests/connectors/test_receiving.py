@@ -43,6 +43,7 @@ from careloop.connectors.email.connector import EmailConnector
 from careloop.connectors.files.connector import FilesConnector, import_files
 from careloop.connectors.mastodon.connector import MastodonConnector
 from careloop.connectors.matrix.connector import MatrixConnector
+from careloop.connectors.slack.connector import SlackConnector
 from careloop.connectors.tasks import sync_due_sources, sync_source
 from careloop.connectors.urls import webhook_patterns
 from careloop.connectors.webhook.connector import WebhookConnector
@@ -52,7 +53,8 @@ from tests.connectors import discourse_payloads as payloads
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = {"files": FilesConnector, "webhook": WebhookConnector, "matrix": MatrixConnector,
-           "discourse": DiscourseConnector, "email": EmailConnector, "mastodon": MastodonConnector}
+           "discourse": DiscourseConnector, "email": EmailConnector, "mastodon": MastodonConnector,
+           "slack": SlackConnector}
 COMPLAINT = "Still no refund after three weeks. This is the worst support I have ever had."
 
 
@@ -149,7 +151,8 @@ def test_every_registered_kind_declares_how_it_receives():
                 assert callable(getattr(connector, method, None)), (kind, method)
     assert {kind: base.receiving(kind) for kind in BUILTIN} == {
         "files": {Receiving.IMPORT}, "webhook": {Receiving.WEBHOOK}, "matrix": {Receiving.POLL, Receiving.STREAM},
-        "discourse": {Receiving.WEBHOOK}, "email": frozenset(), "mastodon": {Receiving.POLL}}
+        "discourse": {Receiving.WEBHOOK}, "email": frozenset(), "mastodon": {Receiving.POLL},
+        "slack": {Receiving.WEBHOOK}}
     assert base.kinds_receiving(Receiving.POLL) == ["mastodon", "matrix"]
 
 
@@ -219,6 +222,7 @@ def test_sync_and_follow_ask_the_declaration(test_kinds, make_source, cli):
 # ------------------------------------------------------------------------------------------- webhooks
 def test_every_webhook_kind_is_served_by_the_one_view_at_the_urls_it_always_had():
     assert base.webhook_routes() == {"discourse": DiscourseConnector.webhook_route,
+                                     "slack": SlackConnector.webhook_route,
                                      "webhook": WebhookConnector.webhook_route}
     for path, name, kind in [("/hooks/shop/", "shop", "webhook"), ("/hooks/shop", "shop", "webhook"),
                              ("/hooks/discourse/forum/", "forum", "discourse"),
