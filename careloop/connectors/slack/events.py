@@ -18,8 +18,9 @@ a timestamp more than five minutes from now is refused, so a recorded request ca
 - subtype message_changed: the edited message again, with edited_at; message_deleted: the post marked deleted
   (its text kept); thread_broadcast and file_share are messages like any other; other subtypes (joins, topics,
   pins …) and every bot's message (bot_id, subtype bot_message — careloop's own among them) are not members' words.
-- in a direct message with the app (channel_type "im"): never a post; a member careloop wrote to is answering,
-  kept as their private reply (InboundReply) for the case. Group DMs (mpim) are ignored.
+- in a direct message with the app (channel_type "im", or "app_home" from the app's Messages tab): never a post;
+  a member careloop wrote to is answering, kept as their private reply (InboundReply) for the case.
+  Group DMs (mpim) are ignored.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
 RETRY_HEADER = "X-Slack-Retry-Num"
 MAX_AGE = 5 * 60  # seconds: Slack's own advice for refusing replays
 PUBLIC_CHANNELS = frozenset({"channel", "group"})
+DIRECT = frozenset({"im", "app_home"})  # a member writing to the app (its Messages tab is app_home)
 AS_MESSAGES = frozenset({"", "thread_broadcast", "file_share", "me_message"})
 
 
@@ -102,7 +104,7 @@ def read(source: Source, payload: dict[str, Any], team: frozenset[str]) -> Webho
         subtype = str(event.get("subtype") or "")
         channel_type = str(event.get("channel_type") or "")
         channel = str(event["channel"])
-        if channel_type == "im" or (not channel_type and channel.startswith("D")):
+        if channel_type in DIRECT or (not channel_type and channel.startswith("D")):
             return WebhookDelivery(apply=_refusing(lambda: _private_reply(source, event)))
         if channel_type and channel_type not in PUBLIC_CHANNELS:
             return WebhookDelivery(apply=lambda: {"ignored": f"a {channel_type} message"})
