@@ -74,7 +74,7 @@ class BulkWriter:
         adapters = [(i, a) for i, a in enumerate(self._adapters()) if a is not None]
         if not adapters:
             return list(rows)
-        out = []
+        out: list[Sequence[Any]] = []
         for row in rows:
             values = list(row)
             for i, adapt in adapters:
