@@ -53,7 +53,13 @@ class Seen:
     headers: dict[str, str]
     form: dict[str, list[str]]
     status: int = 0
-    violations: str = ""
+    violations: str = ""  # Prism's sl-violations header
+    forwarded: bool = False  # reached Prism (not answered with a fault by the proxy)
+
+    def request_violations(self) -> list[dict[str, Any]]:
+        """What Prism found wrong with the request itself (not with its own documented example answer)."""
+        found = json.loads(self.violations) if self.violations else []
+        return [v for v in found if (v.get("location") or [""])[0] == "request"]
 
 
 @dataclass
@@ -124,8 +130,8 @@ class SlackAPI:
             self.faults.clear()
 
     def sent(self, path: str) -> list[Seen]:
-        """The requests to `path` that Prism accepted (status 200)."""
-        return [r for r in self.requests if r.path == path and r.status == 200]
+        """The requests to `path` that reached Prism and that it accepted (status 200)."""
+        return [r for r in self.requests if r.path == path and r.forwarded and r.status == 200]
 
     def start(self) -> None:
         api = self
@@ -157,7 +163,7 @@ class SlackAPI:
                         status, body, headers = answer.status, answer.read(), dict(answer.headers)
                 except urllib.error.HTTPError as exc:
                     status, body, headers = exc.code, exc.read(), dict(exc.headers)
-                seen.status, seen.violations = status, headers.get("sl-violations", "")
+                seen.status, seen.violations, seen.forwarded = status, headers.get("sl-violations", ""), True
                 self._answer(status, body, {"Content-Type": headers.get("content-type", "application/json")})
 
             do_GET = do_POST = _handle  # noqa: N815 - http.server's names

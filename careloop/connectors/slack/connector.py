@@ -118,9 +118,9 @@ class SlackConnector:
         ts = str(answer.get("ts") or "")
         if not ts:
             raise PermanentFailure("Slack accepted the message but returned no ts")
-        sent_channel = str(answer.get("channel") or channel)
-        result = SendResult(external_id=events.post_id(sent_channel, ts), sent_at=timezone.now(),
-                            details={"channel": sent_channel, "ts": ts})
+        # The message's id is the channel it was posted to and its ts (Slack answers with that same channel).
+        result = SendResult(external_id=events.post_id(channel, ts), sent_at=timezone.now(),
+                            details={"channel": channel, "ts": ts})
         thread = channel if message.kind == "private" else message.thread_ref
         return ledger.record(self.source, message, result, thread_ref=thread)
 
