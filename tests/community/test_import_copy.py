@@ -24,9 +24,24 @@ from tests.conftest import CARELOOP, post
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only(db) -> None:
+def _postgres_only(db, monkeypatch) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the COPY path is PostgreSQL's (DATABASE_URL=postgres://...)")
+    monkeypatch.setattr(bulk, "COPY_MIN_ROWS", 1)  # these files are small: COPY every batch
+
+
+def test_a_few_rows_go_in_row_by_row_and_many_by_copy(monkeypatch):
+    """A webhook's post or two keep the one-round-trip insert; a file's batches go through COPY."""
+    monkeypatch.setattr(bulk, "COPY_MIN_ROWS", 50)
+    copied: list[int] = []
+    real = bulk.BulkWriter.copy_insert
+    monkeypatch.setattr(bulk.BulkWriter, "copy_insert", lambda self, rows: copied.append(len(rows)) or real(self, rows))
+    for size in (1, 49, 50, 120):
+        importer = Importer(batch_size=1000)
+        importer.feed(("f", n, post(f"{size}-{n}", thread=f"t{size}")) for n in range(size))
+        assert importer.finish().imported == size
+    assert copied == [50, 120]  # the posts of the two larger batches (replies to no one: no interactions)
+    assert Post.objects.count() == 1 + 49 + 50 + 120
 
 
 HOSTILE_TEXTS = [
