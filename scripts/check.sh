@@ -32,6 +32,18 @@ if ! .venv-synapse/bin/python -c "import synapse" 2>/dev/null; then
 fi
 .venv-synapse/bin/python -c "import synapse; print('Synapse', synapse.__version__)"
 
+step "Prism for the Slack connector tests (npm @stoplight/prism-cli into .cache/prism; serves Slack's OpenAPI file)"
+PRISM=.cache/prism/node_modules/.bin/prism
+if [ ! -x "$PRISM" ]; then
+  if command -v npm >/dev/null; then
+    npm install --silent --no-audit --no-fund --prefix .cache/prism "@stoplight/prism-cli@5" >/dev/null 2>&1 \
+      || echo "npm could not install @stoplight/prism-cli: the Slack tests skip (and fail under CI=true)"
+  else
+    echo "npm is missing: the Slack tests skip (and fail under CI=true); apt-get install npm"
+  fi
+fi
+[ -x "$PRISM" ] && echo "Prism $("$PRISM" --version 2>/dev/null)" || true
+
 step "PostgreSQL and Redis on 127.0.0.1"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "PostgreSQL is down; starting it"

@@ -1,4 +1,4 @@
-"""`careloop source …`: connect a place (Matrix, Discourse, Mastodon, e-mail, a webhook), check it, poll it."""
+"""`careloop source …`: connect a place (Matrix, Discourse, Mastodon, Slack, e-mail, a webhook), check it, poll it."""
 
 from __future__ import annotations
 
@@ -62,8 +62,8 @@ settings_options = [
     click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE",
                  help="A setting, e.g. homeserver=https://matrix.example.org or rooms=#help:example.org,#general:…"),
     click.option("--secret", "prompted", multiple=True, metavar="KEY",
-                 help="A secret setting (access_token, api_key, webhook_secret, password, secret), asked for "
-                      "without echo."),
+                 help="A secret setting (access_token, api_key, webhook_secret, password, secret, bot_token, "
+                      "signing_secret), asked for without echo."),
     click.option("--secret-env", "from_env", multiple=True, metavar="KEY=ENV_VAR",
                  help="A secret setting read from an environment variable (for scripts)."),
 ]
