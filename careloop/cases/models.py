@@ -102,6 +102,9 @@ class Case(models.Model):
                 fields=["follow_up_due_at"], name="case_due", condition=Q(follow_up_due_at__isnull=False)
             ),
             models.Index(fields=["overdue_at"], name="case_overdue", condition=Q(overdue_at__isnull=False)),
+            # Each teammate's load (careloop/cases/load.py) from the index alone: no read of 30,000 case rows.
+            models.Index(fields=["state", "assignee", "overdue_at", "follow_up_due_at"], name="case_load",
+                         condition=Q(assignee__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Max
+from django.db.models import F
 
 from careloop.community.models import Post
 
@@ -22,11 +22,18 @@ def source_clock(source_id: int, now: datetime) -> datetime:
 
 
 def source_clocks(source_ids, now: datetime) -> dict[int, datetime]:
-    """source_clock() of several sources in one query."""
-    newest = dict(Post.objects.filter(source_id__in=list(source_ids), created_at__lte=now).values("source_id")
-                  .annotate(t=Max("created_at")).values_list("source_id", "t"))
-    return {sid: (t if t is not None and now - t > HISTORY_AFTER else now) for sid, t in
-            ((sid, newest.get(sid)) for sid in source_ids)}
+    """source_clock() of several sources: one query per source (they are few), each walking the posts' time index
+    from `now` back to the source's newest post.
+
+    Not MAX(created_at) grouped by source: no index has (source, time), so the database read every post of the
+    sources for it (1.3 s per queue page with 1,000,000 posts, bench/ui.py). `source_id + 0` keeps the planner off
+    the (source, external id) index, which would read them all as well; the walk stops at the first post of the
+    source, at once for a live source, after the newer posts of the others for a quiet one."""
+    newest = {}
+    for sid in source_ids:
+        newest[sid] = (Post.objects.alias(src=F("source_id") + 0).filter(src=sid, created_at__lte=now)
+                       .order_by("-created_at").values_list("created_at", flat=True).first())
+    return {sid: (t if t is not None and now - t > HISTORY_AFTER else now) for sid, t in newest.items()}
 
 
 def data_clock(now: datetime) -> datetime:
