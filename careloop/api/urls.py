@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<int:case_id>/ticket", views.ticket, name="ticket"),
     path("cases/<int:case_id>/judge", views.judge, name="judge"),
     path("cases/<int:case_id>/dismiss", views.dismiss, name="dismiss"),
+    path("cases/<int:case_id>/moderate", views.moderate, name="moderate"),
     path("cases/<int:case_id>/reopen", views.reopen, name="reopen"),
     path("posts/<int:post_id>/open-case", views.open_case, name="open_case"),
     path("cases/<int:case_id>/messages/<int:message_id>/retry", views.retry_message, name="retry_message"),

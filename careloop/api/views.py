@@ -290,6 +290,24 @@ def dismiss(request: HttpRequest, case_id: int) -> JsonResponse:
     return _after(c, event=serialize.event(event))
 
 
+MODERATE = {"warning": Field(str, max_chars=TEXT_CHARS), "note": Field(str, max_chars=TEXT_CHARS),
+            "moderator": Field((str, int), max_chars=150, nullable=True, minimum=1, maximum=MAX_ID),
+            "team": Field(str, max_chars=100)}
+
+
+@endpoint(("POST",), Action.WORK)
+def moderate(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The troll playbook on a new case: a private warning (the "warning" template when `warning` is not given,
+    none when it is ""), the case handed to `moderator` or the moderators' team; 409 for a case that is not new."""
+    from careloop.cases import act
+
+    c, data = _step(request, case_id, Action.WORK, MODERATE)
+    moderator = _user(data["moderator"]) if data.get("moderator") not in (None, "") else None
+    event = _run(act.moderate, c, request.user, warning=data.get("warning"), moderator=moderator,
+                 team=data.get("team") or "moderators", note=data.get("note", ""))
+    return _after(c, event=serialize.event(event))
+
+
 @endpoint(("POST",), Action.WORK)
 def items(request: HttpRequest, case_id: int) -> JsonResponse:
     """An action item on the case's checklist (`items/IID/done` ticks it off)."""

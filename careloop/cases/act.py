@@ -10,8 +10,10 @@
   follow-up question is scheduled (default CARELOOP_FOLLOW_UP_AFTER hours, or the source's
   "follow_up_after_hours"). Refused while no message reached the member, unless the manager says how they did.
 - `dismiss(case, actor, reason, note="")`: not a complaint, duplicate, handled elsewhere, troll.
-- `moderate(case, actor, warning=None, moderator=None, team="moderators")`: the troll playbook — no public
-  reply, a private warning through the outbox, the case handed to a moderator.
+- `moderate(case, actor, warning=None, moderator=None, team="moderators", note="")`: the troll playbook, new
+  cases only — no public reply, a private warning through the outbox, the case handed to a moderator (or the
+  moderators' team). Every door has it: the case page's Act panel, `POST /api/cases/ID/moderate`,
+  `careloop case moderate`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.db import transaction
 from careloop.cases import clock, mentions, state
 from careloop.cases.models import ActionItem, Case, CaseEvent, CaseState, OutboxMessage
 from careloop.cases.reach_out import draft, recipient_for
+from careloop.cases.roles import AssignmentRefused, role_of, works_cases
 from careloop.cases.state import DISMISS_REASONS, NotAllowed
 
 Kind = CaseEvent.Kind
@@ -133,11 +136,20 @@ def dismiss(case: Case, actor, reason: str, note: str = "") -> CaseEvent:
 
 def moderate(case: Case, actor, *, warning: str | None = None, moderator=None, team: str = "moderators",
              note: str = "") -> CaseEvent:
-    """The troll playbook: no public reply; a private warning; escalation to a moderator (or their team)."""
+    """The troll playbook: no public reply; a private warning; escalation to a moderator (or their team).
+
+    `warning` None: the "warning" template, filled in; "" sends none. `moderator` a user (or username) who works
+    cases, else the case goes to `team`. Refused: NotAllowed for a case that is not new, AssignmentRefused for a
+    moderator who cannot work cases (a viewer, or inactive)."""
     from careloop.cases import outbox
 
     if case.state != CaseState.NEW:
         raise NotAllowed(f"case {case.pk} is {case.state}; the troll playbook applies to new cases only")
+    if moderator is not None and not isinstance(moderator, get_user_model()):
+        moderator = get_user_model().objects.get(username=moderator)
+    if moderator is not None and not works_cases(moderator):
+        raise AssignmentRefused(f"{moderator.get_username()} cannot work cases (role: "
+                                f"{role_of(moderator) or 'inactive'}); hand the case to a moderator who does")
     text = warning if warning is not None else draft(case, "warning", actor).text
     with transaction.atomic():
         event = state.transition(case, CaseState.MODERATED, actor, note=note, team=team, fields={"channel": "dm"})

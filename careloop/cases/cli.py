@@ -31,7 +31,7 @@ def case_group() -> None:
 
     \b
     The steps a person takes (message, assign, note, item, item-done, link, done, reply, judge, dismiss,
-    reopen, open) call the same step functions as the web UI and the API, with the same role rule and the
+    moderate, reopen, open) call the same step functions as the web UI and the API, with the same role rule and the
     same refusals. Each needs --as USERNAME: the person doing it, whose role counts.
     Exit codes: 0 done; 1 refused (one line on stderr: why, in the step's words); 2 bad usage
     (an unknown option, user, case, post or action item; nothing was tried).
@@ -537,6 +537,30 @@ def dismiss_command(case_id: int, reason: str, note: str, as_user: str, as_json:
     _allowed(actor, Action.WORK, case)
     event = _do(act.dismiss, case, actor, reason, note)
     _said(as_json, "dismiss", case, f"dismissed ({reason})", event=_event(event))
+
+
+@case_group.command("moderate")
+@click.argument("case_id", type=int)
+@click.option("--warning", default=None, help="The private warning to the member (default: the \"warning\" "
+              "template, filled in; \"\" sends none).")
+@click.option("--moderator", default=None, metavar="USERNAME", help="The moderator who gets the case (default: "
+              "the --team).")
+@click.option("--team", default="moderators", show_default=True, help="The team that gets the case without a "
+              "--moderator.")
+@click.option("--note", default="", help="A few words for the timeline.")
+@step_options
+def moderate_command(case_id: int, warning: str | None, moderator: str | None, team: str, note: str, as_user: str,
+                     as_json: bool) -> None:
+    """Hand a new case to moderation (the troll playbook): no public reply, a private warning, a moderator."""
+    _setup()
+    from careloop.cases import act
+    from careloop.cases.roles import Action
+
+    actor, case = _person(as_user), _case_for_step(case_id)
+    to_user = _person(moderator, "--moderator") if moderator else None
+    _allowed(actor, Action.WORK, case)
+    event = _do(act.moderate, case, actor, warning=warning, moderator=to_user, team=team, note=note)
+    _said(as_json, "moderate", case, "handed to moderation", event=_event(event))
 
 
 @case_group.command("reopen")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from careloop.cases import act, follow_up, outbox, steps
@@ -117,6 +118,23 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     if do == "dismiss":
         _do(act.dismiss, case, user, data.get("reason", ""))
         return _("Case dismissed.")
+    if do == "moderate":
+        warning = data.get("warning")  # not sent: the "warning" template; emptied: no warning
+        warning = warning.replace("\r\n", "\n").strip() if warning is not None else None
+        _check_size(warning or "")
+        if warning:
+            _check_filled(warning)
+        moderator = None
+        if data.get("moderator"):
+            moderator = get_user_model().objects.filter(pk=data["moderator"], is_active=True).first() \
+                if data["moderator"].isdigit() else None
+            if moderator is None:
+                raise StepFailed(_("That teammate does not exist."))
+        with transaction.atomic():  # one step, one transaction: a refused step stores nothing
+            _do(act.moderate, case, user, warning=warning, moderator=moderator,
+                note=(data.get("note") or "").strip())
+        return _("Handed to moderation: the private warning is on its way.") if warning is None or warning \
+            else _("Handed to moderation.")
     if do == "reopen":
         why = (data.get("why") or "").replace("\r\n", "\n").strip()
         _check_size(why)

@@ -163,6 +163,9 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         context["template_drafts"] = {key: canned.fill(r, c, request.user) for key, r in context["templates"]}
     if c.state == CaseState.NEW and "public_note" in st.templates_for(language) and st.can_post_publicly(c):
         context["public_note"] = st.draft(c, "public_note", request.user)
+    if c.state == CaseState.NEW and context["may"]["work"]:  # "Hand to moderation", its warning drafted
+        context["warning_draft"] = st.draft(c, "warning", request.user) if "warning" in st.templates_for(language) \
+            else ""
     template = request.GET.get("template")
     chosen = dict(context["templates"]).get(template or "")
     if chosen is not None and not kept:  # a link to a canned response (?template=outreach): an empty composer
@@ -268,6 +271,7 @@ CASE_ACTIONS = {  # form "do" value -> (role action, case-loop module, what it d
     "link": Action.WORK,
     "done": Action.WORK,
     "dismiss": Action.WORK,
+    "moderate": Action.WORK,
     "retry_message": Action.SEND,
     "cancel_message": Action.SEND,
     "reply": Action.WORK,
@@ -279,7 +283,7 @@ CASE_ACTIONS = {  # form "do" value -> (role action, case-loop module, what it d
 PANELS = {  # the panel of the case page a step was taken in: the redirect comes back to it, not to the top
     "reach_out": "reach", "retry_message": "conversation", "cancel_message": "conversation",
     "assign": "act", "note": "act", "item": "act", "item_done": "act", "link": "act", "done": "act",
-    "reply": "follow", "judge": "follow", "dismiss": "follow", "reopen": "act",
+    "reply": "follow", "judge": "follow", "dismiss": "follow", "reopen": "act", "moderate": "act",
 }
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from careloop.cases import act, follow_up, outbox, reach_out, state
 from careloop.cases.models import CaseEvent, CaseState, InboundMessage, OutboxMessage
+from careloop.cases.roles import AssignmentRefused, Role, set_role
 from careloop.connectors.base import PrivateReply
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,10 @@ def test_replies_read_from_the_platform_find_their_case(waiting, recording, sour
 
 
 def test_the_troll_playbook(case, manager, teammate, recording):
+    with pytest.raises(AssignmentRefused, match="ben cannot work cases"):  # a case never goes to a viewer
+        act.moderate(case, manager, moderator=teammate)
+    assert not case.outbox.exists()
+    set_role(teammate, Role.AGENT)
     act.moderate(case, manager, moderator=teammate)
     case.refresh_from_db()
     assert case.state == CaseState.MODERATED and case.assignee == teammate

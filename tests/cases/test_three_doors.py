@@ -68,6 +68,7 @@ class Step:
 
 
 HELLO = "Hi Mia, sorry about the trouble. Can we talk?"
+WARNING = "Hi Mia, please keep it civil: posts like this one break the community's rules."
 STEPS = [
     Step("message: first outreach", "new",
          {"do": "reach_out", "text": HELLO, "channel": "dm"}, ("reach-out", {"body": HELLO, "channel": "dm"}),
@@ -138,6 +139,15 @@ STEPS = [
               Bad("an unknown reason", "new", {"do": "dismiss", "reason": "spam"}, {"reason": "spam"},
                   ("dismiss", "{case}", "--reason", "spam"), "unknown reason 'spam'; dismiss with one of "
                   "not_complaint, duplicate, handled_elsewhere, troll"))),
+    Step("hand to moderation", "new", {"do": "moderate", "warning": WARNING}, ("moderate", {"warning": WARNING}),
+         ("moderate", "{case}", "--warning", WARNING), "moderated",
+         bad=(Bad("a case that is not new", "acting", {"do": "moderate", "warning": WARNING}, {"warning": WARNING},
+                  ("moderate", "{case}", "--warning", WARNING),
+                  "case {case} is acting; the troll playbook applies to new cases only"),
+              Bad("to a viewer", "new", {"do": "moderate", "warning": WARNING, "moderator": "{viewer_id}"},
+                  {"warning": WARNING, "moderator": "{viewer}"},
+                  ("moderate", "{case}", "--warning", WARNING, "--moderator", "{viewer}"),
+                  "{viewer} cannot work cases (role: viewer)"))),
     Step("reopen", "dismissed", {"do": "reopen", "why": "It was a real complaint."},
          ("reopen", {"why": "It was a real complaint."}), ("reopen", "{case}", "--why", "It was a real complaint."),
          "new",
