@@ -294,11 +294,20 @@ def test_sends_are_retried_with_back_off_and_never_doubled(workspace, deliver):
     outbox.send_due(now=message.next_attempt_at + timedelta(seconds=1))
     message.refresh_from_db()
     assert message.status == "queued" and "internal_error" in message.last_error
+
+    api.stop()  # Slack cannot be reached at all: connection refused
+    try:
+        outbox.send_due(now=message.next_attempt_at + timedelta(seconds=1))
+        message.refresh_from_db()
+        assert message.status == "queued" and "cannot reach the platform" in message.last_error
+        assert BOT_TOKEN not in message.last_error
+    finally:
+        api.start()
     assert _posted(api) == []  # nothing reached the member yet
 
     outbox.send_due(now=message.next_attempt_at + timedelta(seconds=1))
     message.refresh_from_db()
-    assert message.status == "sent" and message.attempts == 4, message.last_error
+    assert message.status == "sent" and message.attempts == 5, message.last_error
     assert len(_posted(api)) == 1
     outbox.send_due(now=timezone.now() + timedelta(hours=2))  # nothing is due again
     again = connector_for(workspace.source).send(OutgoingMessage(
@@ -319,3 +328,18 @@ def test_a_refused_token_or_an_unknown_channel_fails_clearly(workspace):
         connector_for(workspace.source).send(OutgoingMessage(kind="public_reply", recipient="", body="x",
                                                              idempotency_key="o-2"))
     assert not Delivery.objects.filter(source=workspace.source).exists()
+
+
+@pytest.mark.slow
+def test_a_worker_that_died_mid_send_is_not_sent_again_without_a_person(workspace, deliver):
+    """Slack keeps no idempotency key: after a worker died between asking Slack and recording, the outbox cannot
+    know whether the member got it, so the message is "unsure" and nothing is sent again on its own."""
+    from careloop.cases import outbox
+
+    message = _outreach(workspace, deliver)
+    type(message).objects.filter(pk=message.pk).update(status="sending", attempts=1, claimed_by="dead:1",
+                                                       claimed_at=timezone.now() - timedelta(hours=1))
+    outbox.send_due()
+    message.refresh_from_db()
+    assert message.status == "unsure" and _posted(workspace.api) == []
+    assert getattr(connector_for(workspace.source), "exactly_once", False) is False

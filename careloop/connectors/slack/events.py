@@ -110,7 +110,7 @@ def read(source: Source, payload: dict[str, Any], team: frozenset[str]) -> Webho
             return WebhookDelivery(apply=lambda: {"ignored": f"a {channel_type} message"})
         if subtype == "message_changed":
             message = event["message"]
-            if not isinstance(message, dict) or _by_a_bot(message):
+            if not isinstance(message, dict) or _by_a_bot(message) or not message.get("user"):
                 return WebhookDelivery(apply=lambda: {"ignored": "an edit of a bot's message"})
             edited = (message.get("edited") or {}).get("ts") or event.get("event_ts") or message["ts"]
             record = _post_record(source, channel, message, team, channel_type)
