@@ -184,7 +184,16 @@ def test_a_queue_no_worker_takes_shows_its_waiting_tasks_in_the_heartbeat(broker
             beat = WorkerHeartbeat.objects.get(worker=f"{socket.gethostname()}:{worker.pid}")
             return beat.queues.get(f"{name}-listen") or {}
 
-        wait_for("the heartbeat counts the waiting scoring task", lambda: (waiting().get("waiting") or 0) >= 1)
+        seen: list[dict] = []
+
+        def counted() -> bool:
+            seen.append(waiting())
+            return (seen[-1].get("waiting") or 0) >= 1
+
+        try:
+            wait_for("the heartbeat counts the waiting scoring task", counted)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; the heartbeat said {seen[-1:]}; {output.read_text()[-1500:]}") from None
         assert waiting()["oldest_task_age"] is not None
         assert not Post.objects.filter(scored_at__isnull=False).exists(), "nobody takes the listen queue"
     finally:
