@@ -32,12 +32,13 @@ from django.db.models import Q
 from careloop.cases import clock
 from careloop.cases.contact import contact_of
 from careloop.cases.roles import Action, can
-from careloop.community.models import Member, Person, PersonAccount, PersonLink, Source
+from careloop.community.keys import EmailKey, HandleKey, NameKey, handle_key
+from careloop.community.models import Member, Person, PersonAccount, PersonLink
 
 MAX_SUGGESTIONS = 10
 MIN_HANDLE_CHARS = 3  # "al", "j": too short to say two accounts are one person
 MIN_NAME_CHARS = 4
-CANDIDATES_READ = 500  # per kind of match: enough to find the few real ones among namesakes
+CANDIDATES_READ = 200  # per kind of match: the names that repeat most stop here
 Basis = PersonLink.Basis
 STRONG = (Basis.EMAIL, Basis.HANDLE)
 WORDS = {Basis.EMAIL: "same e-mail address {value}", Basis.HANDLE: "same handle “{value}” on another source",
@@ -117,23 +118,18 @@ def links_of(member: Member, limit: int = 50) -> list[PersonLink]:
 
 
 def email_of(member: Member) -> str:
-    """The member's e-mail address as careloop holds it (contact details, or the id of an e-mail account)."""
-    address = contact_of(member)["email"]
-    if not address and member.source.kind == Source.Kind.EMAIL and "@" in member.external_id:
-        address = member.external_id
-    return address.strip().lower()
-
-
-def handle_key(handle: str) -> str:
-    """A handle as platforms differ on it: "@Mara", "mara", "@mara:matrix.org", "mara@mastodon.social" → "mara"."""
-    key = (handle or "").strip().lower().lstrip("@")
-    for sep in (":", "@"):
-        key = key.split(sep, 1)[0]
-    return key
+    """The member's e-mail address as careloop holds it: its contact details, else its id when that is an address
+    (an e-mail account's), lower-case (as EmailKey reads it)."""
+    address = contact_of(member)["email"] or member.external_id
+    local, at, domain = address.strip().rpartition("@")
+    return address.strip().lower() if at and local and "." in domain and ":" not in address else ""
 
 
 def suggest_links(member: Member, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-    """Accounts that may be the same person as the member, strongest first, each with its reasons in words."""
+    """Accounts that may be the same person as the member, strongest first, each with its reasons in words.
+
+    Each kind of match is one index lookup (careloop/community/keys.py): the same e-mail address, the same handle
+    key on another source, the same name (lower-case) on another source."""
     member = Member.objects.select_related("source").get(pk=member.pk)
     person_id = _person_id(member)
     taken = Q(pk=member.pk)
@@ -141,28 +137,21 @@ def suggest_links(member: Member, limit: int = MAX_SUGGESTIONS) -> list[Suggesti
         taken |= Q(person_account__person_id=person_id)
     found: dict[int, Suggestion] = {}
 
-    def add(candidates: Any, basis: str, value: str, keep: Any = lambda m: True) -> None:
+    def add(candidates: Any, basis: str, value: str) -> None:
         for other in candidates.exclude(taken).select_related("source").order_by("id")[:CANDIDATES_READ]:
-            if keep(other):
-                found.setdefault(other.pk, Suggestion(other)).matches.append(Match(basis, value))
+            found.setdefault(other.pk, Suggestion(other)).matches.append(Match(basis, value))
 
     address = email_of(member)
     if address:
-        add(Member.objects.filter(Q(extra__email__iexact=address)
-                                  | Q(source__kind=Source.Kind.EMAIL, external_id__iexact=address)),
-            Basis.EMAIL, address)
+        add(Member.objects.alias(email_key=EmailKey()).filter(email_key=address), Basis.EMAIL, address)
     key = handle_key(member.handle)
     if len(key) >= MIN_HANDLE_CHARS:
-        shapes = (Q(handle__iexact=key) | Q(handle__iexact=f"@{key}") | Q(handle__istartswith=f"{key}@")
-                  | Q(handle__istartswith=f"@{key}:") | Q(handle__istartswith=f"@{key}@")
-                  | Q(handle__istartswith=f"{key}:"))
-        add(Member.objects.filter(shapes).exclude(source_id=member.source_id), Basis.HANDLE, key,
-            keep=lambda other: handle_key(other.handle) == key)
-    name = " ".join(member.display_name.split())
+        add(Member.objects.alias(handle_key=HandleKey()).filter(handle_key=key).exclude(source_id=member.source_id),
+            Basis.HANDLE, key)
+    name = member.display_name.strip()
     if len(name) >= MIN_NAME_CHARS:
-        # spaces aside ("Mia  Kowalski" is "mia kowalski"): the first word finds them, the whole name decides
-        add(Member.objects.filter(display_name__istartswith=name.split()[0]).exclude(source_id=member.source_id),
-            Basis.NAME, name, keep=lambda other: " ".join(other.display_name.split()).lower() == name.lower())
+        add(Member.objects.alias(name_key=NameKey()).filter(name_key=name.lower())
+            .exclude(source_id=member.source_id), Basis.NAME, name)
     ranked = sorted(found.values(), key=lambda s: (not s.strong, -len(s.matches), s.member.pk))
     return ranked[:limit]
 

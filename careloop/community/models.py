@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from careloop.community.keys import EmailKey, HandleKey, NameKey
 from careloop.community.scores import COMPLAINT, TOXIC
 
 
@@ -59,7 +60,13 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="member_unique_per_source"),
         ]
-        indexes = [models.Index(fields=["source", "handle"], name="member_handle")]
+        indexes = [
+            models.Index(fields=["source", "handle"], name="member_handle"),
+            # one person's other accounts (careloop/community/keys.py, careloop/cases/people.py)
+            models.Index(EmailKey(), name="member_email_key"),
+            models.Index(HandleKey(), name="member_handle_key"),
+            models.Index(NameKey(), name="member_name_key"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.handle or self.external_id

@@ -62,7 +62,7 @@ def test_the_same_handle_on_another_source_is_suggested_in_its_platform_shapes(m
 def test_the_same_name_alone_is_a_weak_suggestion_after_the_strong_ones(member, places):
     member.display_name = "Mia Kowalski"
     member.save()
-    namesake = account(places["matrix"], "@mk:matrix.org", handle="mk", name="mia  kowalski")
+    namesake = account(places["matrix"], "@mk:matrix.org", handle="mk", name="MIA KOWALSKI")  # capitals aside
     twin = account(places["toot"], "110", handle="mia", name="Mia Kowalski")
     found = people.suggest_links(member)
     assert [s.member.pk for s in found] == [twin.pk, namesake.pk]
