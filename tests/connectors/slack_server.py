@@ -156,8 +156,16 @@ class SlackAPI:
                     seen.status = fault.status
                     self._answer(fault.status, json.dumps(fault.body).encode(), fault.headers)
                     return
+                # Slack's published OpenAPI description names the token as a required `token` header, which
+                # Slack itself does not read (it reads Authorization: Bearer); the connector sends it once, in
+                # Authorization, and this proxy copies it into the header the description asks for before Prism
+                # validates the request.
+                headers = dict(self.headers)
+                bearer = headers.get("Authorization", "")
+                if bearer.startswith("Bearer "):
+                    headers["token"] = bearer.removeprefix("Bearer ")
                 forward = urllib.request.Request(f"http://127.0.0.1:{api.prism.port}{self.path}", data=raw or None,
-                                                 method=self.command, headers=dict(self.headers))
+                                                 method=self.command, headers=headers)
                 try:
                     with urllib.request.urlopen(forward, timeout=30) as answer:
                         status, body, headers = answer.status, answer.read(), dict(answer.headers)
