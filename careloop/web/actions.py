@@ -59,16 +59,18 @@ def perform(do: str, case: Case, user: Any, data: Mapping[str, str]) -> str:
     _check_size(text, data.get("public_note") or "")
     if do == "reach_out":
         channel = data.get("channel") or case.channel or "dm"
-        first = case.state in (CaseState.NEW, CaseState.REACHING_OUT)
-        wants_note = first and data.get("post_public") == "yes"
+        # the note and the call time go to the step whatever the state: it takes them with the first outreach
+        # (new or reaching out) and refuses them on a later message, in its own words; nothing is left out
+        wants_note = data.get("post_public") == "yes"
         note = (data.get("public_note") or "").replace("\r\n", "\n").strip() if wants_note else ""
+        call_time = (data.get("call_time") or "").strip()[:100]
         if wants_note and not note:
             raise StepFailed(_("The note for the thread is empty; write it or untick the box."))
         _check_filled(text, note)
         if channel == "email" and not contact_of(case.member)["email"]:
             raise StepFailed(_("%(member)s has no e-mail address yet: add it under Contact details in the member's "
                                "card, or reach out by private message.") % {"member": case.member})
-        _do(write_to_member, case, user, text, channel, public_note=note or None)
+        _do(write_to_member, case, user, text, channel, public_note=note or None, call_time=call_time)
         if note:
             return _("Message and note for the thread queued for sending.")
         return _("Message queued for sending.")

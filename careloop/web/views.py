@@ -24,7 +24,16 @@ from django.views.decorators.http import require_POST
 
 from careloop.cases import canned, load, mentions, people, templates
 from careloop.cases.conversation import conversation
-from careloop.cases.models import OPEN_STATES, TEXT_CHARS, AffectedMember, CannedResponse, Case, CaseState, Tag
+from careloop.cases.models import (
+    OPEN_STATES,
+    TEXT_CHARS,
+    AffectedMember,
+    CannedResponse,
+    Case,
+    CaseState,
+    OutboxMessage,
+    Tag,
+)
 from careloop.cases.state import DISMISS_REASONS, nothing_reached
 from careloop.cases.tone import check_tone
 from careloop.community.models import Member, Post, Source, Thread
@@ -161,7 +170,12 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     may_send = c.is_open and can(request.user, Action.SEND, c)
     if may_send:  # "Use" inserts these at the cursor (careloop/case.js)
         context["template_drafts"] = {key: canned.fill(r, c, request.user) for key, r in context["templates"]}
-    if c.state == CaseState.NEW and "public_note" in st.templates_for(language) and st.can_post_publicly(c):
+    # the first outreach (the step takes a thread note with any message while the case is new or reaching out;
+    # once one is in the thread it is not offered again) and its call time (recorded as the case leaves new)
+    context["call_time_field"] = c.state == CaseState.NEW
+    first = c.state in (CaseState.NEW, CaseState.REACHING_OUT) and not c.outbox.filter(
+        purpose=OutboxMessage.Purpose.PUBLIC_NOTE).exclude(status=OutboxMessage.Status.CANCELLED).exists()
+    if first and "public_note" in st.templates_for(language) and st.can_post_publicly(c):
         context["public_note"] = st.draft(c, "public_note", request.user)
     if c.state == CaseState.NEW and context["may"]["work"]:  # "Hand to moderation", its warning drafted
         context["warning_draft"] = st.draft(c, "warning", request.user) if "warning" in st.templates_for(language) \
@@ -175,6 +189,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         context["chosen_template"] = kept["chosen"]
     if kept and kept.get("public_note"):
         context["public_note"] = kept["public_note"]
+    context["call_time"] = kept.get("call_time", "") if kept else ""
     return render(request, "web/case.html", context)
 
 
@@ -312,7 +327,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.error(request, str(exc))
         if do == "reach_out":  # the composer comes back with what was typed
             request.session[f"careloop-draft-{c.pk}"] = {"text": request.POST.get("text", "")[:20000],
-                                                         "public_note": request.POST.get("public_note", "")[:2000]}
+                                                         "public_note": request.POST.get("public_note", "")[:2000],
+                                                         "call_time": request.POST.get("call_time", "")[:100]}
     else:
         messages.success(request, said)
     return redirect(reverse("web:case", kwargs={"case_id": c.pk}) + "#" + _panel_after(do, c))

@@ -10,8 +10,9 @@ with the same reason (compared ignoring capitals: the web starts its sentences w
 Known gaps are `gap` notes, never silent skips: a step a door does not have (`api` None: the row checks the other
 doors, then is marked xfail with the gap; today every step is at every door) and a bad input a door words its own
 way or cannot take (a row of its own, "… [gap]", xfail with what each door said; once the doors agree, the row
-fails until its note is removed). The one left: a thread note or call time with a later message, which the web's
-form cannot send (it offers both with the first outreach only). Moderation (act.moderate) is not a row: no door has it.
+fails until its note is removed). None is left today: a thread note or a call time with a later message is sent
+by every door and refused by the step in its words (the case page offers both while the case is new or reaching
+out, when the step takes them).
 """
 
 from __future__ import annotations
@@ -81,11 +82,15 @@ STEPS = [
     Step("message: one more", "acting",
          {"do": "reach_out", "text": "One more thing."}, ("reach-out", {"body": "One more thing."}),
          ("message", "{case}", "--text", "One more thing."), "acting",
-         bad=(Bad("a thread note after the first outreach", "acting", None, {"body": HELLO, "call_time": "3pm"},
-                  ("message", "{case}", "--text", HELLO, "--call-time", "3pm"),
-                  "go with the first outreach only",
-                  gap="the web has no call time field and leaves out a thread note on a later message, so this "
-                      "bad input cannot be given there"),)),
+         bad=(Bad("a call time after the first outreach", "acting", {"do": "reach_out", "text": HELLO,
+                                                                       "call_time": "3pm"},
+                  {"body": HELLO, "call_time": "3pm"}, ("message", "{case}", "--text", HELLO, "--call-time", "3pm"),
+                  "go with the first outreach only"),
+              Bad("a thread note after the first outreach", "acting",
+                  {"do": "reach_out", "text": HELLO, "post_public": "yes", "public_note": "We are on it."},
+                  {"body": HELLO, "public_note": "We are on it."},
+                  ("message", "{case}", "--text", HELLO, "--public-note", "We are on it."),
+                  "go with the first outreach only"))),
     Step("assign: take", "new", {"do": "assign"}, ("assign", {}), ("assign", "{case}"), "new",
          bad=(Bad("to a viewer", "new", {"do": "assign", "user": "{viewer_id}"}, {"user": "{viewer}"},
                   ("assign", "{case}", "--to", "{viewer}"), "{viewer} cannot work cases (role: viewer)"),)),

@@ -239,6 +239,31 @@ def test_the_first_message_can_come_with_a_note_in_the_thread(login, community, 
     assert 'name="post_public"' not in client.get(f"/cases/{case.pk}/").content.decode()  # only with the first one
 
 
+def test_a_later_message_while_reaching_out_may_bring_the_note_and_none_after(login, community, recording):
+    """The step takes a thread note with any message while the case is reaching out: the composer offers it until
+    one is in the thread; the call time only on a new case (it is recorded as the case leaves new). On an acting
+    case the step refuses both in its words, and nothing is sent."""
+    client = login("manager")
+    case = community["billing"]
+    step = f"/cases/{case.pk}/step"
+    assert 'name="call_time"' in client.get(f"/cases/{case.pk}/").content.decode()
+    client.post(step, {"do": "reach_out", "text": "Hi Anna, can we talk?", "channel": "dm", "call_time": "Tue 15:00"})
+    case.refresh_from_db()
+    assert case.state == CaseState.REACHING_OUT
+    assert case.events.get(to_state=CaseState.REACHING_OUT).details["call_time"] == "Tue 15:00"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="post_public"' in page and 'name="call_time"' not in page  # a later message, the note still offered
+    page = client.post(step, {"do": "reach_out", "text": "One more thing.", "post_public": "yes",
+                              "public_note": "We have written to Anna."}, follow=True).content.decode()
+    assert "Message and note for the thread queued for sending." in page
+    assert 'name="post_public"' not in client.get(f"/cases/{case.pk}/").content.decode()  # one note in the thread
+    carry(case, "acting")
+    sent = case.outbox.count()
+    page = client.post(step, {"do": "reach_out", "text": "And another.", "post_public": "yes",
+                              "public_note": "Again."}, follow=True).content.decode()
+    assert "go with the first outreach only" in page and case.outbox.count() == sent
+
+
 @pytest.mark.parametrize(("do", "field"), [("note", "text"), ("item", "text"), ("reply", "text"),
                                            ("reach_out", "text"), ("reach_out", "public_note")])
 def test_a_text_too_long_or_with_a_nul_is_refused_on_the_page_and_nothing_is_stored(login, community, do, field):
