@@ -264,6 +264,24 @@ def test_a_later_message_while_reaching_out_may_bring_the_note_and_none_after(lo
     assert "go with the first outreach only" in page and case.outbox.count() == sent
 
 
+def test_a_new_case_can_be_handed_to_moderation_with_the_warning_drafted(login, community, recording):
+    """The Act panel's "Hand to moderation" (act.moderate): on a new case only, for a role that works the case,
+    its private warning drafted from the "warning" template; the case goes to the moderators' team."""
+    assert "Hand to moderation" not in login("viewer").get(f"/cases/{community['billing'].pk}/").content.decode()
+    client = login("manager")
+    case = community["billing"]
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'value="moderate"' in page and "community guidelines" in page  # the template, filled in
+    page = client.post(f"/cases/{case.pk}/step", {"do": "moderate", "warning": "Please keep it civil, Anna.",
+                                                  "moderator": ""}, follow=True).content.decode()
+    assert "Handed to moderation: the private warning is on its way." in page
+    case.refresh_from_db()
+    assert case.state == CaseState.MODERATED and case.team == "moderators" and case.assignee is None
+    assert list(case.outbox.values_list("purpose", "kind", "body")) == [("warning", "private",
+                                                                         "Please keep it civil, Anna.")]
+    assert 'value="moderate"' not in page  # a closed case: no more moderation form
+
+
 @pytest.mark.parametrize(("do", "field"), [("note", "text"), ("item", "text"), ("reply", "text"),
                                            ("reach_out", "text"), ("reach_out", "public_note")])
 def test_a_text_too_long_or_with_a_nul_is_refused_on_the_page_and_nothing_is_stored(login, community, do, field):
