@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 # PostgreSQL: from this many rows on, COPY through the staging table; fewer (a webhook's post, its interactions)
 # go in as before, one pipelined INSERT per row, which is one round trip instead of three.
@@ -128,7 +128,9 @@ class BulkWriter:
         stage = qn(f"careloop_stage_{self.model._meta.db_table}")
         columns = ", ".join(qn(column) for column in self.columns)
         conflict = " ON CONFLICT DO NOTHING" if self.ignore_conflicts else ""
-        with connection.cursor() as cursor:
+        # Its own transaction (a savepoint inside the caller's): the staging table empties at every commit, so
+        # under autocommit the rows would be gone between the COPY and the INSERT.
+        with transaction.atomic(), connection.cursor() as cursor:
             # One round trip (no parameters: psycopg sends both statements as one simple query). The staging
             # table has the table's column types but none of its constraints, so COPY itself refuses only
             # what the column types refuse; it disappears with a rolled-back transaction that created it.

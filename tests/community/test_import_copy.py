@@ -227,3 +227,19 @@ def test_two_imports_of_overlapping_files_at_once_store_each_post_once(tmp_path,
 def _summary(stdout: str) -> ImportResult:
     words = stdout.strip().splitlines()[-1].replace(",", "").split()  # imported N updated U unchanged K failed F
     return ImportResult(imported=int(words[1]), updated=int(words[3]), unchanged=int(words[5]), failed=int(words[7]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copy_outside_a_transaction_keeps_its_rows():
+    """The staging table empties at every commit: under autocommit, copy_insert still moves every row."""
+    assert connection.get_autocommit()
+    from django.utils import timezone
+
+    writer = bulk.BulkWriter(Source, ["name", "kind", "display_name", "settings", "enabled", "last_error",
+                                      "created_at"], ignore_conflicts=True)
+    now = timezone.now()
+    rows = [(f"s-{n}", Source.Kind.FILES, f"Source\t{n} \\N", {"k": f"v\\{n}"}, True, "", now) for n in range(150)]
+    assert writer.insert(rows) == 150
+    assert writer.insert(rows[:120]) == 0  # all there already: skipped
+    stored = {s.name: (s.display_name, s.settings) for s in Source.objects.all()}
+    assert stored == {row[0]: (row[2], row[3]) for row in rows}
