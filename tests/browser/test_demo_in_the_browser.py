@@ -89,13 +89,15 @@ def test_the_demos_teammates_can_be_assigned_and_filtered_by(page, demo):
     assert {"jonas", "mara", "priya"} <= set(filter_names), filter_names
 
     open_a_new_case(page, demo)
-    picks = page.locator("#assign-user option").all_inner_texts()
-    assert {"jonas", "mara", "priya"} <= set(picks), picks
-    page.select_option("#assign-user", label="jonas")
+    picks = page.locator("#assign-user option").all_inner_texts()  # "mara · 28 open": each teammate's load
+    assert {"jonas", "mara", "priya"} <= {p.split(" · ")[0] for p in picks}, picks
+    assert all(re.fullmatch(r"\w+( \(me\))? · \d+ open", p) for p in picks if p != "—"), picks
+    jonas = page.locator("#assign-user option", has_text=re.compile(r"^jonas · ")).get_attribute("value")
+    page.select_option("#assign-user", value=jonas)
     page.click("form:has(#assign-user) button[type=submit]")
     page.locator(".messages", has_text="Assigned.").wait_for()
     assert page.locator("#case-assignee").inner_text() == "jonas"
-    assert page.locator("#assign-user option:checked").inner_text() == "jonas"  # "Assign to" shows who has it
+    assert page.locator("#assign-user option:checked").inner_text().startswith("jonas · ")  # who has it
     case_number = re.search(r"/cases/(\d+)/", page.url).group(1)
 
     page.goto(f"{demo.url}/")
