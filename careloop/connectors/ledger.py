@@ -1,13 +1,16 @@
-"""The delivery ledger every sending connector shares (models.Delivery): record once, find by key."""
+"""The ledgers the connectors share: deliveries sent (models.Delivery: record once, find by key) and members'
+private replies a platform pushed or a poll kept (models.InboundReply: read back in order)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careloop.community.models import Source
-from careloop.connectors.base import OutgoingMessage, SendResult
-from careloop.connectors.models import Delivery
+from careloop.connectors.base import OutgoingMessage, PrivateReply, SendResult
+from careloop.connectors.models import Delivery, InboundReply
 
 
 def find(source: Source, idempotency_key: str) -> SendResult | None:
@@ -31,3 +34,12 @@ def record(source: Source, message: OutgoingMessage, result: SendResult, *, thre
     except IntegrityError:
         pass
     return SendResult(external_id=result.external_id, sent_at=sent_at, details=result.details)
+
+
+def private_replies(source: Source, since: datetime | None) -> list[PrivateReply]:
+    """The members' private replies kept for `source` (newer than `since` when given), oldest first."""
+    rows = InboundReply.objects.filter(source=source)
+    if since:
+        rows = rows.filter(at__gt=since)
+    return [PrivateReply(sender=r.sender, body=r.body, external_id=r.external_id, at=r.at,
+                         in_reply_to=r.in_reply_to, case_ref=r.case_ref) for r in rows.order_by("at", "id")]

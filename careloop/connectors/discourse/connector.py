@@ -40,7 +40,7 @@ from careloop.connectors.base import (
 )
 from careloop.connectors.discourse import webhook
 from careloop.connectors.http import request_json
-from careloop.connectors.models import Delivery, InboundReply
+from careloop.connectors.models import Delivery
 from careloop.connectors.vault import secret
 
 DEFAULT_PM_TITLE = "A message from the community team"
@@ -125,11 +125,7 @@ class DiscourseConnector:
 
     def read_private_replies(self, since: datetime | None) -> Iterable[PrivateReply]:
         """Members' posts in careloop's PM topics, as the webhook received them."""
-        rows = InboundReply.objects.filter(source=self.source)
-        if since:
-            rows = rows.filter(at__gt=since)
-        return [PrivateReply(sender=r.sender, body=r.body, external_id=r.external_id, at=r.at,
-                             in_reply_to=r.in_reply_to, case_ref=r.case_ref) for r in rows.order_by("at", "id")]
+        return ledger.private_replies(self.source, since)
 
     # ------------------------------------------------------------------------------------------ webhook
     def verify_webhook(self, request: HttpRequest, body: bytes) -> None:

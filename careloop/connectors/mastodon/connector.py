@@ -337,11 +337,7 @@ class MastodonConnector:
     # ------------------------------------------------------------------------------------------ replies
     def read_private_replies(self, since: datetime | None) -> Iterable[PrivateReply]:
         """Members' direct messages answering careloop, as the poll kept them, oldest first."""
-        rows = InboundReply.objects.filter(source=self.source)
-        if since:
-            rows = rows.filter(at__gt=since)
-        return [PrivateReply(sender=r.sender, body=r.body, external_id=r.external_id, at=r.at,
-                             in_reply_to=r.in_reply_to, case_ref=r.case_ref) for r in rows.order_by("at", "id")]
+        return ledger.private_replies(self.source, since)
 
 
 def _mentioning(acct: str, body: str) -> str:

@@ -48,7 +48,7 @@ from careloop.connectors.base import (
     WebhookRoute,
 )
 from careloop.connectors.http import request_json
-from careloop.connectors.models import Delivery, InboundReply
+from careloop.connectors.models import Delivery
 from careloop.connectors.slack import events
 from careloop.connectors.vault import secret
 
@@ -139,11 +139,7 @@ class SlackConnector:
 
     def read_private_replies(self, since: datetime | None) -> Iterable[PrivateReply]:
         """Members' messages in the app's direct messages, as the Events API brought them."""
-        rows = InboundReply.objects.filter(source=self.source)
-        if since:
-            rows = rows.filter(at__gt=since)
-        return [PrivateReply(sender=r.sender, body=r.body, external_id=r.external_id, at=r.at,
-                             in_reply_to=r.in_reply_to, case_ref=r.case_ref) for r in rows.order_by("at", "id")]
+        return ledger.private_replies(self.source, since)
 
     # ------------------------------------------------------------------------------------------ Events API
     def verify_webhook(self, request: HttpRequest, body: bytes) -> None:
