@@ -321,6 +321,7 @@ class Scheduler(threading.Thread):
         super().__init__(name="careloop-scheduler", daemon=True)
         self.stopping = threading.Event()
         self.holding = False
+        self.said_waiting = False
         self.last_minute: datetime | None = None
 
     def run(self) -> None:
@@ -338,6 +339,9 @@ class Scheduler(threading.Thread):
     def hold_and_tick(self) -> None:
         with held("scheduler") as won:
             if not won:
+                if not self.said_waiting:  # once, not at every try
+                    log.info("scheduler: another worker queues the periodic tasks; this one stands by")
+                    self.said_waiting = True
                 self.stopping.wait(SCHEDULER_RETRY)
                 return
             self.holding = True

@@ -162,8 +162,9 @@ def test_careloop_worker_runs_several_processes_and_stops_them_all(broker_env, t
         assert f"{socket.gethostname()}:{parent.pid}" not in workers, "the parent only supervises"
         holds = "scheduler: this worker queues the periodic tasks"
         wait_for("one scheduler holds the lock", lambda: holds in output.read_text())
-        time.sleep(1)  # both schedulers have tried by now: each tries as its worker has started
-        assert output.read_text().count(holds) == 1, output.read_text()[-2000:]
+        stands_by = "scheduler: another worker queues the periodic tasks"
+        wait_for("the other scheduler stands by", lambda: stands_by in output.read_text())
+        assert output.read_text().count(holds) == 1, output.read_text()[-2000:]  # both have tried: one holds
     finally:
         stop(parent, output)  # the other scheduler may take the lock while the first one stops: that is failover
     assert "careloop worker: 2 processes of 1 thread(s)" in output.read_text()
