@@ -24,15 +24,18 @@ careloop/connectors/ingest.py `receive()`, which feeds an Importer and announces
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from careloop.community.bulk import BulkWriter, datetime_adapter
@@ -87,12 +90,16 @@ class Importer:
     def __init__(self, *, batch_size: int = 5000, max_text_chars: int | None = None,
                  on_error: Callable[[LineError], None] | None = None,
                  source_defaults: dict[str, dict] | None = None,
-                 on_batch: Callable[[list[int], list[int]], None] | None = None, bulk: bool = False) -> None:
+                 on_batch: Callable[[list[int], list[int]], None] | None = None, bulk: bool = False,
+                 by_file: bool = False) -> None:
         """on_batch(new post ids, changed post ids) is called after each batch commits: where later work
         (scoring, thread analysis) is queued, one task per batch rather than per post.
 
         bulk=True (file imports) tunes this process's SQLite connection for a long run of writes; a webhook
         or connector feeding a few posts from a web thread leaves its connection as it is.
+
+        by_file=True also counts each file's lines on their own (`result_for(file)`): the group commit of many
+        webhook requests in one run (connectors/ingest.py) answers each request with its own counts.
         """
         self.batch_size = batch_size
         self.on_batch = on_batch
@@ -100,6 +107,7 @@ class Importer:
         self.on_error = on_error
         self.source_defaults = source_defaults or {}
         self.result = ImportResult()
+        self._by_file: dict[str, ImportResult] | None = {} if by_file else None
         self._batch: list[PostRecord] = []
         self._batch_keys: set[tuple[str, str]] = set()
         self._sources: dict[str, int] = {}
@@ -115,17 +123,14 @@ class Importer:
 
     # ------------------------------------------------------------------------------------------- feeding
     def feed(self, lines: Iterable[Parsed]) -> None:
-        for item in lines:
+        """Validate and store the lines. A bulk import reads and validates ahead in a second thread, while this
+        one waits for the database to write the batch before (the two overlap: issue 17)."""
+        validated = _validated(lines, self.max_text_chars)
+        for item in (_ahead(validated) if self.bulk else validated):
             if isinstance(item, LineError):
                 self._fail(item)
-                continue
-            file, line, obj = item
-            try:
-                record = validate(obj, file, line, self.max_text_chars)
-            except FieldError as exc:
-                self._fail(LineError(file, line, exc.field, exc.message))
-                continue
-            self.add(record)
+            else:
+                self.add(item)
 
     def add(self, record: PostRecord) -> None:
         if record.key in self._batch_keys:  # the same post twice in one batch: apply the first, then the second
@@ -142,7 +147,7 @@ class Importer:
         if self.bulk:
             _checkpoint_sqlite()
         for pending in (p for waiting in self._pending.values() for p in waiting):
-            setattr(self.result, pending.outcome, getattr(self.result, pending.outcome) - 1)
+            self._count(pending.file, pending.outcome, -1)
             self._fail(LineError(
                 pending.file, pending.line, "parent_id",
                 f"expected the id of a post in the same source; {pending.parent_id!r} never arrived "
@@ -153,10 +158,42 @@ class Importer:
         self.result.errors.sort(key=lambda e: (files.index(e.file), e.line))
         return self.result
 
+    def files(self) -> set[str]:
+        """The files whose lines were counted (by_file=True)."""
+        return set(self._by_file or {})
+
+    def result_for(self, file: str) -> ImportResult:
+        """One file's counts and errors (by_file=True; after finish())."""
+        assert self._by_file is not None, "an Importer counts by file only when made with by_file=True"
+        found = self._by_file.get(file, ImportResult())
+        found.errors.sort(key=lambda e: e.line)
+        return found
+
+    def _count(self, file: str, outcome: str, delta: int = 1) -> None:
+        setattr(self.result, outcome, getattr(self.result, outcome) + delta)
+        if self._by_file is not None:
+            mine = self._by_file.setdefault(file, ImportResult())
+            setattr(mine, outcome, getattr(mine, outcome) + delta)
+
+    def _counts(self) -> tuple:
+        """The counts before a batch, to restore if it rolls back."""
+        per_file = {f: (r.imported, r.updated, r.unchanged) for f, r in (self._by_file or {}).items()}
+        return (self.result.imported, self.result.updated, self.result.unchanged), per_file
+
+    def _restore(self, counts: tuple) -> None:
+        (self.result.imported, self.result.updated, self.result.unchanged), per_file = counts
+        for f, r in (self._by_file or {}).items():
+            r.imported, r.updated, r.unchanged = per_file.get(f, (0, 0, 0))
+
     def _fail(self, error: LineError) -> None:
         self.result.failed += 1
         if len(self.result.errors) < MAX_ERRORS_KEPT:
             self.result.errors.append(error)
+        if self._by_file is not None:
+            mine = self._by_file.setdefault(error.file, ImportResult())
+            mine.failed += 1
+            if len(mine.errors) < MAX_ERRORS_KEPT:
+                mine.errors.append(error)
         if self.on_error:
             self.on_error(error)
 
@@ -174,14 +211,14 @@ class Importer:
         own, down to the line it refuses, which is named: one bad line never costs the others. (validate()
         refuses what is known to be refused; this is for what it does not know.) A database that cannot be
         reached is not a line's problem and is raised."""
-        counts = (self.result.imported, self.result.updated, self.result.unchanged)
+        counts = self._counts()
         try:
             with transaction.atomic():
                 written = self._write_batch(batch)
             self._keep_waiting(self._waits)
             return written
         except REFUSED_VALUE as exc:
-            self.result.imported, self.result.updated, self.result.unchanged = counts
+            self._restore(counts)
             self._forget_after_rollback()
             if len(batch) == 1:
                 reason = " ".join(str(exc).split())[:300] or type(exc).__name__
@@ -236,7 +273,7 @@ class Importer:
             old = existing.get(key)
             if old is None:
                 post_id = new_ids[key]
-                self.result.imported += 1
+                self._count(r.file, "imported")
                 imported_ids.append(post_id)
                 _widen(thread_stats, thread_id, r.created_at, count=True)
                 _widen(member_stats, author_id, r.created_at)
@@ -244,7 +281,7 @@ class Importer:
             else:
                 change = self._change(r, old, thread_id, parent[0] if parent else None)
                 if change is None:
-                    self.result.unchanged += 1
+                    self._count(r.file, "unchanged")
                     if old["parent_id"] is None and old["parent_external_id"]:
                         waits.append((key, _Pending(r.file, r.line, old["parent_external_id"], "unchanged")))
                     continue
@@ -254,7 +291,7 @@ class Importer:
                 if "thread_id" in change:
                     moved_threads.update((thread_id, old["thread_id"]))
                 updates[frozenset(change)].append(Post(id=post_id, **change, updated_at=now))
-                self.result.updated += 1
+                self._count(r.file, "updated")
                 changed_ids.append(post_id)
                 outcome = "updated"
             if r.parent_id and parent is None:
@@ -537,6 +574,74 @@ class Importer:
 
 
 # ----------------------------------------------------------------------------------------------- helpers
+def _validated(lines: Iterable[Parsed], max_text_chars: int) -> Iterator[PostRecord | LineError]:
+    """Each parsed line as a PostRecord, or the LineError naming what is wrong with it."""
+    for item in lines:
+        if isinstance(item, LineError):
+            yield item
+            continue
+        file, line, obj = item
+        try:
+            yield validate(obj, file, line, max_text_chars)
+        except FieldError as exc:
+            yield LineError(file, line, exc.field, exc.message)
+
+
+AHEAD_CHUNK = 500  # items handed over at a time (a queue operation per line would cost more than it saves)
+AHEAD_CHUNKS = 20  # at most this many chunks waiting: memory stays a few batches' worth
+
+
+def _ahead(items: Iterator[PostRecord | LineError]) -> Iterator[PostRecord | LineError]:
+    """The items in order, produced by a second thread up to AHEAD_CHUNKS chunks ahead of the consumer.
+
+    Reading and validating touch no database, so they run while the consumer's thread waits for PostgreSQL
+    or SQLite (their drivers release the GIL while they wait). An exception in the producer is raised here,
+    in order; a consumer that stops early (an exception, Ctrl-C) tells the producer to stop."""
+    handoff: queue.Queue = queue.Queue(AHEAD_CHUNKS)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        chunk: list = []
+        try:
+            for item in items:
+                chunk.append(item)
+                if len(chunk) >= AHEAD_CHUNK:
+                    if not _put(handoff, chunk, stop):
+                        return
+                    chunk = []
+            if chunk:
+                _put(handoff, chunk, stop)
+            _put(handoff, done, stop)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            _put(handoff, exc, stop)
+
+    thread = threading.Thread(target=produce, name="careloop-import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            got = handoff.get()
+            if got is done:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield from got
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _put(handoff: queue.Queue, value: object, stop: threading.Event) -> bool:
+    """Put `value` on the queue unless the consumer has stopped; False when it has."""
+    while not stop.is_set():
+        try:
+            handoff.put(value, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
 def _group(items: Iterable, key: Callable, value: Callable) -> dict:
     groups: dict = defaultdict(list)
     for item in items:
@@ -682,7 +787,7 @@ def _refresh_threads(thread_ids: set[int]) -> None:
     posts = Post.objects.filter(thread=OuterRef("pk")).order_by().values("thread")
     for start in range(0, len(ids), 500):
         Thread.objects.filter(id__in=ids[start:start + 500]).update(
-            post_count=Subquery(posts.annotate(n=Count("id")).values("n")),
+            post_count=Coalesce(Subquery(posts.annotate(n=Count("id")).values("n")), 0),  # a thread left empty: 0
             started_at=Subquery(posts.annotate(t=Min("created_at")).values("t")),
             last_post_at=Subquery(posts.annotate(t=Max("created_at")).values("t")),
         )

@@ -32,7 +32,7 @@ from careloop.connectors.base import (
     webhook_routes,
 )
 from careloop.connectors.health import record_error, record_success
-from careloop.connectors.ingest import ingest_posts
+from careloop.connectors.ingest import StoreTimeout, ingest_posts
 from careloop.connectors.models import ReceivedEvent
 
 log = logging.getLogger("careloop.connectors.webhooks")
@@ -86,6 +86,11 @@ def receive_webhook(request: HttpRequest, source_name: str, kind: str) -> JsonRe
         answer, status = _receive(connector, delivery, source)
     except WebhookRefused as exc:
         return _refused(source, request, exc)
+    except StoreTimeout as exc:  # nothing of it was stored: the sender sends it again
+        log.warning("webhook for source %s: %s", source.name, exc)
+        response = JsonResponse({"error": "busy: the posts were not stored; send them again"}, status=503)
+        response["Retry-After"] = "1"
+        return response
     _remember(source, delivery, answer)
     record_success(source)
     return JsonResponse(answer, status=status)
