@@ -24,11 +24,9 @@ careloop/connectors/ingest.py `receive()`, which feeds an Importer and announces
 
 from __future__ import annotations
 
-import queue
 import re
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,14 +121,17 @@ class Importer:
 
     # ------------------------------------------------------------------------------------------- feeding
     def feed(self, lines: Iterable[Parsed]) -> None:
-        """Validate and store the lines. A bulk import reads and validates ahead in a second thread, while this
-        one waits for the database to write the batch before (the two overlap: issue 17)."""
-        validated = _validated(lines, self.max_text_chars)
-        for item in (_ahead(validated) if self.bulk else validated):
+        for item in lines:
             if isinstance(item, LineError):
                 self._fail(item)
-            else:
-                self.add(item)
+                continue
+            file, line, obj = item
+            try:
+                record = validate(obj, file, line, self.max_text_chars)
+            except FieldError as exc:
+                self._fail(LineError(file, line, exc.field, exc.message))
+                continue
+            self.add(record)
 
     def add(self, record: PostRecord) -> None:
         if record.key in self._batch_keys:  # the same post twice in one batch: apply the first, then the second
@@ -574,74 +575,6 @@ class Importer:
 
 
 # ----------------------------------------------------------------------------------------------- helpers
-def _validated(lines: Iterable[Parsed], max_text_chars: int) -> Iterator[PostRecord | LineError]:
-    """Each parsed line as a PostRecord, or the LineError naming what is wrong with it."""
-    for item in lines:
-        if isinstance(item, LineError):
-            yield item
-            continue
-        file, line, obj = item
-        try:
-            yield validate(obj, file, line, max_text_chars)
-        except FieldError as exc:
-            yield LineError(file, line, exc.field, exc.message)
-
-
-AHEAD_CHUNK = 500  # items handed over at a time (a queue operation per line would cost more than it saves)
-AHEAD_CHUNKS = 20  # at most this many chunks waiting: memory stays a few batches' worth
-
-
-def _ahead(items: Iterator[PostRecord | LineError]) -> Iterator[PostRecord | LineError]:
-    """The items in order, produced by a second thread up to AHEAD_CHUNKS chunks ahead of the consumer.
-
-    Reading and validating touch no database, so they run while the consumer's thread waits for PostgreSQL
-    or SQLite (their drivers release the GIL while they wait). An exception in the producer is raised here,
-    in order; a consumer that stops early (an exception, Ctrl-C) tells the producer to stop."""
-    handoff: queue.Queue = queue.Queue(AHEAD_CHUNKS)
-    stop = threading.Event()
-    done = object()
-
-    def produce() -> None:
-        chunk: list = []
-        try:
-            for item in items:
-                chunk.append(item)
-                if len(chunk) >= AHEAD_CHUNK:
-                    if not _put(handoff, chunk, stop):
-                        return
-                    chunk = []
-            if chunk:
-                _put(handoff, chunk, stop)
-            _put(handoff, done, stop)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
-            _put(handoff, exc, stop)
-
-    thread = threading.Thread(target=produce, name="careloop-import-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            got = handoff.get()
-            if got is done:
-                return
-            if isinstance(got, BaseException):
-                raise got
-            yield from got
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-
-
-def _put(handoff: queue.Queue, value: object, stop: threading.Event) -> bool:
-    """Put `value` on the queue unless the consumer has stopped; False when it has."""
-    while not stop.is_set():
-        try:
-            handoff.put(value, timeout=0.1)
-            return True
-        except queue.Full:
-            continue
-    return False
-
-
 def _group(items: Iterable, key: Callable, value: Callable) -> dict:
     groups: dict = defaultdict(list)
     for item in items:
