@@ -6,6 +6,7 @@ from careloop.connectors.base import register
 
 
 def register_builtin() -> None:
+    from careloop.connectors.discord.connector import DiscordConnector
     from careloop.connectors.discourse.connector import DiscourseConnector
     from careloop.connectors.email.connector import EmailConnector
     from careloop.connectors.files.connector import FilesConnector
@@ -21,3 +22,4 @@ def register_builtin() -> None:
     register("email", EmailConnector)
     register("mastodon", MastodonConnector)
     register("slack", SlackConnector)
+    register("discord", DiscordConnector)

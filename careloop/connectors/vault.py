@@ -37,6 +37,7 @@ SECRET_FIELDS: dict[str, frozenset[str]] = {
     "files": frozenset(),
     "mastodon": frozenset({"access_token"}),
     "slack": frozenset({"bot_token", "signing_secret"}),
+    "discord": frozenset({"bot_token"}),
 }
 MASK = "••••"
 
