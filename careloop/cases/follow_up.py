@@ -38,6 +38,7 @@ from careloop.cases.satisfaction import Reading
 from careloop.cases.templates import TemplateError
 from careloop.community.models import Member
 from careloop.connectors.base import READ_PRIVATE, ConnectorError, PrivateReply, connector_for
+from careloop.connectors.models import Delivery
 
 log = logging.getLogger(__name__)
 Kind = CaseEvent.Kind
@@ -290,6 +291,11 @@ def attach_private_reply(source, reply: PrivateReply) -> Case | None:
 def match_reply(source, reply: PrivateReply) -> Case | None:
     if reply.in_reply_to:
         sent = OutboxMessage.objects.filter(case__source=source, external_id=reply.in_reply_to).first()
+        if sent is None and source.kind == "email":  # an e-mail to a member of a forum or chat, sent from here
+            sent = OutboxMessage.objects.filter(
+                channel="email", external_id=reply.in_reply_to,
+                idempotency_key__in=Delivery.objects.filter(source=source, external_id=reply.in_reply_to)
+                .values("idempotency_key")).first()
         if sent:
             return sent.case
     ref = CASE_REF.search(reply.case_ref or "")

@@ -10,8 +10,10 @@ def register_builtin() -> None:
     from careloop.connectors.discourse.connector import DiscourseConnector
     from careloop.connectors.email.connector import EmailConnector
     from careloop.connectors.files.connector import FilesConnector
+    from careloop.connectors.github.connector import GitHubDiscussionsConnector
     from careloop.connectors.mastodon.connector import MastodonConnector
     from careloop.connectors.matrix.connector import MatrixConnector
+    from careloop.connectors.reddit.connector import RedditConnector
     from careloop.connectors.slack.connector import SlackConnector
     from careloop.connectors.webhook.connector import WebhookConnector
 
@@ -22,4 +24,6 @@ def register_builtin() -> None:
     register("email", EmailConnector)
     register("mastodon", MastodonConnector)
     register("slack", SlackConnector)
+    register("reddit", RedditConnector)
     register("discord", DiscordConnector)
+    register("github", GitHubDiscussionsConnector)
