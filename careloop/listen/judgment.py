@@ -99,6 +99,7 @@ class Turn:
     negative: float = 0.0
     toxicity: float = 0.0
     vector: np.ndarray | None = None
+    language: str = ""  # the post's detected language ("de", "en", ...; "" unknown)
 
 
 @dataclass
@@ -151,6 +152,12 @@ class Variant:
     alone_threshold: float = 0.5
     severity_reads: str = "thread"  # what severity_features gives the severity model (see there)
     alone_severity: Linear | None = None  # ordinal severity of a post judged on its own; None: `severity`
+    # the post-alone threshold for a post in these languages (chosen on that language's training posts alone, by
+    # the same nested CV); any other language: alone_threshold
+    alone_thresholds: dict[str, float] = field(default_factory=dict)
+
+    def alone_threshold_for(self, language: str) -> float:
+        return self.alone_thresholds.get(language, self.alone_threshold)
 
     def severity_probabilities(self, x: np.ndarray, alone: bool = False) -> np.ndarray:
         """P(severity 1), P(2), P(3) of each row (before severity_bias); `alone`: of a post judged on its own, by
@@ -235,14 +242,14 @@ def judge_alone(turns: Sequence[Turn], model: JudgmentModel | None = None,
     """One member's post judged on its own (`turns`: the post, or what led to it and then the post), as in a forum
     topic or chat room of many members: by the post-alone model, which has also learnt what a community's chatter
     looks like (the thread model only knows support threads), on the post alone (a team post before it is a
-    support thread's signal, not a chat room's); `threshold` None: the model's own."""
+    support thread's signal, not a chat room's); `threshold` None: the model's own for the post's language."""
     model = model or load_model()
     name, variant = model.variant(all(t.vector is not None for t in turns))
     if variant.alone is None:
         return judge(turns, model, threshold)
     turns = list(turns)[-1:]
     probability = float(variant.alone.probability(features(turns, name))[0])
-    limit = variant.alone_threshold if threshold is None else threshold
+    limit = variant.alone_threshold_for(turns[0].language) if threshold is None else threshold
     return _judged(turns, name, variant, probability, limit, "the post judged on its own", alone=True)
 
 
@@ -291,5 +298,6 @@ def load_model(path: str | None = None) -> JudgmentModel:
                                  Linear.from_dict(v["alone"]) if v.get("alone") else None,
                                  float(v.get("alone_threshold", 0.5)),
                                  str(v.get("severity_reads", "thread")),
-                                 Linear.from_dict(v["alone_severity"]) if v.get("alone_severity") else None)
+                                 Linear.from_dict(v["alone_severity"]) if v.get("alone_severity") else None,
+                                 {k: float(t) for k, t in v.get("alone_thresholds", {}).items()})
     return JudgmentModel(data["version"], variants, data.get("report", {}))

@@ -401,7 +401,8 @@ def turns_of(posts: list[Post]) -> list[Turn]:
     turns = []
     for post in posts:
         turns.append(Turn(post.text or "", post.author.is_team, str(post.author_id), post.complaint or 0.0,
-                          negative_of(post), post.toxicity or 0.0, found.get(post.id) if found else None))
+                          negative_of(post), post.toxicity or 0.0, found.get(post.id) if found else None,
+                          post.language or ""))
     return turns
 
 

@@ -256,6 +256,25 @@ def german_gold_complaints(data_dir: Path, index: Path = HANDLABELLED_TRAIN) -> 
     return handlabelled_complaints(data_dir, index)
 
 
+def out_of_fold_complaint(data_dir: Path, meta_file: Path | None = None) -> dict[str, float]:
+    """The complaint probability of each post that trained the shipped complaint head (the gold splits), from a
+    model that did not see it: the head's own 10-fold CV (cv_scores, at the shipped C), calibrated as shipped. A
+    model that reads the complaint score as a feature (the post-alone judgment) must learn from these, not from the
+    in-sample scores, which are far too good (German hand-labelled posts: in-sample P / R 0.97 / 1.00, by CV 0.51 /
+    0.31)."""
+    meta = json.loads((meta_file or DEFAULT_MODEL_DIR / "meta.json").read_text(encoding="utf-8"))["heads"]["complaint"]
+    splits = complaint_splits(data_dir)
+    vec = Vectors(Featurizer(DEFAULT_FEATURES),
+                  [t for split in splits for part in ("train", "dev") for t in getattr(split, part)[0]])
+    a, b = float(meta["calibration"]["a"]), float(meta["calibration"]["b"])
+    out: dict[str, float] = {}
+    for name, (_, raw) in cv_scores("complaint", splits, vec, float(meta["C"])).items():
+        split = next(s for s in splits if s.name == name)
+        for text, r in zip(split.train[0], raw[:, 0], strict=True):
+            out[text] = float(sigmoid(a * r + b))
+    return out
+
+
 def complaint_splits(data_dir: Path) -> list[Split]:
     """EN gold complaints; German gold complaints (german_gold_complaints); political posts as not_complaint.
 
