@@ -13,6 +13,7 @@ def register_builtin() -> None:
     from careloop.connectors.github.connector import GitHubDiscussionsConnector
     from careloop.connectors.mastodon.connector import MastodonConnector
     from careloop.connectors.matrix.connector import MatrixConnector
+    from careloop.connectors.reddit.connector import RedditConnector
     from careloop.connectors.slack.connector import SlackConnector
     from careloop.connectors.webhook.connector import WebhookConnector
 
@@ -23,5 +24,6 @@ def register_builtin() -> None:
     register("email", EmailConnector)
     register("mastodon", MastodonConnector)
     register("slack", SlackConnector)
+    register("reddit", RedditConnector)
     register("discord", DiscordConnector)
     register("github", GitHubDiscussionsConnector)

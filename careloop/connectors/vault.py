@@ -37,6 +37,7 @@ SECRET_FIELDS: dict[str, frozenset[str]] = {
     "files": frozenset(),
     "mastodon": frozenset({"access_token"}),
     "slack": frozenset({"bot_token", "signing_secret"}),
+    "reddit": frozenset({"client_secret", "password"}),
     "discord": frozenset({"bot_token"}),
     "github": frozenset({"token", "webhook_secret"}),
 }
