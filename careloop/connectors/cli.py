@@ -11,8 +11,8 @@ import click
 
 from careloop.bootstrap import prepare_database, setup
 
-LIST_SETTINGS = frozenset({"rooms", "team", "hashtags", "accounts", "channels", "threads"})
-KINDS = ("files", "webhook", "matrix", "discourse", "email", "mastodon", "slack", "github", "discord")
+LIST_SETTINGS = frozenset({"rooms", "team", "hashtags", "accounts", "channels", "threads", "subreddits"})
+KINDS = ("files", "webhook", "matrix", "discourse", "email", "mastodon", "slack", "github", "discord", "reddit")
 
 
 def _start() -> None:
