@@ -37,12 +37,15 @@ from careloop.connectors.base import (
     WebhookRefused,
     WebhookRoute,
 )
+from careloop.connectors.discord.connector import DiscordConnector
 from careloop.connectors.discourse.connector import DiscourseConnector
 from careloop.connectors.discourse.webhook import sign as discourse_sign
 from careloop.connectors.email.connector import EmailConnector
 from careloop.connectors.files.connector import FilesConnector, import_files
+from careloop.connectors.github.connector import GitHubDiscussionsConnector
 from careloop.connectors.mastodon.connector import MastodonConnector
 from careloop.connectors.matrix.connector import MatrixConnector
+from careloop.connectors.reddit.connector import RedditConnector
 from careloop.connectors.slack.connector import SlackConnector
 from careloop.connectors.tasks import sync_due_sources, sync_source
 from careloop.connectors.urls import webhook_patterns
@@ -54,7 +57,8 @@ from tests.connectors import discourse_payloads as payloads
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = {"files": FilesConnector, "webhook": WebhookConnector, "matrix": MatrixConnector,
            "discourse": DiscourseConnector, "email": EmailConnector, "mastodon": MastodonConnector,
-           "slack": SlackConnector}
+           "slack": SlackConnector, "discord": DiscordConnector, "reddit": RedditConnector,
+           "github": GitHubDiscussionsConnector}
 COMPLAINT = "Still no refund after three weeks. This is the worst support I have ever had."
 
 
@@ -152,8 +156,9 @@ def test_every_registered_kind_declares_how_it_receives():
     assert {kind: base.receiving(kind) for kind in BUILTIN} == {
         "files": {Receiving.IMPORT}, "webhook": {Receiving.WEBHOOK}, "matrix": {Receiving.POLL, Receiving.STREAM},
         "discourse": {Receiving.WEBHOOK}, "email": frozenset(), "mastodon": {Receiving.POLL},
-        "slack": {Receiving.WEBHOOK}}
-    assert base.kinds_receiving(Receiving.POLL) == ["mastodon", "matrix"]
+        "slack": {Receiving.WEBHOOK}, "discord": {Receiving.POLL}, "reddit": {Receiving.POLL},
+        "github": {Receiving.POLL}}
+    assert base.kinds_receiving(Receiving.POLL) == ["discord", "github", "mastodon", "matrix", "reddit"]
 
 
 def test_a_connector_that_does_not_say_how_it_receives_is_not_registered():
