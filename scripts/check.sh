@@ -44,6 +44,19 @@ if [ ! -x "$PRISM" ]; then
 fi
 [ -x "$PRISM" ] && echo "Prism $("$PRISM" --version 2>/dev/null)" || true
 
+step "GitHub's GraphQL schema and webhook examples for the GitHub Discussions tests (npm, into .cache/octokit)"
+OCTOKIT=.cache/octokit/node_modules/@octokit
+if [ ! -f "$OCTOKIT/graphql-schema/package.json" ] || [ ! -f "$OCTOKIT/webhooks-examples/package.json" ]; then
+  if command -v npm >/dev/null; then
+    npm install --silent --no-audit --no-fund --prefix .cache/octokit \
+      "@octokit/graphql-schema@15.26.1" "@octokit/webhooks-examples@7.6.1" >/dev/null 2>&1 \
+      || echo "npm could not install @octokit/graphql-schema and webhooks-examples: the GitHub tests skip (and fail under CI=true)"
+  else
+    echo "npm is missing: the GitHub tests skip (and fail under CI=true); apt-get install npm"
+  fi
+fi
+[ -f "$OCTOKIT/graphql-schema/package.json" ] && echo "octokit: graphql-schema and webhooks-examples in .cache/octokit" || true
+
 step "PostgreSQL and Redis on 127.0.0.1"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "PostgreSQL is down; starting it"
