@@ -133,7 +133,7 @@ def test_a_complaint_in_a_discussion_is_answered_by_email_and_the_reply_lands_on
 
     ensure_roles()
     set_role(manager, Role.AGENT)
-    set_contact(member, manager, email=MEMBER_EMAIL)  # GitHub shows no address for this member
+    set_contact(case.member, manager, email=MEMBER_EMAIL)  # GitHub shows no address for this member
     reach_out.reach_out(case, manager, "Hi Mia, I'm Anna from the Lumen team. Sorry about the crashes — can we "
                         "sort it out by e-mail?", "email", public_note="We've written to you by e-mail.")
     outbox.send_due()
@@ -160,8 +160,8 @@ def test_a_complaint_in_a_discussion_is_answered_by_email_and_the_reply_lands_on
     asked = OutboxMessage.objects.get(case=case, purpose=OutboxMessage.Purpose.FOLLOW_UP)
     assert asked.status == "sent", asked.last_error
     assert forum.outbound.received[-1][2]["In-Reply-To"] == sent[0].external_id  # one e-mail conversation
-    _member_answers(forum, asked.external_id, "Yes, it works perfectly now. Thank you so much!")
     time.sleep(1.1)  # the e-mail Date has whole seconds; the reply must be newer than the last one read
+    _member_answers(forum, asked.external_id, "Yes, it works perfectly now. Thank you so much!")
     assert follow_up.read_replies(forum.mail) == 1
     outbox.send_due()
     closing = OutboxMessage.objects.get(case=case, purpose=OutboxMessage.Purpose.CLOSING)
@@ -245,8 +245,11 @@ def test_a_public_reply_is_retried_with_back_off_and_never_doubled(forum):
     case = post.cases.first() or state.open_case(source=source, member=post.author, post=post, topic="crashes")
     manager = get_user_model().objects.create_user(f"ben{next(_n)}", "ben@example.org", "secret-pass-1")
     from careloop.cases.contact import set_contact
+    from careloop.cases.roles import Role, ensure_roles, set_role
 
-    set_contact(post.author, manager, email=MEMBER_EMAIL)
+    ensure_roles()
+    set_role(manager, Role.AGENT)
+    set_contact(case.member, manager, email=MEMBER_EMAIL)
     reach_out.reach_out(case, manager, "Hi Mia, can we sort it out by e-mail?", "email",
                         public_note="We've written to you by e-mail.")
     from careloop.cases.models import OutboxMessage
